@@ -15,7 +15,8 @@
 //!   §3.4.2.2), so `ne` on an absent attribute does not match: `not (a eq "x")` does;
 //! - `eq null` matches an attribute with no value and `ne null` one with a value;
 //! - comparing a multi-valued complex attribute without a sub-attribute (`emails co "x"`)
-//!   compares its `value` sub-attribute, as the RFC's own examples do;
+//!   compares its `value` sub-attribute, as the RFC's own examples do; `pr` (and `eq null`)
+//!   on it looks at whole values, any non-empty sub-attribute counting;
 //! - a boolean attribute also accepts the strings `"true"` and `"false"` in any case, which
 //!   Microsoft Entra sends (`roles[primary eq "True"]`).
 

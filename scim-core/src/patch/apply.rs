@@ -550,8 +550,17 @@ fn set_sub(item: &mut Value, sub: &AttributeDef, new: Option<Value>) -> Result<(
         return Ok(());
     };
     let current = take_ci(o, &sub.name);
-    if sub.mutability == Mutability::Immutable && current.is_some() && current != new {
-        o.insert(sub.name.clone(), current.unwrap_or(Value::Null));
+    if sub.mutability == Mutability::Immutable
+        && let Some(current) = current
+    {
+        // Writing the value it already has (`"User"` again as `"user"`) is no change.
+        let unchanged = new
+            .as_ref()
+            .is_some_and(|new| same_scalar(sub, &current, new));
+        o.insert(sub.name.clone(), current);
+        if unchanged {
+            return Ok(());
+        }
         return Err(PatchError::Mutability(format!(
             "'{}' is immutable and already set",
             sub.name
@@ -604,6 +613,14 @@ fn same_value(attr: &AttributeDef, a: &Value, b: &Value) -> bool {
             }
         }
         (Value::String(x), Value::String(y)) => text::eq(x, y, attr.case_exact),
+        _ => a == b,
+    }
+}
+
+/// Equality of two simple values under the attribute's `caseExact`.
+fn same_scalar(def: &AttributeDef, a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => text::eq(x, y, def.case_exact),
         _ => a == b,
     }
 }

@@ -107,8 +107,17 @@ impl AttributeDef {
                 _ => Err(mismatch("a dateTime string")),
             },
             AttributeType::Complex => {
-                let Value::Object(fields) = v else {
-                    return Err(mismatch("an object"));
+                let fields = match v {
+                    Value::Object(fields) => fields,
+                    // A bare string for a complex attribute with a `value` sub-attribute is its
+                    // value: Entra sends the enterprise `manager` as a plain id, and Okta and
+                    // Entra send `roles` as strings.
+                    Value::String(_) if self.sub_attribute("value").is_some() => {
+                        let mut one = Map::new();
+                        one.insert("value".to_owned(), v.clone());
+                        return self.coerce_one(&Value::Object(one), path);
+                    }
+                    _ => return Err(mismatch("an object")),
                 };
                 let mut out = Map::new();
                 for (key, value) in fields {
