@@ -12,6 +12,8 @@
 //!   evaluator driven by the schema (case rules, multi-valued matching, dateTime ordering).
 //! - [`patch`]: PATCH bodies, the path grammar, and an engine applying `add`, `remove` and
 //!   `replace` as RFC 7644 §3.5.2 says and as Okta and Entra actually send them.
+//! - [`projection`] and [`sort`]: `attributes`/`excludedAttributes` and `sortBy`/`sortOrder`,
+//!   driven by the same characteristics.
 //! - [`error`]: the RFC 7644 §3.12 error body, which every error here converts into.
 //! - [`list`], [`urn`], [`datetime`], [`text`]: query messages, URN constants, timestamps,
 //!   and case-aware string comparison.
@@ -37,8 +39,10 @@ pub mod filter;
 pub mod json;
 pub mod list;
 pub mod patch;
+pub mod projection;
 pub mod resource;
 pub mod schema;
+pub mod sort;
 pub mod text;
 pub mod urn;
 
