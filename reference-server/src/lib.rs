@@ -1,2 +1,119 @@
-//! A Fivetran-style SCIM 2.0 service provider: the known-good target the harness is proven
-//! against (issue #3). Not built yet: this crate is an empty library until then.
+//! # reference-server
+//!
+//! A SCIM 2.0 service provider that behaves as the Fivetran guide says Fivetran's does and as
+//! RFC 7643/7644 require: the known-good target the conformance harness is proven against,
+//! and a sandbox to point Okta (or mock-okta) at.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use reference_server::{app, AppState, Config};
+//!
+//! let state = AppState::new(&Config::default());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! axum::serve(listener, app(state)).await
+//! # }
+//! ```
+//!
+//! Routes, under `/scim/v2`: `/Users` and `/Groups` (teams) with `GET`, `POST`, `.search`,
+//! and `GET`/`PUT`/`PATCH`/`DELETE` by id; `/ServiceProviderConfig`, `/Schemas`,
+//! `/ResourceTypes`. The admin API is under `/admin` (see [`admin`]). The rules of the guide
+//! and every assumption are listed in `reference-server/README.md`.
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod admin;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod discovery;
+pub mod error;
+pub mod extract;
+pub mod fivetran;
+pub mod groups;
+pub mod list;
+pub mod params;
+pub mod render;
+pub mod respond;
+pub mod roles;
+pub mod schemas;
+pub mod state;
+pub mod store;
+pub mod users;
+
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::routing::{any, get, post};
+
+pub use config::{Config, Plan};
+pub use error::ApiError;
+pub use state::AppState;
+
+/// Where the SCIM API lives.
+pub const SCIM_PREFIX: &str = "/scim/v2";
+
+async fn not_found() -> ApiError {
+    ApiError::status(404, "no such endpoint; the SCIM API is under /scim/v2")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::status(405, "this method is not allowed on this endpoint")
+}
+
+async fn not_implemented() -> ApiError {
+    ApiError::status(
+        501,
+        "not implemented by this service provider (see /scim/v2/ServiceProviderConfig)",
+    )
+}
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    let resources = Router::new()
+        .route("/Users", get(users::list).post(users::create))
+        .route("/Users/.search", post(users::search))
+        .route(
+            "/Users/{id}",
+            get(users::get)
+                .put(users::replace)
+                .patch(users::modify)
+                .delete(users::delete),
+        )
+        .route("/Groups", get(groups::list).post(groups::create))
+        .route("/Groups/.search", post(groups::search))
+        .route(
+            "/Groups/{id}",
+            get(groups::get)
+                .put(groups::replace)
+                .patch(groups::modify)
+                .delete(groups::delete),
+        )
+        .route("/Me", any(not_implemented))
+        .route("/Bulk", any(not_implemented))
+        .route_layer(from_fn_with_state(state.clone(), auth::scim_token));
+    let discovery = Router::new()
+        .route(
+            "/ServiceProviderConfig",
+            get(discovery::service_provider_config),
+        )
+        .route("/Schemas", get(discovery::schemas_list))
+        .route("/Schemas/{id}", get(discovery::schema))
+        .route("/ResourceTypes", get(discovery::resource_types))
+        .route("/ResourceTypes/{name}", get(discovery::resource_type))
+        .route_layer(from_fn_with_state(state.clone(), auth::scim_available));
+    let admin = Router::new()
+        .route(
+            "/scim-config",
+            get(admin::get_config).patch(admin::change_config),
+        )
+        .route("/scim-config/token", post(admin::generate))
+        .route("/roles", get(admin::list_roles).post(admin::add_role))
+        .route_layer(from_fn_with_state(state.clone(), auth::admin_token));
+    Router::new()
+        .nest(SCIM_PREFIX, resources.merge(discovery))
+        .nest("/admin", admin)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+}

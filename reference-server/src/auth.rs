@@ -1,0 +1,116 @@
+//! Access to the SCIM API and to the admin API.
+//!
+//! Order of checks for SCIM routes: the plan, then the "Enable SCIM Provisioning" toggle,
+//! then the bearer token. Plan and toggle come first because they say what to fix in the
+//! account, which is what an admin clicking "Test API Credentials" needs to read.
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use subtle::ConstantTimeEq;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The bearer token of a request, if it has one (`Authorization: Bearer <token>`; the scheme
+/// is case-insensitive).
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// Compares tokens in constant time (for equal lengths), so response timing does not reveal
+/// how much of a guess was right.
+fn same_token(given: &str, expected: &str) -> bool {
+    given.as_bytes().ct_eq(expected.as_bytes()).into()
+}
+
+fn check_token(headers: &HeaderMap, expected: &str, what: &str) -> Result<(), ApiError> {
+    match bearer(headers) {
+        None => Err(ApiError::status(
+            401,
+            format!("missing credentials: send the {what} as 'Authorization: Bearer <token>'"),
+        )),
+        Some(t) if same_token(t, expected) => Ok(()),
+        Some(_) => Err(ApiError::status(401, format!("the {what} is not valid"))),
+    }
+}
+
+/// The plan and toggle checks every SCIM route makes.
+pub fn check_available(state: &AppState) -> Result<(), ApiError> {
+    let settings = state.settings();
+    if !settings.plan.allows_scim() {
+        return Err(ApiError::status(
+            403,
+            format!(
+                "SCIM is not available on the {} plan: \"You must have an Enterprise or Business Critical plan to \
+                 use Fivetran SCIM\"",
+                settings.plan.display_name()
+            ),
+        ));
+    }
+    if !settings.scim_enabled {
+        return Err(ApiError::status(
+            403,
+            "SCIM provisioning is switched off: turn on \"Enable SCIM Provisioning\" in Account Settings > General > \
+             SCIM Config",
+        ));
+    }
+    Ok(())
+}
+
+/// Middleware for discovery routes: plan and toggle, no token (RFC 7643 §5 suggests the
+/// service provider configuration be readable without authentication).
+pub async fn scim_available(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    check_available(&state)?;
+    Ok(next.run(request).await)
+}
+
+/// Middleware for resource routes: plan, toggle and the SCIM bearer token.
+pub async fn scim_token(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    check_available(&state)?;
+    let expected = state.settings().token.clone();
+    check_token(request.headers(), &expected, "SCIM API token")?;
+    Ok(next.run(request).await)
+}
+
+/// Middleware for the admin API: the admin credential.
+pub async fn admin_token(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    check_token(request.headers(), state.admin_token(), "admin token")?;
+    Ok(next.run(request).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn reads_bearer_tokens_in_any_scheme_case() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer abc"),
+        );
+        assert_eq!(bearer(&h), Some("abc"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer(&h), None);
+        assert!(same_token("abc", "abc"));
+        assert!(!same_token("abd", "abc"));
+        assert!(!same_token("ab", "abc"));
+    }
+}

@@ -1,0 +1,152 @@
+//! The server's configuration: flags, environment and an optional YAML file.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// A Fivetran plan. The guide: "You must have an Enterprise or Business Critical plan to use
+/// Fivetran SCIM for OKTA."
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Plan {
+    /// Enterprise: SCIM available.
+    #[default]
+    Enterprise,
+    /// Business Critical: SCIM available.
+    BusinessCritical,
+    /// Standard: no SCIM.
+    Standard,
+    /// Starter: no SCIM.
+    Starter,
+}
+
+impl Plan {
+    /// Whether the plan includes SCIM provisioning.
+    pub fn allows_scim(self) -> bool {
+        matches!(self, Plan::Enterprise | Plan::BusinessCritical)
+    }
+
+    /// The plan's name as Fivetran writes it.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Plan::Enterprise => "Enterprise",
+            Plan::BusinessCritical => "Business Critical",
+            Plan::Standard => "Standard",
+            Plan::Starter => "Starter",
+        }
+    }
+}
+
+/// Everything the server needs to start. Every field has a default, so a file only names what
+/// it changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Where to listen; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// The SCIM bearer token; generated at start when absent.
+    pub token: Option<String>,
+    /// The admin API credential; generated at start when absent.
+    pub admin_token: Option<String>,
+    /// The account's plan.
+    pub plan: Plan,
+    /// Whether "Enable SCIM Provisioning" starts switched on.
+    pub scim_enabled: bool,
+    /// Custom account-level roles, in addition to the standard ones.
+    pub custom_roles: Vec<String>,
+    /// The most resources one page may hold (`filter.maxResults`), and the `count` cap.
+    pub max_results: usize,
+    /// The page size when a query gives no `count`.
+    pub default_count: usize,
+    /// The largest request body accepted, in bytes (larger gets 413).
+    pub max_body_bytes: usize,
+    /// The externally visible base URL (`https://scim.example.com/scim/v2`), for `Location`
+    /// and `meta.location`; by default it is built from the request's `Host` header.
+    pub public_url: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            token: None,
+            admin_token: None,
+            plan: Plan::Enterprise,
+            scim_enabled: true,
+            custom_roles: Vec::new(),
+            max_results: 1000,
+            default_count: 100,
+            max_body_bytes: 1024 * 1024,
+            public_url: None,
+        }
+    }
+}
+
+/// Why a configuration file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is not a valid configuration.
+    #[error("invalid configuration in {path}: {message}")]
+    Invalid {
+        /// The file.
+        path: String,
+        /// What is wrong, with its line and column.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads a YAML configuration file. Unknown keys are errors.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        Config::from_yaml(&text).map_err(|message| ConfigError::Invalid {
+            path: shown,
+            message,
+        })
+    }
+
+    /// Reads a configuration from YAML text.
+    pub fn from_yaml(text: &str) -> Result<Config, String> {
+        if text.trim().is_empty() {
+            return Ok(Config::default());
+        }
+        serde_saphyr::from_str(text).map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_names_only_what_it_changes() {
+        let c = Config::from_yaml(
+            "plan: business-critical\ncustom-roles: [Data Steward]\nmax-results: 50\n",
+        )
+        .unwrap();
+        assert_eq!(c.plan, Plan::BusinessCritical);
+        assert_eq!(c.custom_roles, vec!["Data Steward"]);
+        assert_eq!(c.max_results, 50);
+        assert_eq!(c.default_count, 100);
+        assert!(Config::from_yaml("").unwrap() == Config::default());
+    }
+
+    #[test]
+    fn unknown_keys_are_errors() {
+        let e = Config::from_yaml("plann: starter\n").unwrap_err();
+        assert!(e.contains("plann"), "{e}");
+    }
+}

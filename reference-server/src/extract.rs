@@ -1,0 +1,100 @@
+//! Request extractors that turn bad input into SCIM errors rather than the framework's
+//! plain-text rejections.
+
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{HeaderMap, header, request::Parts};
+use scim_core::ScimType;
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The SCIM base URL of this request (`http://host:port/scim/v2`), for `Location` and
+/// `meta.location`: the configured public URL, else built from the `Host` header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseUrl(pub String);
+
+impl FromRequestParts<AppState> for BaseUrl {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(url) = state.public_url() {
+            return Ok(BaseUrl(url.to_owned()));
+        }
+        let host = parts
+            .headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
+            .or_else(|| parts.uri.authority().map(|a| a.as_str()))
+            .unwrap_or("localhost");
+        Ok(BaseUrl(format!("http://{host}/scim/v2")))
+    }
+}
+
+/// A JSON request body: `application/scim+json` or `application/json` (with any parameters,
+/// `charset=utf-8` included), at most the configured size, parsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScimJson(pub Value);
+
+/// Whether a `Content-Type` is one SCIM request bodies may have. A missing one is accepted:
+/// some clients send none, and the body is parsed as JSON either way.
+fn acceptable_media_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(ct) = headers.get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let ct = ct.to_str().unwrap_or("");
+    let essence = ct.split(';').next().unwrap_or("").trim();
+    if essence.eq_ignore_ascii_case("application/scim+json")
+        || essence.eq_ignore_ascii_case("application/json")
+    {
+        return Ok(());
+    }
+    Err(ApiError::status(
+        415,
+        format!("unsupported Content-Type {ct:?}; send application/scim+json or application/json"),
+    ))
+}
+
+impl FromRequest<AppState> for ScimJson {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request<Body>, state: &AppState) -> Result<Self, Self::Rejection> {
+        acceptable_media_type(req.headers())?;
+        let limit = state.limits().max_body_bytes;
+        let bytes = axum::body::to_bytes(req.into_body(), limit)
+            .await
+            .map_err(|_| {
+                ApiError::status(
+                    413,
+                    format!("the request body is larger than the limit of {limit} bytes"),
+                )
+            })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(ApiError::bad_request(
+                ScimType::InvalidSyntax,
+                "the request body is empty",
+            ));
+        }
+        let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+            ApiError::bad_request(
+                ScimType::InvalidSyntax,
+                format!("the body is not valid JSON: {e}"),
+            )
+        })?;
+        if !value.is_object() {
+            return Err(ApiError::bad_request(
+                ScimType::InvalidSyntax,
+                format!(
+                    "the body must be a JSON object, found {}",
+                    scim_core::json::json_type(&value)
+                ),
+            ));
+        }
+        Ok(ScimJson(value))
+    }
+}

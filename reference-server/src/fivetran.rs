@@ -1,0 +1,299 @@
+//! The guide's rules for users, applied to request bodies.
+//!
+//! - `userName` must equal the primary email: Fivetran requires "matching email and username
+//!   values" (the Okta app uses the Email username format);
+//! - only "Family name", "Given name" and "Role" can be updated (the guide), plus `active`,
+//!   which is how Okta deactivates ("Okta soft deletes users in Fivetran"); a request that
+//!   changes `userName` or the email gets 400 `mutability`;
+//! - the account role comes from the `roles` element marked `primary: true`, or the only
+//!   element (Okta maps it as `roles.^[primary==true].value`); Okta omits empty values, so an
+//!   omitted role leaves the role as it is;
+//! - everything else a client sends is accepted and ignored.
+
+use scim_core::schema::ValueError;
+use scim_core::text;
+use scim_core::{ScimType, json::get_ci};
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+use crate::roles;
+use crate::schemas;
+use crate::store::{UserDraft, UserRecord};
+
+/// What a body says about the account role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RoleChoice {
+    /// Nothing: `roles` absent or empty.
+    Omitted,
+    /// This role, in canonical case.
+    Set(String),
+}
+
+/// A user body, read and checked against the guide's rules, before comparing with any
+/// stored user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserBody {
+    /// `userName`.
+    pub user_name: String,
+    /// The primary email and its type.
+    pub email: String,
+    /// Its `type`.
+    pub email_type: Option<String>,
+    /// `name.givenName`.
+    pub given_name: Option<String>,
+    /// `name.familyName`.
+    pub family_name: Option<String>,
+    /// `active`, if given.
+    pub active: Option<bool>,
+    /// The role.
+    pub role: RoleChoice,
+    /// `externalId`.
+    pub external_id: Option<String>,
+}
+
+fn invalid(e: ValueError) -> ApiError {
+    ApiError::invalid_value(e.to_string())
+}
+
+/// Reads a user body. `custom_roles` are the account's custom roles.
+pub fn read_user(body: &Value, custom_roles: &[String]) -> Result<UserBody, ApiError> {
+    let Value::Object(fields) = body else {
+        return Err(ApiError::bad_request(
+            ScimType::InvalidSyntax,
+            "a user must be a JSON object",
+        ));
+    };
+    // A bare role string, or an array of strings, is tolerated: read it as role values.
+    let mut fields = fields.clone();
+    if let Some(key) = fields
+        .keys()
+        .find(|k| k.eq_ignore_ascii_case("roles"))
+        .cloned()
+        && let Some(Value::String(_)) = fields.get(&key)
+    {
+        let one = fields.remove(&key).unwrap_or(Value::Null);
+        fields.insert(key, Value::Array(vec![one]));
+    }
+    let fields = schemas::user()
+        .normalize(&Value::Object(fields))
+        .map_err(invalid)?;
+
+    let user_name = match fields.get("userName") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        _ => return Err(ApiError::invalid_value("userName is required")),
+    };
+    let (email, email_type) = primary_email(&fields, &user_name)?;
+    if !text::eq(&email, &user_name, false) {
+        return Err(ApiError::invalid_value(format!(
+            "userName {user_name:?} must equal the primary email {email:?}: Fivetran requires matching email and \
+             username values (use the Email username format in Okta)"
+        )));
+    }
+    let name = fields.get("name").and_then(Value::as_object);
+    let name_part = |k: &str| {
+        name.and_then(|n| n.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    Ok(UserBody {
+        user_name,
+        email,
+        email_type,
+        given_name: name_part("givenName"),
+        family_name: name_part("familyName"),
+        active: fields.get("active").and_then(Value::as_bool),
+        role: role(&fields, custom_roles)?,
+        external_id: fields
+            .get("externalId")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    })
+}
+
+/// The primary email: the one marked primary; else the one equal to `userName`; else the only
+/// one.
+fn primary_email(
+    fields: &Map<String, Value>,
+    user_name: &str,
+) -> Result<(String, Option<String>), ApiError> {
+    let emails: Vec<&Map<String, Value>> = fields
+        .get("emails")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .collect();
+    let value = |e: &Map<String, Value>| e.get("value").and_then(Value::as_str).map(str::to_owned);
+    let chosen = emails
+        .iter()
+        .find(|e| e.get("primary") == Some(&Value::Bool(true)))
+        .or_else(|| {
+            emails
+                .iter()
+                .find(|e| value(e).is_some_and(|v| text::eq(&v, user_name, false)))
+        })
+        .or_else(|| emails.first().filter(|_| emails.len() == 1));
+    let Some(e) = chosen else {
+        return Err(ApiError::invalid_value(
+            "emails: a primary email equal to userName is required (Fivetran requires matching email and username \
+             values)",
+        ));
+    };
+    let Some(v) = value(e) else {
+        return Err(ApiError::invalid_value(
+            "emails: the primary email has no value",
+        ));
+    };
+    Ok((v, e.get("type").and_then(Value::as_str).map(str::to_owned)))
+}
+
+fn role(fields: &Map<String, Value>, custom_roles: &[String]) -> Result<RoleChoice, ApiError> {
+    let items: Vec<&Value> = fields
+        .get("roles")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .collect();
+    if items.is_empty() {
+        return Ok(RoleChoice::Omitted);
+    }
+    let primary: Vec<&&Value> = items
+        .iter()
+        .filter(|r| r.get("primary") == Some(&Value::Bool(true)))
+        .collect();
+    let chosen = match (primary.as_slice(), items.as_slice()) {
+        ([one], _) => **one,
+        ([], [only]) => *only,
+        ([], _) => {
+            return Err(ApiError::invalid_value(
+                "roles: several roles and none marked \"primary\": true; mark the account role as primary",
+            ));
+        }
+        _ => {
+            return Err(ApiError::invalid_value(
+                "roles: only one role may be primary",
+            ));
+        }
+    };
+    let Some(value) = chosen
+        .as_object()
+        .and_then(|o| get_ci(o, "value"))
+        .and_then(Value::as_str)
+    else {
+        return Err(ApiError::invalid_value(
+            "roles: the account role has no value",
+        ));
+    };
+    Ok(RoleChoice::Set(roles::canonical(value, custom_roles)?))
+}
+
+/// The draft of a new user. `active` defaults to true; an omitted role is "No Account Role".
+pub fn new_user(body: UserBody) -> UserDraft {
+    UserDraft {
+        user_name: body.user_name,
+        email: body.email,
+        email_type: body.email_type,
+        given_name: body.given_name,
+        family_name: body.family_name,
+        active: body.active.unwrap_or(true),
+        role: match body.role {
+            RoleChoice::Omitted => None,
+            RoleChoice::Set(r) => Some(r),
+        },
+        external_id: body.external_id,
+    }
+}
+
+/// The draft that replaces `current` (PUT, or the result of a PATCH): only the name, the role,
+/// `active` and `externalId` may differ. An omitted role or `active` keeps the stored value.
+pub fn changed_user(body: UserBody, current: &UserRecord) -> Result<UserDraft, ApiError> {
+    if !text::eq(&body.user_name, &current.user_name, false) {
+        return Err(ApiError::mutability(format!(
+            "userName cannot be changed (from {:?} to {:?}): Fivetran only allows updating the given name, the \
+             family name and the role",
+            current.user_name, body.user_name
+        )));
+    }
+    if !text::eq(&body.email, &current.email, false) {
+        return Err(ApiError::mutability(format!(
+            "emails cannot be changed (from {:?} to {:?}): Fivetran only allows updating the given name, the family \
+             name and the role",
+            current.email, body.email
+        )));
+    }
+    Ok(UserDraft {
+        user_name: current.user_name.clone(),
+        email: current.email.clone(),
+        email_type: body.email_type.or_else(|| current.email_type.clone()),
+        given_name: body.given_name,
+        family_name: body.family_name,
+        active: body.active.unwrap_or(current.active),
+        role: match body.role {
+            RoleChoice::Omitted => current.role.clone(),
+            RoleChoice::Set(r) => Some(r),
+        },
+        external_id: body.external_id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn read(v: Value) -> Result<UserBody, ApiError> {
+        read_user(&v, &["Data Steward".to_owned()])
+    }
+
+    #[test]
+    fn okta_create_body_is_read() {
+        let b = read(json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "test.user@okta.local",
+            "name": {"givenName": "Test", "familyName": "User"},
+            "emails": [{"primary": true, "value": "test.user@okta.local", "type": "work"}],
+            "displayName": "Test User", "locale": "en-US", "externalId": "00ujl29u0le5T6Aj10h7",
+            "groups": [], "password": "1mz050nq", "active": true,
+            "roles": [{"primary": true, "value": "account analyst"}]
+        }))
+        .unwrap();
+        assert_eq!(b.role, RoleChoice::Set("Account Analyst".into()));
+        assert_eq!(b.external_id.as_deref(), Some("00ujl29u0le5T6Aj10h7"));
+        assert_eq!(b.email_type.as_deref(), Some("work"));
+    }
+
+    #[test]
+    fn user_name_must_equal_the_primary_email() {
+        let e = read(
+            json!({"userName": "a@x.test", "emails": [{"value": "b@x.test", "primary": true}]}),
+        )
+        .unwrap_err();
+        assert!(e.0.detail.unwrap().contains("must equal the primary email"));
+        assert!(read(json!({"userName": "A@X.test", "emails": [{"value": "a@x.TEST"}]})).is_ok());
+        assert!(read(json!({"userName": "a@x.test"})).is_err());
+        assert!(read(json!({"emails": [{"value": "a@x.test"}]})).is_err());
+    }
+
+    #[test]
+    fn roles_in_every_tolerated_shape() {
+        let role = |v: Value| {
+            read(json!({"userName": "a@x", "emails": [{"value": "a@x"}], "roles": v}))
+                .map(|b| b.role)
+        };
+        assert_eq!(
+            role(json!("Account Billing")).unwrap(),
+            RoleChoice::Set("Account Billing".into())
+        );
+        assert_eq!(
+            role(json!(["data steward"])).unwrap(),
+            RoleChoice::Set("Data Steward".into())
+        );
+        assert_eq!(
+            role(json!([{"value": "Account Reviewer", "primary": false}, {"value": "Destination Creator", "primary": true}])).unwrap(),
+            RoleChoice::Set("Destination Creator".into())
+        );
+        assert_eq!(role(json!([])).unwrap(), RoleChoice::Omitted);
+        assert!(role(json!([{"value": "Account Billing"}, {"value": "Account Analyst"}])).is_err());
+        assert!(role(json!([{"value": "Connector Administrator", "primary": true}])).is_err());
+    }
+}

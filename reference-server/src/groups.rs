@@ -1,0 +1,426 @@
+//! `/Groups`: Fivetran teams (the guide: "Group Push - Okta creates, updates, or deletes teams
+//! in Fivetran").
+//!
+//! Team names are unique ignoring case (Okta links groups by `displayName eq`), members must
+//! be existing users, and deleting a team leaves its users alone. The PATCH requests Okta's
+//! Group Push sends (add members, remove `members[value eq "..."]`, replace the member list,
+//! rename) change the member set in place; anything else goes through the generic PATCH
+//! engine on the team's representation.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use scim_core::filter::{CompValue, CompareOp, Filter};
+use scim_core::patch::{self, PatchOpKind, PatchOperation, PatchRequest};
+use serde_json::{Map, Value, json};
+
+use crate::error::ApiError;
+use crate::extract::{BaseUrl, ScimJson};
+use crate::list;
+use crate::params::ListParams;
+use crate::render;
+use crate::respond;
+use crate::schemas;
+use crate::state::AppState;
+use crate::store::{GroupChange, GroupDraft, GroupRecord, GroupView, MemberOp, StoreError};
+
+fn store_error(id: &str) -> impl Fn(StoreError) -> ApiError + '_ {
+    move |e| match e {
+        StoreError::NotFound => ApiError::not_found("Group", id),
+        StoreError::Rejected(e) => e,
+    }
+}
+
+fn respond(
+    view: &GroupView,
+    base: &str,
+    params: &ListParams,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let projection = params.projection()?;
+    let body = projection.apply(render::group(view, base), schemas::group());
+    let location = (status == StatusCode::CREATED).then(|| render::group_location(base, &view.id));
+    Ok(respond::resource(
+        status,
+        body,
+        view.version,
+        location.as_deref(),
+    ))
+}
+
+fn wants_members(params: &ListParams) -> Result<bool, ApiError> {
+    Ok(list::keeps(&params.projection()?, "members"))
+}
+
+/// Reads a team body (POST, PUT, or a PATCH result).
+fn read_group(body: &Value) -> Result<GroupDraft, ApiError> {
+    let fields = schemas::group().normalize(body)?;
+    let display_name = match fields.get("displayName") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        _ => return Err(ApiError::invalid_value("displayName is required")),
+    };
+    Ok(GroupDraft {
+        display_name,
+        external_id: fields
+            .get("externalId")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        members: member_ids(fields.get("members"))?,
+    })
+}
+
+/// The user ids of a (normalised) `members` value.
+fn member_ids(members: Option<&Value>) -> Result<Vec<String>, ApiError> {
+    let mut ids = Vec::new();
+    for m in members.and_then(Value::as_array).into_iter().flatten() {
+        let Some(o) = m.as_object() else {
+            return Err(ApiError::invalid_value(
+                "members: each member must be an object with a value",
+            ));
+        };
+        if let Some(t) = o.get("type").and_then(Value::as_str)
+            && !t.eq_ignore_ascii_case("User")
+        {
+            return Err(ApiError::invalid_value(format!(
+                "members: a team holds users only, not {t:?}"
+            )));
+        }
+        match o.get("value").and_then(Value::as_str) {
+            Some(v) => ids.push(v.to_owned()),
+            None => {
+                return Err(ApiError::invalid_value(
+                    "members: each member needs a value (the user's id)",
+                ));
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// `GET /Groups`.
+pub async fn list(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    list::groups(&state, &base, &ListParams::parse(q.as_deref())?)
+}
+
+/// `POST /Groups/.search`.
+pub async fn search(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    ScimJson(body): ScimJson,
+) -> Result<Response, ApiError> {
+    list::groups(&state, &base, &list::search_params(body)?)
+}
+
+/// `POST /Groups`.
+pub async fn create(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    RawQuery(q): RawQuery,
+    ScimJson(body): ScimJson,
+) -> Result<Response, ApiError> {
+    let params = ListParams::parse(q.as_deref())?;
+    let draft = read_group(&body)?;
+    let view = state
+        .store()
+        .insert_group(draft, state.clock().now())
+        .map_err(store_error(""))?;
+    respond(&view, &base, &params, StatusCode::CREATED)
+}
+
+/// `GET /Groups/{id}`.
+pub async fn get(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let params = ListParams::parse(q.as_deref())?;
+    let view = state
+        .store()
+        .group(&id, wants_members(&params)?)
+        .ok_or_else(|| ApiError::not_found("Group", &id))?;
+    if respond::not_modified(&headers, view.version) {
+        return Ok(respond::unchanged(view.version));
+    }
+    respond(&view, &base, &params, StatusCode::OK)
+}
+
+/// `PUT /Groups/{id}`.
+pub async fn replace(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    ScimJson(body): ScimJson,
+) -> Result<Response, ApiError> {
+    let params = ListParams::parse(q.as_deref())?;
+    let draft = read_group(&body);
+    let view = state
+        .store()
+        .update_group(
+            &id,
+            &mut |current| {
+                respond::check_if_match(&headers, current.version)?;
+                Ok(Some(GroupChange::Replace(draft.clone()?)))
+            },
+            state.clock().now(),
+            wants_members(&params)?,
+        )
+        .map_err(store_error(&id))?;
+    respond(&view, &base, &params, StatusCode::OK)
+}
+
+/// `PATCH /Groups/{id}`. Answers 200 with the team.
+pub async fn modify(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    ScimJson(body): ScimJson,
+) -> Result<Response, ApiError> {
+    let params = ListParams::parse(q.as_deref())?;
+    let request = PatchRequest::from_json(&body)?;
+    let fast = membership_edit(&request)?;
+    let view = state
+        .store()
+        .update_group(
+            &id,
+            &mut |current| {
+                respond::check_if_match(&headers, current.version)?;
+                match &fast {
+                    Some(edit) => Ok(Some(edit.clone())),
+                    None => generic_patch(current, &request),
+                }
+            },
+            state.clock().now(),
+            wants_members(&params)?,
+        )
+        .map_err(store_error(&id))?;
+    respond(&view, &base, &params, StatusCode::OK)
+}
+
+/// `DELETE /Groups/{id}`: 204; the team's users stay.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    state
+        .store()
+        .delete_group(&id, &mut |current| {
+            respond::check_if_match(&headers, current.version)
+        })
+        .map_err(store_error(&id))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A PATCH through the generic engine: the team's representation (members by id) is
+/// patched, then read back as a whole new team.
+fn generic_patch(
+    current: &GroupRecord,
+    request: &PatchRequest,
+) -> Result<Option<GroupChange>, ApiError> {
+    let mut before = Map::new();
+    before.insert("schemas".into(), json!([scim_core::urn::GROUP]));
+    before.insert("id".into(), json!(&*current.id));
+    if let Some(x) = &current.external_id {
+        before.insert("externalId".into(), json!(x));
+    }
+    before.insert("displayName".into(), json!(current.display_name));
+    let members: Vec<Value> = current
+        .members
+        .iter()
+        .map(|m| json!({"value": &**m}))
+        .collect();
+    before.insert("members".into(), Value::Array(members));
+    let before = Value::Object(before);
+    let after = patch::apply(&before, request, schemas::group())?;
+    if after == before {
+        return Ok(None);
+    }
+    Ok(Some(GroupChange::Replace(read_group(&after)?)))
+}
+
+/// Recognises Okta's Group Push requests, which can be applied without copying the member
+/// set: `add` to `members`, `remove` of `members[value eq "<id>"]` or of `members` (with
+/// Entra's listed values, or all), `replace` of `members`, and a rename by `displayName`
+/// (path-less values may also carry the read-only `id` and `schemas`, as Okta's do). `None`
+/// means "use the generic engine".
+fn membership_edit(request: &PatchRequest) -> Result<Option<GroupChange>, ApiError> {
+    let mut display_name = None;
+    let mut ops = Vec::new();
+    for op in &request.operations {
+        match member_ops(op)? {
+            Some(Edit::Members(more)) => ops.extend(more),
+            Some(Edit::Rename(name)) => display_name = Some(name),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(GroupChange::Edit { display_name, ops }))
+}
+
+enum Edit {
+    Members(Vec<MemberOp>),
+    Rename(String),
+}
+
+fn ids_of(value: &Value) -> Result<Vec<String>, ApiError> {
+    let members_def = schemas::group()
+        .core
+        .attribute("members")
+        .unwrap_or_else(|| unreachable!("Group has members"));
+    let wrapped = match value {
+        Value::Array(_) => value.clone(),
+        other => Value::Array(vec![other.clone()]),
+    };
+    let normalised = members_def
+        .coerce(&wrapped, "members")
+        .map_err(|e| ApiError::invalid_value(e.to_string()))?;
+    member_ids(Some(&normalised))
+}
+
+fn rename(value: &Value) -> Result<String, ApiError> {
+    match value {
+        Value::String(s) if !s.trim().is_empty() => Ok(s.clone()),
+        Value::Null => Err(ApiError::mutability(
+            "'displayName' is required and cannot be removed",
+        )),
+        other => Err(ApiError::invalid_value(format!(
+            "displayName: expected a non-empty string, found {}",
+            scim_core::json::json_type(other)
+        ))),
+    }
+}
+
+fn member_ops(op: &PatchOperation) -> Result<Option<Edit>, ApiError> {
+    let value = op.value.as_ref();
+    let Some(path) = &op.path else {
+        // Path-less: only a rename (Okta sends `{"id": ..., "displayName": ...}`).
+        if op.op == PatchOpKind::Remove {
+            return Ok(None);
+        }
+        let Some(Value::Object(fields)) = value else {
+            return Ok(None);
+        };
+        let mut name = None;
+        for (k, v) in fields {
+            if k.eq_ignore_ascii_case("displayName") {
+                name = Some(rename(v)?);
+            } else if !(k.eq_ignore_ascii_case("id") || k.eq_ignore_ascii_case("schemas")) {
+                return Ok(None);
+            }
+        }
+        return Ok(name.map(Edit::Rename));
+    };
+    if path.attr.urn.is_some() || path.attr.sub.is_some() || path.sub.is_some() {
+        return Ok(None);
+    }
+    if path.attr.matches_name("displayName") && path.filter.is_none() {
+        return match (op.op, value) {
+            (PatchOpKind::Remove, _) => Err(ApiError::mutability(
+                "'displayName' is required and cannot be removed",
+            )),
+            (_, Some(v)) => rename(v).map(|n| Some(Edit::Rename(n))),
+            (_, None) => Ok(None),
+        };
+    }
+    if !path.attr.matches_name("members") {
+        return Ok(None);
+    }
+    let ops = match (op.op, &path.filter, value) {
+        (PatchOpKind::Add, None, Some(v)) if !v.is_null() => vec![MemberOp::Add(ids_of(v)?)],
+        (PatchOpKind::Replace, None, Some(v)) if v.is_null() => vec![MemberOp::Clear],
+        (PatchOpKind::Replace, None, Some(v)) => vec![MemberOp::Clear, MemberOp::Add(ids_of(v)?)],
+        (PatchOpKind::Remove, None, None | Some(Value::Null)) => vec![MemberOp::Clear],
+        (PatchOpKind::Remove, None, Some(v)) => {
+            ids_of(v)?.into_iter().map(MemberOp::Remove).collect()
+        }
+        (
+            PatchOpKind::Remove,
+            Some(Filter::Compare {
+                path: p,
+                op: CompareOp::Eq,
+                value: CompValue::String(id),
+            }),
+            _,
+        ) if p.matches_name("value") && p.sub.is_none() && p.urn.is_none() => {
+            vec![MemberOp::Remove(id.clone())]
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(Edit::Members(ops)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scim_core::ScimType;
+
+    fn edit(ops: Value) -> Option<GroupChange> {
+        let body = json!({"schemas": [scim_core::urn::PATCH_OP], "Operations": ops});
+        membership_edit(&PatchRequest::from_json(&body).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn okta_group_push_requests_take_the_fast_path() {
+        assert_eq!(
+            edit(json!([
+                {"op": "remove", "path": "members[value eq \"u1\"]"},
+                {"op": "add", "path": "members", "value": [{"value": "u2", "display": "b@x"}]}
+            ])),
+            Some(GroupChange::Edit {
+                display_name: None,
+                ops: vec![
+                    MemberOp::Remove("u1".into()),
+                    MemberOp::Add(vec!["u2".into()])
+                ]
+            })
+        );
+        assert_eq!(
+            edit(json!([{"op": "replace", "value": {"id": "g", "displayName": "New"}}])),
+            Some(GroupChange::Edit {
+                display_name: Some("New".into()),
+                ops: vec![]
+            })
+        );
+        assert_eq!(
+            edit(json!([{"op": "replace", "path": "members", "value": [{"value": "u3"}]}])),
+            Some(GroupChange::Edit {
+                display_name: None,
+                ops: vec![MemberOp::Clear, MemberOp::Add(vec!["u3".into()])]
+            })
+        );
+    }
+
+    #[test]
+    fn anything_else_takes_the_generic_engine() {
+        assert_eq!(
+            edit(json!([{"op": "add", "path": "externalId", "value": "x"}])),
+            None
+        );
+        assert_eq!(
+            edit(json!([{"op": "remove", "path": "members[display eq \"a\"]"}])),
+            None
+        );
+        assert_eq!(
+            edit(json!([{"op": "replace", "value": {"displayName": "n", "externalId": "x"}}])),
+            None
+        );
+    }
+
+    #[test]
+    fn bad_values_are_refused_before_touching_the_store() {
+        let body = json!({"schemas": [scim_core::urn::PATCH_OP], "Operations": [{"op": "add", "path": "members", "value": [{"display": "no id"}]}]});
+        let e = membership_edit(&PatchRequest::from_json(&body).unwrap()).unwrap_err();
+        assert_eq!(e.0.scim_type, Some(ScimType::InvalidValue));
+        let body = json!({"schemas": [scim_core::urn::PATCH_OP], "Operations": [{"op": "replace", "path": "displayName", "value": 5}]});
+        assert!(membership_edit(&PatchRequest::from_json(&body).unwrap()).is_err());
+    }
+}

@@ -1,0 +1,239 @@
+//! List and search queries: filter, sort, page, project (RFC 7644 §3.4.2, §3.4.3).
+//!
+//! Pages are 1-based and stable: unsorted results come in creation order. `count` defaults to
+//! the configured default (100, Okta's page size) and never exceeds `filter.maxResults`;
+//! `count=0` returns only `totalResults`. Lookups by `id`, `userName`, `externalId` and team
+//! `displayName` use indexes (Okta's `userName eq` and `displayName eq` queries among them).
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use scim_core::filter::{self, CompValue, CompareOp, Filter, Matcher};
+use scim_core::list::{ListResponse, SearchRequest};
+use scim_core::projection::Projection;
+use scim_core::schema::ResourceSchema;
+use scim_core::sort::{SortOrder, Sorter};
+use scim_core::{AttrPath, ScimType};
+use serde_json::{Map, Value};
+
+use crate::error::ApiError;
+use crate::params::ListParams;
+use crate::render;
+use crate::respond;
+use crate::schemas;
+use crate::state::AppState;
+use crate::store::{IndexHint, Page, Query, Sort};
+
+/// The parts of a query shared by users and teams, parsed and checked.
+struct Plan {
+    matcher: Option<Matcher>,
+    hint: IndexHint,
+    sorter: Option<Sorter>,
+    projection: Projection,
+    start: usize,
+    count: usize,
+    mentions_members: bool,
+}
+
+fn mentions(filter: &Filter, name: &str) -> bool {
+    match filter {
+        Filter::Compare { path, .. } | Filter::Present(path) => path.matches_name(name),
+        Filter::ValuePath { path, .. } => path.matches_name(name),
+        Filter::And(items) | Filter::Or(items) => items.iter().any(|f| mentions(f, name)),
+        Filter::Not(inner) => mentions(inner, name),
+    }
+}
+
+/// The index that can answer a filter: an `eq` on an indexed attribute at the top, or inside a
+/// top-level `and`.
+fn index_hint(f: &Filter, schema: &ResourceSchema) -> IndexHint {
+    match f {
+        Filter::Compare {
+            path,
+            op: CompareOp::Eq,
+            value: CompValue::String(s),
+        } if path.sub.is_none() => {
+            let Ok(r) = schema.resolve(path) else {
+                return IndexHint::Scan;
+            };
+            if r.sub.is_some() || !matches!(r.container, scim_core::schema::Container::Top) {
+                return IndexHint::Scan;
+            }
+            match (r.attr.name.as_str(), schema.name.as_str()) {
+                ("id", _) => IndexHint::Id(s.clone()),
+                ("externalId", _) => IndexHint::ExternalId(s.clone()),
+                ("userName", "User") => IndexHint::UserName(s.clone()),
+                ("displayName", "Group") => IndexHint::DisplayName(s.clone()),
+                _ => IndexHint::Scan,
+            }
+        }
+        Filter::And(items) => items
+            .iter()
+            .map(|i| index_hint(i, schema))
+            .find(|h| *h != IndexHint::Scan)
+            .unwrap_or(IndexHint::Scan),
+        _ => IndexHint::Scan,
+    }
+}
+
+fn plan(state: &AppState, params: &ListParams, schema: &ResourceSchema) -> Result<Plan, ApiError> {
+    let limits = state.limits();
+    let (matcher, hint, mentions_members) = match params.filter.as_deref() {
+        None => (None, IndexHint::Scan, false),
+        Some(text) => {
+            let f = filter::parse(text)?;
+            let m = Matcher::compile(&f, schema)?;
+            (Some(m), index_hint(&f, schema), mentions(&f, "members"))
+        }
+    };
+    let order = match params.sort_order.as_deref() {
+        None => SortOrder::Ascending,
+        Some(o) => SortOrder::parse(o).ok_or_else(|| {
+            ApiError::bad_request(
+                ScimType::InvalidValue,
+                format!("sortOrder must be ascending or descending, got {o:?}"),
+            )
+        })?,
+    };
+    let sorter = match params.sort_by.as_deref() {
+        None => None,
+        Some(s) => {
+            let path = AttrPath::parse(s).map_err(|e| {
+                ApiError::bad_request(ScimType::InvalidValue, format!("invalid sortBy {s:?}: {e}"))
+            })?;
+            Some(Sorter::new(&path, schema, order))
+        }
+    };
+    let sort_members = params
+        .sort_by
+        .as_deref()
+        .is_some_and(|s| s.to_ascii_lowercase().starts_with("members"));
+    Ok(Plan {
+        matcher,
+        hint,
+        sorter,
+        projection: params.projection()?,
+        start: params.start(),
+        count: params.page_size(limits.default_count, limits.max_results),
+        mentions_members: mentions_members || sort_members,
+    })
+}
+
+/// Whether a projection keeps an attribute of the given name.
+pub fn keeps(projection: &Projection, name: &str) -> bool {
+    if projection.attributes.is_empty() {
+        !projection
+            .excluded
+            .iter()
+            .any(|p| p.matches_name(name) && p.sub.is_none())
+    } else {
+        projection.attributes.iter().any(|p| p.matches_name(name))
+    }
+}
+
+fn respond_page(
+    page: Page<Map<String, Value>>,
+    start: usize,
+    projection: &Projection,
+    schema: &ResourceSchema,
+) -> Response {
+    let resources: Vec<Value> = page
+        .items
+        .into_iter()
+        .map(|r| Value::Object(projection.apply(r, schema)))
+        .collect();
+    let list = ListResponse::new(resources, page.total as u64, start as u64);
+    respond::json(
+        StatusCode::OK,
+        &serde_json::to_value(list).unwrap_or_default(),
+    )
+}
+
+fn run<V>(
+    plan: &Plan,
+    base: &str,
+    render: &(dyn Fn(&V, &str) -> Map<String, Value> + Sync),
+    with_members: bool,
+    query: impl FnOnce(&Query<'_, V>) -> Page<V>,
+) -> Page<Map<String, Value>> {
+    let predicate = plan
+        .matcher
+        .as_ref()
+        .map(|m| move |v: &V| m.matches_object(&render(v, base)));
+    let key = plan
+        .sorter
+        .as_ref()
+        .map(|s| move |v: &V| s.key(&render(v, base)));
+    let compare = plan
+        .sorter
+        .as_ref()
+        .map(|s| move |a: &_, b: &_| s.compare(a, b));
+    let q = Query {
+        hint: plan.hint.clone(),
+        predicate: predicate
+            .as_ref()
+            .map(|p| p as &(dyn Fn(&V) -> bool + Sync)),
+        sort: match (&key, &compare) {
+            (Some(k), Some(c)) => Some(Sort { key: k, compare: c }),
+            _ => None,
+        },
+        offset: plan.start - 1,
+        count: plan.count,
+        with_members,
+    };
+    let page = query(&q);
+    Page {
+        total: page.total,
+        items: page.items.iter().map(|v| render(v, base)).collect(),
+    }
+}
+
+/// `GET /Users` and `POST /Users/.search`.
+pub fn users(state: &AppState, base: &str, params: &ListParams) -> Result<Response, ApiError> {
+    let schema = schemas::user();
+    let plan = plan(state, params, schema)?;
+    let page = run(&plan, base, &render::user, false, |q| {
+        state.store().query_users(q)
+    });
+    Ok(respond_page(page, plan.start, &plan.projection, schema))
+}
+
+/// `GET /Groups` and `POST /Groups/.search`. Members are only gathered when the response or
+/// the filter needs them (`excludedAttributes=members` makes listing large teams cheap).
+pub fn groups(state: &AppState, base: &str, params: &ListParams) -> Result<Response, ApiError> {
+    let schema = schemas::group();
+    let plan = plan(state, params, schema)?;
+    let with_members = plan.mentions_members || keeps(&plan.projection, "members");
+    let page = run(&plan, base, &render::group, with_members, |q| {
+        state.store().query_groups(q)
+    });
+    Ok(respond_page(page, plan.start, &plan.projection, schema))
+}
+
+/// Reads a `POST .search` body into the same parameters a GET takes. The body must carry
+/// the SearchRequest schema (RFC 7644 §3.4.3).
+pub fn search_params(body: Value) -> Result<ListParams, ApiError> {
+    let request: SearchRequest = serde_json::from_value(body).map_err(|e| {
+        ApiError::bad_request(
+            ScimType::InvalidSyntax,
+            format!("invalid SearchRequest: {e}"),
+        )
+    })?;
+    if !request.has_schema() {
+        return Err(ApiError::bad_request(
+            ScimType::InvalidSyntax,
+            format!(
+                "the body's schemas must contain \"{}\"",
+                scim_core::urn::SEARCH_REQUEST
+            ),
+        ));
+    }
+    Ok(ListParams {
+        filter: request.filter,
+        start_index: request.start_index,
+        count: request.count,
+        sort_by: request.sort_by,
+        sort_order: request.sort_order,
+        attributes: request.attributes.map(|a| a.join(",")),
+        excluded_attributes: request.excluded_attributes.map(|a| a.join(",")),
+    })
+}

@@ -1,0 +1,104 @@
+//! Success responses and entity-tags (RFC 7644 §3.14).
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
+
+use crate::error::{ApiError, SCIM_JSON};
+
+/// The entity-tag of a resource version. Weak, because representations vary with
+/// `attributes` and `excludedAttributes`.
+pub fn etag(version: u64) -> String {
+    format!("W/\"{version}\"")
+}
+
+/// Whether an `If-Match`/`If-None-Match` header value names `current`: `*`, or a list of
+/// tags compared weakly (the `W/` prefix ignored, as SCIM's examples need).
+fn names_tag(header_value: &str, current: &str) -> bool {
+    let strip = |t: &str| {
+        t.trim()
+            .trim_start_matches("W/")
+            .trim_start_matches("w/")
+            .to_owned()
+    };
+    let current = strip(current);
+    header_value
+        .split(',')
+        .any(|t| t.trim() == "*" || strip(t) == current)
+}
+
+/// `If-Match`: when present and not naming the current version, 412 (and nothing changes).
+pub fn check_if_match(headers: &HeaderMap, version: u64) -> Result<(), ApiError> {
+    let Some(v) = headers.get(header::IF_MATCH) else {
+        return Ok(());
+    };
+    let v = v.to_str().unwrap_or("");
+    if names_tag(v, &etag(version)) {
+        Ok(())
+    } else {
+        Err(ApiError::status(
+            412,
+            format!(
+                "If-Match {v:?} does not match the current version {}",
+                etag(version)
+            ),
+        ))
+    }
+}
+
+/// `If-None-Match` on a GET: whether the client's copy is current (answer 304).
+pub fn not_modified(headers: &HeaderMap, version: u64) -> bool {
+    headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| names_tag(v, &etag(version)))
+}
+
+/// A JSON body with the SCIM media type.
+pub fn json(status: StatusCode, body: &Value) -> Response {
+    let bytes = serde_json::to_vec(body).unwrap_or_default();
+    let mut r = (status, bytes).into_response();
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(SCIM_JSON));
+    r
+}
+
+/// A resource: its body, `ETag`, and for a create, `Location`.
+pub fn resource(
+    status: StatusCode,
+    body: Map<String, Value>,
+    version: u64,
+    location: Option<&str>,
+) -> Response {
+    let mut r = json(status, &Value::Object(body));
+    if let Ok(tag) = HeaderValue::from_str(&etag(version)) {
+        r.headers_mut().insert(header::ETAG, tag);
+    }
+    if let Some(loc) = location.and_then(|l| HeaderValue::from_str(l).ok()) {
+        r.headers_mut().insert(header::LOCATION, loc);
+    }
+    r
+}
+
+/// 304 Not Modified, with the current `ETag` and no body.
+pub fn unchanged(version: u64) -> Response {
+    let mut r = StatusCode::NOT_MODIFIED.into_response();
+    if let Ok(tag) = HeaderValue::from_str(&etag(version)) {
+        r.headers_mut().insert(header::ETAG, tag);
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_compare_weakly_and_in_lists() {
+        assert!(names_tag("W/\"3\"", "W/\"3\""));
+        assert!(names_tag("\"3\"", "W/\"3\""));
+        assert!(names_tag("\"1\", W/\"3\"", "W/\"3\""));
+        assert!(names_tag("*", "W/\"3\""));
+        assert!(!names_tag("W/\"2\"", "W/\"3\""));
+    }
+}

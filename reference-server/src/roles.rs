@@ -1,0 +1,133 @@
+//! Fivetran's account roles, and the rules for setting them through SCIM.
+//!
+//! The guide: the Role attribute's value "must exactly match the name of the relevant
+//! standard user role in Fivetran RBAC model or an existing custom user role in your
+//! account", and "Destination-level or connector-level roles are not supported in the
+//! Fivetran SCIM API." Matching is case-insensitive here and the role is stored in its
+//! canonical case, because Okta admins type these names by hand.
+
+use crate::error::ApiError;
+
+/// The standard account-level roles the guide lists.
+pub const ACCOUNT_ROLES: [&str; 5] = [
+    "Account Administrator",
+    "Account Analyst",
+    "Account Billing",
+    "Account Reviewer",
+    "Destination Creator",
+];
+
+/// Fivetran RBAC roles that are not account-level, and so cannot be set through SCIM.
+pub const NON_ACCOUNT_ROLES: [&str; 7] = [
+    "Destination Administrator",
+    "Destination Analyst",
+    "Destination Reviewer",
+    "Connector Administrator",
+    "Connector Reviewer",
+    "Connection Administrator",
+    "Connection Reviewer",
+];
+
+/// The canonical name of an account role, or why it cannot be set.
+pub fn canonical(role: &str, custom: &[String]) -> Result<String, ApiError> {
+    let wanted = role.trim();
+    if let Some(r) = ACCOUNT_ROLES
+        .iter()
+        .find(|r| r.eq_ignore_ascii_case(wanted))
+    {
+        return Ok((*r).to_owned());
+    }
+    if let Some(r) = custom.iter().find(|r| r.eq_ignore_ascii_case(wanted)) {
+        return Ok(r.clone());
+    }
+    let scoped = NON_ACCOUNT_ROLES
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(wanted))
+        || ["destination ", "connector ", "connection "]
+            .iter()
+            .any(|p| wanted.len() > p.len() && wanted[..p.len()].eq_ignore_ascii_case(p));
+    if scoped {
+        return Err(ApiError::invalid_value(format!(
+            "role {wanted:?} is a destination- or connector-level role; only account-level roles can be set \
+             through SCIM (the guide: \"Destination-level or connector-level roles are not supported in the \
+             Fivetran SCIM API\")"
+        )));
+    }
+    let mut known: Vec<&str> = ACCOUNT_ROLES.to_vec();
+    known.extend(custom.iter().map(String::as_str));
+    Err(ApiError::invalid_value(format!(
+        "unknown role {wanted:?}; the account roles are: {}",
+        known.join(", ")
+    )))
+}
+
+/// Whether a name may be added as a custom account-level role: not empty, not a standard
+/// role, and not named like a destination- or connector-level one.
+pub fn check_custom_name(name: &str) -> Result<(), String> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
+        return Err("a role name must be 1 to 100 printable characters".into());
+    }
+    if ACCOUNT_ROLES.iter().any(|r| r.eq_ignore_ascii_case(name)) {
+        return Err(format!("{name:?} is a standard role"));
+    }
+    if canonical(name, &[]).is_err_and(|e| {
+        e.0.detail
+            .as_deref()
+            .is_some_and(|d| d.contains("destination- or connector-level"))
+    }) {
+        return Err(format!(
+            "{name:?} is named like a destination- or connector-level role"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn standard_roles_match_in_any_case_and_come_back_canonical() {
+        assert_eq!(
+            canonical("account analyst", &[]).unwrap(),
+            "Account Analyst"
+        );
+        assert_eq!(
+            canonical(" DESTINATION CREATOR ", &[]).unwrap(),
+            "Destination Creator"
+        );
+    }
+
+    #[test]
+    fn custom_roles_are_accepted() {
+        let custom = vec!["Data Steward".to_owned()];
+        assert_eq!(canonical("data steward", &custom).unwrap(), "Data Steward");
+        assert!(canonical("data steward", &[]).is_err());
+    }
+
+    #[test]
+    fn scoped_roles_are_refused_with_the_guides_reason() {
+        for r in [
+            "Destination Administrator",
+            "connector reviewer",
+            "Destination Something New",
+        ] {
+            let e = canonical(r, &[]).unwrap_err();
+            assert!(
+                e.0.detail.unwrap().contains("only account-level roles"),
+                "{r}"
+            );
+        }
+        let e = canonical("Owner", &[]).unwrap_err();
+        assert!(e.0.detail.unwrap().contains("unknown role \"Owner\""));
+    }
+
+    #[test]
+    fn custom_role_names_are_checked() {
+        assert!(check_custom_name("Data Steward").is_ok());
+        assert!(check_custom_name("account billing").is_err());
+        assert!(check_custom_name("Connector Owner").is_err());
+        assert!(check_custom_name("  ").is_err());
+    }
+}

@@ -1,0 +1,124 @@
+//! The state every handler shares: the store, the runtime settings that the admin API
+//! changes, the clock and the limits.
+
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{Config, Plan};
+use crate::store::{MemoryStore, Store};
+
+/// What "Account Settings > General > SCIM Config" holds, and can change at runtime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// The account's plan.
+    pub plan: Plan,
+    /// The "Enable SCIM Provisioning" toggle.
+    pub scim_enabled: bool,
+    /// The current SCIM API token.
+    pub token: String,
+    /// Custom account-level roles.
+    pub custom_roles: Vec<String>,
+}
+
+/// Request limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// The most resources per page (`filter.maxResults`).
+    pub max_results: usize,
+    /// The page size when `count` is absent.
+    pub default_count: usize,
+    /// The largest request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+/// Shared, cheaply clonable server state.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Shared>);
+
+#[derive(Debug)]
+struct Shared {
+    store: Arc<dyn Store>,
+    settings: RwLock<Settings>,
+    admin_token: String,
+    clock: Arc<dyn Clock>,
+    limits: Limits,
+    public_url: Option<String>,
+}
+
+/// A fresh random token: 256 bits from the OS, as 64 hex digits.
+pub fn generate_token() -> String {
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+impl AppState {
+    /// State for a configuration, with an empty in-memory store and the system clock.
+    /// Tokens the configuration leaves out are generated; read them back with
+    /// [`settings`](Self::settings) and [`admin_token`](Self::admin_token).
+    pub fn new(config: &Config) -> AppState {
+        AppState::with_parts(config, Arc::new(MemoryStore::new()), Arc::new(SystemClock))
+    }
+
+    /// State with a chosen store and clock (tests use a manual clock).
+    pub fn with_parts(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> AppState {
+        let settings = Settings {
+            plan: config.plan,
+            scim_enabled: config.scim_enabled,
+            token: config.token.clone().unwrap_or_else(generate_token),
+            custom_roles: config.custom_roles.clone(),
+        };
+        AppState(Arc::new(Shared {
+            store,
+            settings: RwLock::new(settings),
+            admin_token: config.admin_token.clone().unwrap_or_else(generate_token),
+            clock,
+            limits: Limits {
+                max_results: config.max_results.max(1),
+                default_count: config.default_count.clamp(1, config.max_results.max(1)),
+                max_body_bytes: config.max_body_bytes,
+            },
+            public_url: config
+                .public_url
+                .as_ref()
+                .map(|u| u.trim_end_matches('/').to_owned()),
+        }))
+    }
+
+    /// The store.
+    pub fn store(&self) -> &dyn Store {
+        &*self.0.store
+    }
+
+    /// The current settings (a read lock: do not hold it across an await).
+    pub fn settings(&self) -> RwLockReadGuard<'_, Settings> {
+        self.0.settings.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The settings, to change them.
+    pub fn settings_mut(&self) -> RwLockWriteGuard<'_, Settings> {
+        self.0.settings.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The admin API credential.
+    pub fn admin_token(&self) -> &str {
+        &self.0.admin_token
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &dyn Clock {
+        &*self.0.clock
+    }
+
+    /// The limits.
+    pub fn limits(&self) -> Limits {
+        self.0.limits
+    }
+
+    /// The configured public base URL, if any.
+    pub fn public_url(&self) -> Option<&str> {
+        self.0.public_url.as_deref()
+    }
+}

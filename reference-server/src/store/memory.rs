@@ -1,0 +1,668 @@
+//! The in-memory store: hash maps with indexes, behind one `RwLock`.
+//!
+//! - users and teams by id: `HashMap`;
+//! - `userName` and team `displayName`, case-folded: unique indexes, so `userName eq` and
+//!   `displayName eq` lookups, and the uniqueness checks, do not scan;
+//! - `externalId`: a non-unique index;
+//! - creation order: a vector sorted by sequence number, so a page at any `startIndex` is a
+//!   slice, not a walk (removing an entry is a binary search and a `memmove`);
+//! - each user's teams: a reverse index kept in step with team membership, for the user's
+//!   `groups` attribute and for taking a deleted user out of its teams.
+
+use std::collections::HashMap;
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use chrono::{DateTime, Utc};
+use indexmap::IndexSet;
+use scim_core::ScimError;
+use scim_core::text::fold;
+
+use super::{
+    DeleteCheck, GroupChange, GroupDraft, GroupRecord, GroupRef, GroupUpdate, GroupView, Id,
+    IndexHint, MemberOp, MemberRef, Page, Query, Store, StoreError, UserDraft, UserRecord,
+    UserUpdate, UserView,
+};
+use crate::error::ApiError;
+
+/// Users and teams in memory. Nothing survives a restart.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    inner: RwLock<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    seq: u64,
+    version: u64,
+    users: HashMap<Id, UserRecord>,
+    user_order: Vec<(u64, Id)>,
+    user_by_name: HashMap<String, Id>,
+    user_by_external: HashMap<String, Vec<Id>>,
+    user_groups: HashMap<Id, IndexSet<Id>>,
+    groups: HashMap<Id, GroupRecord>,
+    group_order: Vec<(u64, Id)>,
+    group_by_name: HashMap<String, Id>,
+    group_by_external: HashMap<String, Vec<Id>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        MemoryStore::default()
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, Inner> {
+        // A panic while holding the lock cannot leave a half-applied change (every update
+        // checks first and mutates after), so a poisoned lock is still consistent.
+        self.inner.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Inner> {
+        self.inner.write().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn new_id() -> Id {
+    Id::from(uuid::Uuid::new_v4().to_string())
+}
+
+fn conflict(detail: String) -> StoreError {
+    StoreError::Rejected(ApiError(ScimError::conflict(detail)))
+}
+
+fn index_add(index: &mut HashMap<String, Vec<Id>>, key: Option<&String>, id: &Id) {
+    if let Some(k) = key {
+        index.entry(k.clone()).or_default().push(id.clone());
+    }
+}
+
+fn index_remove(index: &mut HashMap<String, Vec<Id>>, key: Option<&String>, id: &Id) {
+    if let Some(k) = key
+        && let Some(ids) = index.get_mut(k)
+    {
+        ids.retain(|x| x != id);
+        if ids.is_empty() {
+            index.remove(k);
+        }
+    }
+}
+
+fn order_remove(order: &mut Vec<(u64, Id)>, seq: u64) {
+    if let Ok(i) = order.binary_search_by_key(&seq, |(s, _)| *s) {
+        order.remove(i);
+    }
+}
+
+impl Inner {
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    fn next_version(&mut self) -> u64 {
+        self.version += 1;
+        self.version
+    }
+
+    fn user_view(&self, user: &UserRecord) -> UserView {
+        let groups = self
+            .user_groups
+            .get(&user.id)
+            .map(|gs| {
+                gs.iter()
+                    .filter_map(|g| self.groups.get(g))
+                    .map(|g| GroupRef {
+                        id: g.id.clone(),
+                        display_name: g.display_name.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        UserView {
+            user: user.clone(),
+            groups,
+        }
+    }
+
+    fn group_view(&self, group: &GroupRecord, with_members: bool) -> GroupView {
+        let members = with_members.then(|| {
+            group
+                .members
+                .iter()
+                .filter_map(|m| self.users.get(m))
+                .map(|u| MemberRef {
+                    id: u.id.clone(),
+                    user_name: u.user_name.clone(),
+                })
+                .collect()
+        });
+        GroupView {
+            id: group.id.clone(),
+            display_name: group.display_name.clone(),
+            external_id: group.external_id.clone(),
+            member_count: group.members.len(),
+            members,
+            created: group.created,
+            modified: group.modified,
+            version: group.version,
+        }
+    }
+
+    /// Every listed member must be an existing user; returns their shared ids, deduplicated.
+    fn existing_users(&self, ids: &[String]) -> Result<IndexSet<Id>, StoreError> {
+        let mut out = IndexSet::with_capacity(ids.len());
+        for id in ids {
+            match self.users.get_key_value(id.as_str()) {
+                Some((k, _)) => {
+                    out.insert(k.clone());
+                }
+                None => {
+                    return Err(StoreError::Rejected(ApiError::invalid_value(format!(
+                        "member {id:?} is not an existing user; a team's members must be users"
+                    ))));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn bump_user(&mut self, id: &Id) {
+        let v = self.next_version();
+        if let Some(u) = self.users.get_mut(id) {
+            u.version = v;
+        }
+    }
+
+    fn join(&mut self, user: &Id, group: &Id) {
+        self.user_groups
+            .entry(user.clone())
+            .or_default()
+            .insert(group.clone());
+        self.bump_user(user);
+    }
+
+    fn leave(&mut self, user: &Id, group: &Id) {
+        if let Some(gs) = self.user_groups.get_mut(user) {
+            gs.shift_remove(group);
+            if gs.is_empty() {
+                self.user_groups.remove(user);
+            }
+        }
+        self.bump_user(user);
+    }
+
+    fn check_group_name_free(&self, name: &str, except: Option<&Id>) -> Result<(), StoreError> {
+        match self.group_by_name.get(fold(name).as_ref()) {
+            Some(other) if Some(other) != except => Err(conflict(format!(
+                "a team named {name:?} already exists (team names are unique, ignoring case)"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    fn rename_group(&mut self, id: &Id, old: &str, new: &str) {
+        if fold(old) != fold(new) {
+            self.group_by_name.remove(fold(old).as_ref());
+            self.group_by_name
+                .insert(fold(new).into_owned(), id.clone());
+        }
+    }
+}
+
+/// Candidates of a query, in creation order.
+fn candidates<'a, R>(
+    hint: &IndexHint,
+    by_id: &'a HashMap<Id, R>,
+    order: &'a [(u64, Id)],
+    by_name: &'a HashMap<String, Id>,
+    by_external: &'a HashMap<String, Vec<Id>>,
+    name_hint_applies: bool,
+) -> Box<dyn Iterator<Item = &'a R> + 'a> {
+    let one = |id: Option<&Id>| {
+        Box::new(id.and_then(|id| by_id.get(id)).into_iter()) as Box<dyn Iterator<Item = &R>>
+    };
+    match hint {
+        IndexHint::Id(id) => Box::new(by_id.get(id.as_str()).into_iter()),
+        IndexHint::UserName(n) | IndexHint::DisplayName(n) if name_hint_applies => {
+            one(by_name.get(fold(n).as_ref()))
+        }
+        IndexHint::ExternalId(x) => Box::new(
+            by_external
+                .get(x)
+                .into_iter()
+                .flatten()
+                .filter_map(|id| by_id.get(id)),
+        ),
+        _ => Box::new(order.iter().filter_map(|(_, id)| by_id.get(id))),
+    }
+}
+
+/// Runs a query over candidate records: filter, sort, page.
+fn run_query<'a, R: 'a, V>(
+    candidates: impl Iterator<Item = &'a R>,
+    query: &Query<'_, V>,
+    view: impl Fn(&R) -> V,
+    seq: impl Fn(&R) -> u64,
+) -> Page<V> {
+    let matches = |v: &V| query.predicate.is_none_or(|p| p(v));
+    if let Some(sort) = &query.sort {
+        let mut all: Vec<(u64, V)> = candidates
+            .map(|r| (seq(r), view(r)))
+            .filter(|(_, v)| matches(v))
+            .collect();
+        let mut keyed: Vec<(Option<scim_core::sort::SortKey>, u64, V)> =
+            all.drain(..).map(|(s, v)| ((sort.key)(&v), s, v)).collect();
+        keyed.sort_by(|(a, sa, _), (b, sb, _)| (sort.compare)(a, b).then(sa.cmp(sb)));
+        let total = keyed.len();
+        let items = keyed
+            .into_iter()
+            .skip(query.offset)
+            .take(query.count)
+            .map(|(_, _, v)| v)
+            .collect();
+        return Page { total, items };
+    }
+    let mut candidates: Vec<&R> = candidates.collect::<Vec<_>>();
+    // Index lookups may come out of order; pages must be stable.
+    if !matches!(query.hint, IndexHint::Scan) {
+        candidates.sort_by_key(|r| seq(r));
+    }
+    let mut total = 0;
+    let mut items = Vec::new();
+    for r in candidates {
+        let v = view(r);
+        if matches(&v) {
+            if total >= query.offset && items.len() < query.count {
+                items.push(v);
+            }
+            total += 1;
+        }
+    }
+    Page { total, items }
+}
+
+impl Store for MemoryStore {
+    fn user(&self, id: &str) -> Option<UserView> {
+        let inner = self.read();
+        inner.users.get(id).map(|u| inner.user_view(u))
+    }
+
+    fn insert_user(&self, draft: UserDraft, now: DateTime<Utc>) -> Result<UserView, StoreError> {
+        let mut inner = self.write();
+        let key = fold(&draft.user_name).into_owned();
+        if inner.user_by_name.contains_key(&key) {
+            return Err(conflict(format!(
+                "userName {:?} is already taken (userNames are unique, ignoring case)",
+                draft.user_name
+            )));
+        }
+        let id = new_id();
+        let seq = inner.next_seq();
+        let version = inner.next_version();
+        let record = UserRecord {
+            id: id.clone(),
+            seq,
+            user_name: draft.user_name,
+            email: draft.email,
+            email_type: draft.email_type,
+            given_name: draft.given_name,
+            family_name: draft.family_name,
+            active: draft.active,
+            role: draft.role,
+            external_id: draft.external_id,
+            created: now,
+            modified: now,
+            version,
+        };
+        inner.user_by_name.insert(key, id.clone());
+        index_add(
+            &mut inner.user_by_external,
+            record.external_id.as_ref(),
+            &id,
+        );
+        inner.user_order.push((seq, id.clone()));
+        let view = inner.user_view(&record);
+        inner.users.insert(id, record);
+        Ok(view)
+    }
+
+    fn update_user(
+        &self,
+        id: &str,
+        update: UserUpdate<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<UserView, StoreError> {
+        let mut inner = self.write();
+        let current = inner.users.get(id).ok_or(StoreError::NotFound)?;
+        let view = inner.user_view(current);
+        let Some(draft) = update(&view)? else {
+            return Ok(view);
+        };
+        if draft == current.draft() {
+            return Ok(view);
+        }
+        let id = current.id.clone();
+        let (old_key, new_key) = (
+            fold(&current.user_name).into_owned(),
+            fold(&draft.user_name).into_owned(),
+        );
+        if old_key != new_key && inner.user_by_name.contains_key(&new_key) {
+            return Err(conflict(format!(
+                "userName {:?} is already taken",
+                draft.user_name
+            )));
+        }
+        let old_external = current.external_id.clone();
+        let version = inner.next_version();
+        if old_key != new_key {
+            inner.user_by_name.remove(&old_key);
+            inner.user_by_name.insert(new_key, id.clone());
+        }
+        if old_external != draft.external_id {
+            index_remove(&mut inner.user_by_external, old_external.as_ref(), &id);
+            index_add(&mut inner.user_by_external, draft.external_id.as_ref(), &id);
+        }
+        let record = inner.users.get_mut(&id).ok_or(StoreError::NotFound)?;
+        record.user_name = draft.user_name;
+        record.email = draft.email;
+        record.email_type = draft.email_type;
+        record.given_name = draft.given_name;
+        record.family_name = draft.family_name;
+        record.active = draft.active;
+        record.role = draft.role;
+        record.external_id = draft.external_id;
+        record.modified = now;
+        record.version = version;
+        let record = record.clone();
+        Ok(inner.user_view(&record))
+    }
+
+    fn delete_user(&self, id: &str, check: DeleteCheck<'_, UserView>) -> Result<(), StoreError> {
+        let mut inner = self.write();
+        let current = inner.users.get(id).ok_or(StoreError::NotFound)?;
+        check(&inner.user_view(current))?;
+        let Some(record) = inner.users.remove(id) else {
+            return Err(StoreError::NotFound);
+        };
+        inner.user_by_name.remove(fold(&record.user_name).as_ref());
+        index_remove(
+            &mut inner.user_by_external,
+            record.external_id.as_ref(),
+            &record.id,
+        );
+        order_remove(&mut inner.user_order, record.seq);
+        for group in inner.user_groups.remove(&record.id).unwrap_or_default() {
+            let version = inner.next_version();
+            if let Some(g) = inner.groups.get_mut(&group) {
+                g.members.shift_remove(&record.id);
+                g.version = version;
+            }
+        }
+        Ok(())
+    }
+
+    fn query_users(&self, query: &Query<'_, UserView>) -> Page<UserView> {
+        let inner = self.read();
+        if matches!(query.hint, IndexHint::Scan)
+            && query.predicate.is_none()
+            && query.sort.is_none()
+        {
+            let total = inner.user_order.len();
+            let items = inner
+                .user_order
+                .iter()
+                .skip(query.offset)
+                .take(query.count)
+                .filter_map(|(_, id)| inner.users.get(id))
+                .map(|u| inner.user_view(u))
+                .collect();
+            return Page { total, items };
+        }
+        let hint = match &query.hint {
+            IndexHint::DisplayName(_) => &IndexHint::Scan,
+            h => h,
+        };
+        let c = candidates(
+            hint,
+            &inner.users,
+            &inner.user_order,
+            &inner.user_by_name,
+            &inner.user_by_external,
+            true,
+        );
+        run_query(c, query, |u| inner.user_view(u), |u| u.seq)
+    }
+
+    fn group(&self, id: &str, with_members: bool) -> Option<GroupView> {
+        let inner = self.read();
+        inner
+            .groups
+            .get(id)
+            .map(|g| inner.group_view(g, with_members))
+    }
+
+    fn insert_group(&self, draft: GroupDraft, now: DateTime<Utc>) -> Result<GroupView, StoreError> {
+        let mut inner = self.write();
+        inner.check_group_name_free(&draft.display_name, None)?;
+        let members = inner.existing_users(&draft.members)?;
+        let id = new_id();
+        let seq = inner.next_seq();
+        let version = inner.next_version();
+        for m in &members {
+            inner.join(m, &id);
+        }
+        let record = GroupRecord {
+            id: id.clone(),
+            seq,
+            display_name: draft.display_name,
+            external_id: draft.external_id,
+            members,
+            created: now,
+            modified: now,
+            version,
+        };
+        inner
+            .group_by_name
+            .insert(fold(&record.display_name).into_owned(), id.clone());
+        index_add(
+            &mut inner.group_by_external,
+            record.external_id.as_ref(),
+            &id,
+        );
+        inner.group_order.push((seq, id.clone()));
+        let view = inner.group_view(&record, true);
+        inner.groups.insert(id, record);
+        Ok(view)
+    }
+
+    fn update_group(
+        &self,
+        id: &str,
+        update: GroupUpdate<'_>,
+        now: DateTime<Utc>,
+        with_members: bool,
+    ) -> Result<GroupView, StoreError> {
+        let mut inner = self.write();
+        let current = inner.groups.get(id).ok_or(StoreError::NotFound)?;
+        let Some(change) = update(current)? else {
+            return Ok(inner.group_view(current, with_members));
+        };
+        let gid = current.id.clone();
+        let old_name = current.display_name.clone();
+
+        // Check everything first, so that a refused change leaves the team as it was.
+        let (new_name, new_external, plan) = match change {
+            GroupChange::Replace(draft) => {
+                inner.check_group_name_free(&draft.display_name, Some(&gid))?;
+                let members = inner.existing_users(&draft.members)?;
+                (
+                    Some(draft.display_name),
+                    Some(draft.external_id),
+                    vec![MemberPlan::Set(members)],
+                )
+            }
+            GroupChange::Edit { display_name, ops } => {
+                if let Some(n) = &display_name {
+                    inner.check_group_name_free(n, Some(&gid))?;
+                }
+                let mut plan = Vec::with_capacity(ops.len());
+                for op in ops {
+                    plan.push(match op {
+                        MemberOp::Add(ids) => MemberPlan::Add(inner.existing_users(&ids)?),
+                        MemberOp::Remove(id) => MemberPlan::Remove(id),
+                        MemberOp::Clear => MemberPlan::Set(IndexSet::new()),
+                    });
+                }
+                (display_name, None, plan)
+            }
+        };
+
+        // Apply the membership plan, tracking who joined and who left.
+        let mut joined: Vec<Id> = Vec::new();
+        let mut left: Vec<Id> = Vec::new();
+        {
+            let group = inner.groups.get_mut(&gid).ok_or(StoreError::NotFound)?;
+            for step in plan {
+                match step {
+                    MemberPlan::Add(ids) => {
+                        for m in ids {
+                            if group.members.insert(m.clone()) {
+                                joined.push(m);
+                            }
+                        }
+                    }
+                    MemberPlan::Remove(m) => {
+                        if let Some(m) = group.members.shift_remove_full(m.as_str()).map(|(_, m)| m)
+                        {
+                            left.push(m);
+                        }
+                    }
+                    MemberPlan::Set(ids) => {
+                        let old = std::mem::replace(&mut group.members, ids);
+                        left.extend(old.iter().filter(|m| !group.members.contains(*m)).cloned());
+                        joined.extend(group.members.iter().filter(|m| !old.contains(*m)).cloned());
+                    }
+                }
+            }
+        }
+        // A member that left and came back within one request is still a member.
+        let members_changed = {
+            let group = &inner.groups[&gid];
+            joined.retain(|m| group.members.contains(m));
+            left.retain(|m| !group.members.contains(m));
+            !joined.is_empty() || !left.is_empty()
+        };
+        for m in &joined {
+            inner.join(m, &gid);
+        }
+        for m in &left {
+            inner.leave(m, &gid);
+        }
+
+        let renamed = new_name.as_ref().is_some_and(|n| *n != old_name);
+        let external_changed = new_external
+            .as_ref()
+            .is_some_and(|x| *x != inner.groups[&gid].external_id);
+        if renamed && let Some(n) = &new_name {
+            inner.rename_group(&gid, &old_name, n);
+        }
+        if external_changed && let Some(x) = &new_external {
+            let old = inner.groups[&gid].external_id.clone();
+            index_remove(&mut inner.group_by_external, old.as_ref(), &gid);
+            index_add(&mut inner.group_by_external, x.as_ref(), &gid);
+        }
+        let changed = members_changed || renamed || external_changed;
+        let version = if changed { inner.next_version() } else { 0 };
+        if renamed {
+            // Members' `groups` show the team's name.
+            let members: Vec<Id> = inner.groups[&gid].members.iter().cloned().collect();
+            for m in &members {
+                inner.bump_user(m);
+            }
+        }
+        let group = inner.groups.get_mut(&gid).ok_or(StoreError::NotFound)?;
+        if changed {
+            if let Some(n) = new_name {
+                group.display_name = n;
+            }
+            if let Some(x) = new_external {
+                group.external_id = x;
+            }
+            group.modified = now;
+            group.version = version;
+        }
+        let inner = &*inner;
+        Ok(inner.group_view(&inner.groups[&gid], with_members))
+    }
+
+    fn delete_group(&self, id: &str, check: DeleteCheck<'_, GroupView>) -> Result<(), StoreError> {
+        let mut inner = self.write();
+        let current = inner.groups.get(id).ok_or(StoreError::NotFound)?;
+        check(&inner.group_view(current, false))?;
+        let Some(record) = inner.groups.remove(id) else {
+            return Err(StoreError::NotFound);
+        };
+        inner
+            .group_by_name
+            .remove(fold(&record.display_name).as_ref());
+        index_remove(
+            &mut inner.group_by_external,
+            record.external_id.as_ref(),
+            &record.id,
+        );
+        order_remove(&mut inner.group_order, record.seq);
+        for m in &record.members {
+            inner.leave(m, &record.id);
+        }
+        Ok(())
+    }
+
+    fn query_groups(&self, query: &Query<'_, GroupView>) -> Page<GroupView> {
+        let inner = self.read();
+        if matches!(query.hint, IndexHint::Scan)
+            && query.predicate.is_none()
+            && query.sort.is_none()
+        {
+            let total = inner.group_order.len();
+            let items = inner
+                .group_order
+                .iter()
+                .skip(query.offset)
+                .take(query.count)
+                .filter_map(|(_, id)| inner.groups.get(id))
+                .map(|g| inner.group_view(g, query.with_members))
+                .collect();
+            return Page { total, items };
+        }
+        let hint = match &query.hint {
+            IndexHint::UserName(_) => &IndexHint::Scan,
+            h => h,
+        };
+        let c = candidates(
+            hint,
+            &inner.groups,
+            &inner.group_order,
+            &inner.group_by_name,
+            &inner.group_by_external,
+            true,
+        );
+        run_query(
+            c,
+            query,
+            |g| inner.group_view(g, query.with_members),
+            |g| g.seq,
+        )
+    }
+
+    fn counts(&self) -> (usize, usize) {
+        let inner = self.read();
+        (inner.users.len(), inner.groups.len())
+    }
+}
+
+/// A checked membership change, ready to apply.
+enum MemberPlan {
+    Add(IndexSet<Id>),
+    Remove(String),
+    Set(IndexSet<Id>),
+}

@@ -1,0 +1,182 @@
+//! `/Users`: Fivetran users.
+//!
+//! Deactivation is a soft delete: `active: false` keeps the user readable, listed and found
+//! by filter, and reactivation keeps its id (the guide: "Okta soft deletes users in
+//! Fivetran"). `DELETE` removes a user for good; Okta never sends it.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use scim_core::patch::{self, PatchRequest};
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::extract::{BaseUrl, ScimJson};
+use crate::fivetran;
+use crate::list;
+use crate::params::ListParams;
+use crate::render;
+use crate::respond;
+use crate::schemas;
+use crate::state::AppState;
+use crate::store::{StoreError, UserView};
+
+fn store_error(id: &str) -> impl Fn(StoreError) -> ApiError + '_ {
+    move |e| match e {
+        StoreError::NotFound => ApiError::not_found("User", id),
+        StoreError::Rejected(e) => e,
+    }
+}
+
+fn respond(
+    view: &UserView,
+    base: &str,
+    params: &ListParams,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let projection = params.projection()?;
+    let body = projection.apply(render::user(view, base), schemas::user());
+    let location =
+        (status == StatusCode::CREATED).then(|| render::user_location(base, &view.user.id));
+    Ok(respond::resource(
+        status,
+        body,
+        view.user.version,
+        location.as_deref(),
+    ))
+}
+
+/// `GET /Users`.
+pub async fn list(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    RawQuery(q): RawQuery,
+) -> Result<Response, ApiError> {
+    list::users(&state, &base, &ListParams::parse(q.as_deref())?)
+}
+
+/// `POST /Users/.search`.
+pub async fn search(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    ScimJson(body): ScimJson,
+) -> Result<Response, ApiError> {
+    list::users(&state, &base, &list::search_params(body)?)
+}
+
+/// `POST /Users`.
+pub async fn create(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    RawQuery(q): RawQuery,
+    ScimJson(body): ScimJson,
+) -> Result<Response, ApiError> {
+    let params = ListParams::parse(q.as_deref())?;
+    let custom = state.settings().custom_roles.clone();
+    let draft = fivetran::new_user(fivetran::read_user(&body, &custom)?);
+    let view = state
+        .store()
+        .insert_user(draft, state.clock().now())
+        .map_err(store_error(""))?;
+    respond(&view, &base, &params, StatusCode::CREATED)
+}
+
+/// `GET /Users/{id}`, with `If-None-Match`.
+pub async fn get(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let params = ListParams::parse(q.as_deref())?;
+    let view = state
+        .store()
+        .user(&id)
+        .ok_or_else(|| ApiError::not_found("User", &id))?;
+    if respond::not_modified(&headers, view.user.version) {
+        return Ok(respond::unchanged(view.user.version));
+    }
+    respond(&view, &base, &params, StatusCode::OK)
+}
+
+/// `PUT /Users/{id}`: the whole user. `id`, `meta`, `schemas` and unknown keys are ignored
+/// (Okta sends the server's own GET body back).
+pub async fn replace(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    ScimJson(body): ScimJson,
+) -> Result<Response, ApiError> {
+    let params = ListParams::parse(q.as_deref())?;
+    let custom = state.settings().custom_roles.clone();
+    let parsed = fivetran::read_user(&body, &custom);
+    let view = state
+        .store()
+        .update_user(
+            &id,
+            &mut |current| {
+                respond::check_if_match(&headers, current.user.version)?;
+                fivetran::changed_user(parsed.clone()?, &current.user).map(Some)
+            },
+            state.clock().now(),
+        )
+        .map_err(store_error(&id))?;
+    respond(&view, &base, &params, StatusCode::OK)
+}
+
+/// `PATCH /Users/{id}`: applied to the user's representation by the RFC 7644 §3.5.2 engine,
+/// then checked like a PUT. Answers 200 with the user.
+pub async fn modify(
+    State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    ScimJson(body): ScimJson,
+) -> Result<Response, ApiError> {
+    let params = ListParams::parse(q.as_deref())?;
+    let request = PatchRequest::from_json(&body)?;
+    let custom = state.settings().custom_roles.clone();
+    let view = state
+        .store()
+        .update_user(
+            &id,
+            &mut |current| {
+                respond::check_if_match(&headers, current.user.version)?;
+                let before = Value::Object(render::user(current, &base));
+                let after = patch::apply(&before, &request, schemas::user())?;
+                if after == before {
+                    return Ok(None);
+                }
+                if before.get("roles").is_some() && after.get("roles").is_none() {
+                    return Err(ApiError::invalid_value(
+                        "roles: Fivetran cannot set \"No Account Role\" through SCIM; set another account role instead",
+                    ));
+                }
+                let parsed = fivetran::read_user(&after, &custom)?;
+                fivetran::changed_user(parsed, &current.user).map(Some)
+            },
+            state.clock().now(),
+        )
+        .map_err(store_error(&id))?;
+    respond(&view, &base, &params, StatusCode::OK)
+}
+
+/// `DELETE /Users/{id}`: a hard delete (204, then 404), which also takes the user out of its
+/// teams.
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    state
+        .store()
+        .delete_user(&id, &mut |current| {
+            respond::check_if_match(&headers, current.user.version)
+        })
+        .map_err(store_error(&id))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
