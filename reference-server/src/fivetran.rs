@@ -55,8 +55,14 @@ fn invalid(e: ValueError) -> ApiError {
     ApiError::invalid_value(e.to_string())
 }
 
-/// Reads a user body. `custom_roles` are the account's custom roles.
-pub fn read_user(body: &Value, custom_roles: &[String]) -> Result<UserBody, ApiError> {
+/// Reads a user body. `custom_roles` are the account's custom roles. With `current` (a PUT,
+/// or the result of a PATCH), a changed `userName` or email is refused as `mutability` before
+/// anything else is checked: that is the rule the request breaks.
+pub fn read_user(
+    body: &Value,
+    custom_roles: &[String],
+    current: Option<&UserRecord>,
+) -> Result<UserBody, ApiError> {
     let Value::Object(fields) = body else {
         return Err(ApiError::bad_request(
             ScimType::InvalidSyntax,
@@ -83,6 +89,9 @@ pub fn read_user(body: &Value, custom_roles: &[String]) -> Result<UserBody, ApiE
         _ => return Err(ApiError::invalid_value("userName is required")),
     };
     let (email, email_type) = primary_email(&fields, &user_name)?;
+    if let Some(current) = current {
+        refuse_identity_change(&user_name, &email, current)?;
+    }
     if !text::eq(&email, &user_name, false) {
         return Err(ApiError::invalid_value(format!(
             "userName {user_name:?} must equal the primary email {email:?}: Fivetran requires matching email and \
@@ -204,23 +213,33 @@ pub fn new_user(body: UserBody) -> UserDraft {
     }
 }
 
+/// Refuses a change of `userName` or of the primary email (case aside).
+fn refuse_identity_change(
+    user_name: &str,
+    email: &str,
+    current: &UserRecord,
+) -> Result<(), ApiError> {
+    if !text::eq(user_name, &current.user_name, false) {
+        return Err(ApiError::mutability(format!(
+            "userName cannot be changed (from {:?} to {user_name:?}): Fivetran only allows updating the given name, \
+             the family name and the role",
+            current.user_name
+        )));
+    }
+    if !text::eq(email, &current.email, false) {
+        return Err(ApiError::mutability(format!(
+            "emails cannot be changed (from {:?} to {email:?}): Fivetran only allows updating the given name, the \
+             family name and the role",
+            current.email
+        )));
+    }
+    Ok(())
+}
+
 /// The draft that replaces `current` (PUT, or the result of a PATCH): only the name, the role,
 /// `active` and `externalId` may differ. An omitted role or `active` keeps the stored value.
 pub fn changed_user(body: UserBody, current: &UserRecord) -> Result<UserDraft, ApiError> {
-    if !text::eq(&body.user_name, &current.user_name, false) {
-        return Err(ApiError::mutability(format!(
-            "userName cannot be changed (from {:?} to {:?}): Fivetran only allows updating the given name, the \
-             family name and the role",
-            current.user_name, body.user_name
-        )));
-    }
-    if !text::eq(&body.email, &current.email, false) {
-        return Err(ApiError::mutability(format!(
-            "emails cannot be changed (from {:?} to {:?}): Fivetran only allows updating the given name, the family \
-             name and the role",
-            current.email, body.email
-        )));
-    }
+    refuse_identity_change(&body.user_name, &body.email, current)?;
     Ok(UserDraft {
         user_name: current.user_name.clone(),
         email: current.email.clone(),
@@ -242,7 +261,7 @@ mod tests {
     use serde_json::json;
 
     fn read(v: Value) -> Result<UserBody, ApiError> {
-        read_user(&v, &["Data Steward".to_owned()])
+        read_user(&v, &["Data Steward".to_owned()], None)
     }
 
     #[test]

@@ -68,6 +68,62 @@ async fn not_implemented() -> ApiError {
     )
 }
 
+/// A server running in the background of the current tokio runtime, on a real socket.
+#[derive(Debug)]
+pub struct Running {
+    /// The address it listens on (the real port, when port 0 was asked for).
+    pub addr: std::net::SocketAddr,
+    /// Its SCIM base URL, `http://ADDR/scim/v2`.
+    pub base_url: String,
+    /// Its state, to read the tokens or change settings directly.
+    pub state: AppState,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stops the server gracefully and waits for it.
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.task)
+            .await
+            .unwrap_or_else(|e| Err(std::io::Error::other(e)))
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Binds `config.listen` and serves `state` in a background task: the harness's
+/// `--reference` mode and the end-to-end tests use it.
+pub async fn spawn(config: &Config, state: AppState) -> std::io::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let router = app(state.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(Running {
+        addr,
+        base_url: format!("http://{addr}{SCIM_PREFIX}"),
+        state,
+        shutdown: Some(tx),
+        task,
+    })
+}
+
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let resources = Router::new()

@@ -73,7 +73,7 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let params = ListParams::parse(q.as_deref())?;
     let custom = state.settings().custom_roles.clone();
-    let draft = fivetran::new_user(fivetran::read_user(&body, &custom)?);
+    let draft = fivetran::new_user(fivetran::read_user(&body, &custom, None)?);
     let view = state
         .store()
         .insert_user(draft, state.clock().now())
@@ -112,14 +112,14 @@ pub async fn replace(
 ) -> Result<Response, ApiError> {
     let params = ListParams::parse(q.as_deref())?;
     let custom = state.settings().custom_roles.clone();
-    let parsed = fivetran::read_user(&body, &custom);
     let view = state
         .store()
         .update_user(
             &id,
             &mut |current| {
                 respond::check_if_match(&headers, current.user.version)?;
-                fivetran::changed_user(parsed.clone()?, &current.user).map(Some)
+                let parsed = fivetran::read_user(&body, &custom, Some(&current.user))?;
+                fivetran::changed_user(parsed, &current.user).map(Some)
             },
             state.clock().now(),
         )
@@ -156,7 +156,7 @@ pub async fn modify(
                         "roles: Fivetran cannot set \"No Account Role\" through SCIM; set another account role instead",
                     ));
                 }
-                let parsed = fivetran::read_user(&after, &custom)?;
+                let parsed = fivetran::read_user(&after, &custom, Some(&current.user))?;
                 fivetran::changed_user(parsed, &current.user).map(Some)
             },
             state.clock().now(),
@@ -174,9 +174,11 @@ pub async fn delete(
 ) -> Result<Response, ApiError> {
     state
         .store()
-        .delete_user(&id, &mut |current| {
-            respond::check_if_match(&headers, current.user.version)
-        })
+        .delete_user(
+            &id,
+            &mut |current| respond::check_if_match(&headers, current.user.version),
+            state.clock().now(),
+        )
         .map_err(store_error(&id))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -248,7 +248,10 @@ async fn okta_remove_then_add_in_one_request() {
     assert_eq!(r.body["displayName"], json!("Test SCIMv2"));
     assert_eq!(member_ids(&r.body), vec![u2.clone(), u3.clone()]);
     assert_eq!(r.header("etag"), r.body["meta"]["version"].as_str());
-    assert_eq!(member_ids(&get_team(&s, &g).await), vec![u2.clone(), u3.clone()]);
+    assert_eq!(
+        member_ids(&get_team(&s, &g).await),
+        vec![u2.clone(), u3.clone()]
+    );
     assert!(groups_of(&s, &u1).await.is_empty());
     assert_eq!(groups_of(&s, &u2).await, vec![g.clone()]);
     assert_eq!(groups_of(&s, &u3).await, vec![g.clone()]);
@@ -272,7 +275,10 @@ async fn push_now_replaces_the_member_list() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(member_ids(&r.body), vec![u2.clone(), u3.clone()]);
-    assert_eq!(member_ids(&get_team(&s, &g).await), vec![u2.clone(), u3.clone()]);
+    assert_eq!(
+        member_ids(&get_team(&s, &g).await),
+        vec![u2.clone(), u3.clone()]
+    );
     assert!(groups_of(&s, &u1).await.is_empty());
     assert_eq!(groups_of(&s, &u3).await, vec![g.clone()]);
 }
@@ -296,7 +302,10 @@ async fn okta_rename_ignores_the_read_only_id_in_value() {
     assert_eq!(got["displayName"], json!("New"));
     // The old name is free again, the new one is taken.
     let list = s
-        .get(&format!("/Groups?filter={}", enc("displayName eq \"old name\"")))
+        .get(&format!(
+            "/Groups?filter={}",
+            enc("displayName eq \"old name\"")
+        ))
         .await;
     assert_eq!(list.body["totalResults"], json!(0), "{}", list.body);
     let list = s
@@ -388,7 +397,10 @@ async fn a_generic_patch_goes_through_and_keeps_members() {
     let got = get_team(&s, &g).await;
     assert_eq!(got["externalId"], json!("00g-okta-1"));
     let list = s
-        .get(&format!("/Groups?filter={}", enc("externalId eq \"00g-okta-1\"")))
+        .get(&format!(
+            "/Groups?filter={}",
+            enc("externalId eq \"00g-okta-1\"")
+        ))
         .await;
     assert_eq!(list.body["totalResults"], json!(1), "{}", list.body);
     assert_eq!(list.body["Resources"][0]["id"], json!(g));
@@ -453,7 +465,9 @@ async fn deleting_a_team_leaves_its_users() {
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert!(r.raw.is_empty());
     s.get(&format!("/Groups/{g}")).await.assert_error(404, None);
-    s.delete(&format!("/Groups/{g}")).await.assert_error(404, None);
+    s.delete(&format!("/Groups/{g}"))
+        .await
+        .assert_error(404, None);
     let r = s.get(&format!("/Users/{u1}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["groups"], json!([]));
@@ -494,7 +508,9 @@ async fn excluded_members_are_left_out_of_get_and_list() {
     let g = s.create_group("Big", &[&u]).await;
     s.create_group("Empty", &[]).await;
 
-    let r = s.get(&format!("/Groups/{g}?excludedAttributes=members")).await;
+    let r = s
+        .get(&format!("/Groups/{g}?excludedAttributes=members"))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.get("members").is_none(), "{}", r.body);
     assert_eq!(r.body["id"], json!(g));
@@ -604,10 +620,7 @@ async fn a_team_of_two_thousand_members() {
         users.push(s.create_user(&format!("user{i}@scale.test")).await);
     }
     let g = s.create_group("Everyone", &[]).await;
-    let values: Vec<Value> = users[..2000]
-        .iter()
-        .map(|u| json!({"value": u}))
-        .collect();
+    let values: Vec<Value> = users[..2000].iter().map(|u| json!({"value": u})).collect();
     let r = s
         .patch(
             &format!("/Groups/{g}?excludedAttributes=members"),
@@ -687,4 +700,22 @@ async fn deleting_a_user_takes_it_out_of_its_teams() {
     let after = get_team(&s, &g).await;
     assert_eq!(member_ids(&after), vec![u2]);
     assert_ne!(version(&after), version(&before));
+}
+
+#[tokio::test]
+async fn dotted_member_value_filter_finds_the_users_teams() {
+    let s = Server::new();
+    let u1 = s.create_user("u1@okta.local").await;
+    let u2 = s.create_user("u2@okta.local").await;
+    s.create_group("A", &[&u2]).await;
+    let b = s.create_group("B", &[&u1]).await;
+    let r = s
+        .get(&format!(
+            "/Groups?filter={}&excludedAttributes=members",
+            enc(&format!("members.value eq \"{u1}\""))
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["totalResults"], json!(1));
+    assert_eq!(r.body["Resources"][0]["id"], json!(b));
 }

@@ -13,7 +13,13 @@ use common::{Server, okta_user};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-const NAMES: [&str; 5] = ["alice@x.test", "ALICE@x.test", "bob@x.test", "carol@x.test", "Dave@x.test"];
+const NAMES: [&str; 5] = [
+    "alice@x.test",
+    "ALICE@x.test",
+    "bob@x.test",
+    "carol@x.test",
+    "Dave@x.test",
+];
 const TEAMS: [&str; 4] = ["Sales", "sales", "Ops", "Eng"];
 const ROLES: [Option<(&str, &str)>; 4] = [
     None,
@@ -88,7 +94,12 @@ async fn step(s: &Server, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
     match op {
         Op::CreateUser { name, role } => {
             let email = NAMES[*name];
-            let r = s.post("/Users", okta_user(email, "Test", "User", ROLES[*role].map(|r| r.0))).await;
+            let r = s
+                .post(
+                    "/Users",
+                    okta_user(email, "Test", "User", ROLES[*role].map(|r| r.0)),
+                )
+                .await;
             if m.users.iter().any(|u| same_name(&u.user_name, email)) {
                 prop_assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
             } else {
@@ -103,7 +114,9 @@ async fn step(s: &Server, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             }
         }
         Op::SetGiven { user, given } => {
-            let Some(u) = pick(&m.users, *user).cloned() else { return Ok(()) };
+            let Some(u) = pick(&m.users, *user).cloned() else {
+                return Ok(());
+            };
             let mut body = s.get(&format!("/Users/{}", u.id)).await.body;
             body["name"]["givenName"] = json!(given);
             let r = s.put(&format!("/Users/{}", u.id), body).await;
@@ -111,7 +124,9 @@ async fn step(s: &Server, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             m.users.iter_mut().find(|x| x.id == u.id).unwrap().given = given.clone();
         }
         Op::SetRole { user, role } => {
-            let Some(u) = pick(&m.users, *user).cloned() else { return Ok(()) };
+            let Some(u) = pick(&m.users, *user).cloned() else {
+                return Ok(());
+            };
             let (sent, canonical) = ROLES[*role].unwrap();
             let mut body = s.get(&format!("/Users/{}", u.id)).await.body;
             body["roles"] = json!([{"primary": true, "value": sent}]);
@@ -120,15 +135,24 @@ async fn step(s: &Server, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             m.users.iter_mut().find(|x| x.id == u.id).unwrap().role = Some(canonical.to_owned());
         }
         Op::Deactivate { user } | Op::Reactivate { user } => {
-            let Some(u) = pick(&m.users, *user).cloned() else { return Ok(()) };
+            let Some(u) = pick(&m.users, *user).cloned() else {
+                return Ok(());
+            };
             let active = matches!(op, Op::Reactivate { .. });
-            let r = s.patch(&format!("/Users/{}", u.id), json!([{"op": "replace", "value": {"active": active}}])).await;
+            let r = s
+                .patch(
+                    &format!("/Users/{}", u.id),
+                    json!([{"op": "replace", "value": {"active": active}}]),
+                )
+                .await;
             prop_assert_eq!(r.status, StatusCode::OK, "{}", r.body);
             prop_assert_eq!(&r.body["id"], &json!(u.id), "reactivation keeps the id");
             m.users.iter_mut().find(|x| x.id == u.id).unwrap().active = active;
         }
         Op::DeleteUser { user } => {
-            let Some(u) = pick(&m.users, *user).cloned() else { return Ok(()) };
+            let Some(u) = pick(&m.users, *user).cloned() else {
+                return Ok(());
+            };
             let r = s.delete(&format!("/Users/{}", u.id)).await;
             prop_assert_eq!(r.status, StatusCode::NO_CONTENT);
             m.users.retain(|x| x.id != u.id);
@@ -138,7 +162,11 @@ async fn step(s: &Server, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             m.deleted.push(u.id);
         }
         Op::CreateTeam { name, members } => {
-            let ids: Vec<String> = members.iter().filter_map(|i| pick(&m.users, *i)).map(|u| u.id.clone()).collect();
+            let ids: Vec<String> = members
+                .iter()
+                .filter_map(|i| pick(&m.users, *i))
+                .map(|u| u.id.clone())
+                .collect();
             let mut unique: Vec<String> = Vec::new();
             for id in ids {
                 if !unique.contains(&id) {
@@ -155,11 +183,20 @@ async fn step(s: &Server, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
                 prop_assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
             } else {
                 prop_assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-                m.teams.push(MTeam { id: r.body["id"].as_str().unwrap().to_owned(), name: TEAMS[*name].into(), members: unique });
+                m.teams.push(MTeam {
+                    id: r.body["id"].as_str().unwrap().to_owned(),
+                    name: TEAMS[*name].into(),
+                    members: unique,
+                });
             }
         }
         Op::AddMember { team, user } => {
-            let (Some(t), Some(u)) = (pick(&m.teams, *team).cloned(), pick(&m.users, *user).cloned()) else { return Ok(()) };
+            let (Some(t), Some(u)) = (
+                pick(&m.teams, *team).cloned(),
+                pick(&m.users, *user).cloned(),
+            ) else {
+                return Ok(());
+            };
             let r = s
                 .patch(&format!("/Groups/{}", t.id), json!([{"op": "add", "path": "members", "value": [{"value": u.id, "display": u.user_name}]}]))
                 .await;
@@ -170,15 +207,40 @@ async fn step(s: &Server, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             }
         }
         Op::RemoveMember { team, user } => {
-            let (Some(t), Some(u)) = (pick(&m.teams, *team).cloned(), pick(&m.users, *user).cloned()) else { return Ok(()) };
-            let r = s.patch(&format!("/Groups/{}", t.id), json!([{"op": "remove", "path": format!("members[value eq \"{}\"]", u.id)}])).await;
+            let (Some(t), Some(u)) = (
+                pick(&m.teams, *team).cloned(),
+                pick(&m.users, *user).cloned(),
+            ) else {
+                return Ok(());
+            };
+            let r = s
+                .patch(
+                    &format!("/Groups/{}", t.id),
+                    json!([{"op": "remove", "path": format!("members[value eq \"{}\"]", u.id)}]),
+                )
+                .await;
             prop_assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-            m.teams.iter_mut().find(|x| x.id == t.id).unwrap().members.retain(|x| *x != u.id);
+            m.teams
+                .iter_mut()
+                .find(|x| x.id == t.id)
+                .unwrap()
+                .members
+                .retain(|x| *x != u.id);
         }
         Op::RenameTeam { team, name } => {
-            let Some(t) = pick(&m.teams, *team).cloned() else { return Ok(()) };
-            let r = s.patch(&format!("/Groups/{}", t.id), json!([{"op": "replace", "value": {"id": t.id, "displayName": TEAMS[*name]}}])).await;
-            if m.teams.iter().any(|x| x.id != t.id && same_name(&x.name, TEAMS[*name])) {
+            let Some(t) = pick(&m.teams, *team).cloned() else {
+                return Ok(());
+            };
+            let r = s
+                .patch(
+                    &format!("/Groups/{}", t.id),
+                    json!([{"op": "replace", "value": {"id": t.id, "displayName": TEAMS[*name]}}]),
+                )
+                .await;
+            if m.teams
+                .iter()
+                .any(|x| x.id != t.id && same_name(&x.name, TEAMS[*name]))
+            {
                 prop_assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
             } else {
                 prop_assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -186,7 +248,9 @@ async fn step(s: &Server, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             }
         }
         Op::DeleteTeam { team } => {
-            let Some(t) = pick(&m.teams, *team).cloned() else { return Ok(()) };
+            let Some(t) = pick(&m.teams, *team).cloned() else {
+                return Ok(());
+            };
             let r = s.delete(&format!("/Groups/{}", t.id)).await;
             prop_assert_eq!(r.status, StatusCode::NO_CONTENT);
             m.teams.retain(|x| x.id != t.id);
@@ -199,33 +263,77 @@ async fn step(s: &Server, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
 async fn check(s: &Server, m: &Model) -> Result<(), TestCaseError> {
     let list = s.get("/Users?count=1000").await.body;
     prop_assert_eq!(&list["totalResults"], &json!(m.users.len()));
-    let names: Vec<String> = list["Resources"].as_array().unwrap().iter().map(|u| u["userName"].as_str().unwrap().to_lowercase()).collect();
+    let names: Vec<String> = list["Resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["userName"].as_str().unwrap().to_lowercase())
+        .collect();
     let unique: BTreeSet<&String> = names.iter().collect();
-    prop_assert_eq!(unique.len(), names.len(), "userNames are unique ignoring case: {:?}", names);
+    prop_assert_eq!(
+        unique.len(),
+        names.len(),
+        "userNames are unique ignoring case: {:?}",
+        names
+    );
 
     for u in &m.users {
         let r = s.get(&format!("/Users/{}", u.id)).await;
-        prop_assert_eq!(r.status, StatusCode::OK, "a deactivated user stays readable: {}", r.body);
+        prop_assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "a deactivated user stays readable: {}",
+            r.body
+        );
         let b = &r.body;
         prop_assert_eq!(&b["id"], &json!(u.id));
         prop_assert_eq!(&b["active"], &json!(u.active));
         prop_assert_eq!(&b["name"]["givenName"], &json!(u.given));
-        let role = b["roles"].as_array().and_then(|r| r.first()).map(|r| r["value"].clone()).unwrap_or(Value::Null);
+        let role = b["roles"]
+            .as_array()
+            .and_then(|r| r.first())
+            .map(|r| r["value"].clone())
+            .unwrap_or(Value::Null);
         prop_assert_eq!(role, u.role.clone().map_or(Value::Null, Value::from));
-        let groups: BTreeSet<&str> = b["groups"].as_array().unwrap().iter().map(|g| g["value"].as_str().unwrap()).collect();
-        let expected: BTreeSet<&str> = m.teams.iter().filter(|t| t.members.contains(&u.id)).map(|t| t.id.as_str()).collect();
+        let groups: BTreeSet<&str> = b["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["value"].as_str().unwrap())
+            .collect();
+        let expected: BTreeSet<&str> = m
+            .teams
+            .iter()
+            .filter(|t| t.members.contains(&u.id))
+            .map(|t| t.id.as_str())
+            .collect();
         prop_assert_eq!(groups, expected, "the user's groups");
     }
     for t in &m.teams {
         let r = s.get(&format!("/Groups/{}", t.id)).await;
         prop_assert_eq!(r.status, StatusCode::OK);
         prop_assert_eq!(&r.body["displayName"], &json!(t.name));
-        let members: Vec<&str> = r.body["members"].as_array().unwrap().iter().map(|x| x["value"].as_str().unwrap()).collect();
-        prop_assert_eq!(members, t.members.iter().map(String::as_str).collect::<Vec<_>>());
+        let members: Vec<&str> = r.body["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["value"].as_str().unwrap())
+            .collect();
+        prop_assert_eq!(
+            members,
+            t.members.iter().map(String::as_str).collect::<Vec<_>>()
+        );
     }
     for id in &m.deleted {
-        let path = if m.teams.iter().any(|t| t.id == *id) { "Groups" } else { "Users" };
-        prop_assert_eq!(s.get(&format!("/{path}/{id}")).await.status, StatusCode::NOT_FOUND);
+        let path = if m.teams.iter().any(|t| t.id == *id) {
+            "Groups"
+        } else {
+            "Users"
+        };
+        prop_assert_eq!(
+            s.get(&format!("/{path}/{id}")).await.status,
+            StatusCode::NOT_FOUND
+        );
     }
     Ok(())
 }

@@ -17,13 +17,20 @@ fn auth() -> String {
 }
 
 /// Sends raw bytes with the given content type (or none).
-async fn raw(s: &Server, method: Method, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Resp {
+async fn raw(
+    s: &Server,
+    method: Method,
+    path: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> Resp {
     let a = auth();
     let mut h = vec![("authorization", a.as_str())];
     if let Some(ct) = content_type {
         h.push(("content-type", ct));
     }
-    s.send(method, &format!("{BASE}{path}"), &h, Some(body)).await
+    s.send(method, &format!("{BASE}{path}"), &h, Some(body))
+        .await
 }
 
 async fn user_total(s: &Server) -> u64 {
@@ -78,12 +85,17 @@ fn ok(r: &Resp) {
 #[tokio::test]
 async fn etag_header_equals_meta_version_on_every_write_and_read() {
     let s = Server::new();
-    let r = s.post("/Users", okta_user("e@x.test", "E", "Tag", None)).await;
+    let r = s
+        .post("/Users", okta_user("e@x.test", "E", "Tag", None))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED);
     let id = r.body["id"].as_str().unwrap().to_owned();
     let created = version(&r.body).to_owned();
     assert_eq!(r.header("etag"), Some(created.as_str()));
-    assert!(created.starts_with("W/\"") || created.starts_with('"'), "{created}");
+    assert!(
+        created.starts_with("W/\"") || created.starts_with('"'),
+        "{created}"
+    );
 
     let g1 = s.get(&format!("/Users/{id}")).await;
     let g2 = s.get(&format!("/Users/{id}")).await;
@@ -101,7 +113,10 @@ async fn etag_header_equals_meta_version_on_every_write_and_read() {
     let patched = version(&p.body).to_owned();
     assert_eq!(p.header("etag"), Some(patched.as_str()));
     assert_ne!(patched, created);
-    assert_eq!(s.get(&format!("/Users/{id}")).await.header("etag"), Some(patched.as_str()));
+    assert_eq!(
+        s.get(&format!("/Users/{id}")).await.header("etag"),
+        Some(patched.as_str())
+    );
 
     let mut body = okta_user("e@x.test", "Put", "Tag", None);
     body["id"] = json!(id);
@@ -112,7 +127,10 @@ async fn etag_header_equals_meta_version_on_every_write_and_read() {
 
     // Teams too.
     let r = s
-        .post("/Groups", json!({"schemas": [GROUP], "displayName": "T", "members": []}))
+        .post(
+            "/Groups",
+            json!({"schemas": [GROUP], "displayName": "T", "members": []}),
+        )
         .await;
     assert_eq!(r.header("etag"), Some(version(&r.body)));
     let gid = r.body["id"].as_str().unwrap().to_owned();
@@ -141,14 +159,21 @@ async fn if_none_match_answers_304_when_current() {
     let id = s.create_user("n@x.test").await;
     let path = format!("/Users/{id}");
     let tag = s.get(&path).await.header("etag").unwrap().to_owned();
-    let r = s.scim_with(Method::GET, &path, &[("if-none-match", &tag)], None).await;
+    let r = s
+        .scim_with(Method::GET, &path, &[("if-none-match", &tag)], None)
+        .await;
     assert_eq!(r.status, StatusCode::NOT_MODIFIED);
     assert!(r.raw.is_empty(), "{:?}", String::from_utf8_lossy(&r.raw));
     assert_eq!(r.header("etag"), Some(tag.as_str()));
 
-    s.patch(&path, json!([{"op": "replace", "path": "name.familyName", "value": "New"}]))
+    s.patch(
+        &path,
+        json!([{"op": "replace", "path": "name.familyName", "value": "New"}]),
+    )
+    .await;
+    let r = s
+        .scim_with(Method::GET, &path, &[("if-none-match", &tag)], None)
         .await;
-    let r = s.scim_with(Method::GET, &path, &[("if-none-match", &tag)], None).await;
     ok(&r);
     assert_eq!(r.body["name"]["familyName"], json!("New"));
     assert_ne!(r.header("etag"), Some(tag.as_str()));
@@ -157,7 +182,9 @@ async fn if_none_match_answers_304_when_current() {
     let gid = s.create_group("Cached", &[]).await;
     let gpath = format!("/Groups/{gid}");
     let gtag = s.get(&gpath).await.header("etag").unwrap().to_owned();
-    let r = s.scim_with(Method::GET, &gpath, &[("if-none-match", &gtag)], None).await;
+    let r = s
+        .scim_with(Method::GET, &gpath, &[("if-none-match", &gtag)], None)
+        .await;
     assert_eq!(r.status, StatusCode::NOT_MODIFIED);
     assert!(r.raw.is_empty());
 }
@@ -169,18 +196,30 @@ async fn stale_if_match_is_412_and_changes_nothing() {
     let path = format!("/Users/{id}");
     let stale = s.get(&path).await.header("etag").unwrap().to_owned();
     ok(&s
-        .patch(&path, json!([{"op": "replace", "path": "name.givenName", "value": "Second"}]))
+        .patch(
+            &path,
+            json!([{"op": "replace", "path": "name.givenName", "value": "Second"}]),
+        )
         .await);
     let before = s.get(&path).await.body;
 
     let patch = json!({"schemas": [common::PATCH_OP], "Operations": [{"op": "replace", "path": "name.givenName", "value": "Third"}]});
-    let r = s.scim_with(Method::PATCH, &path, &[("if-match", &stale)], Some(patch)).await;
-    r.assert_error(412, None);
     let r = s
-        .scim_with(Method::PUT, &path, &[("if-match", &stale)], Some(okta_user("m@x.test", "Put", "Put", None)))
+        .scim_with(Method::PATCH, &path, &[("if-match", &stale)], Some(patch))
         .await;
     r.assert_error(412, None);
-    let r = s.scim_with(Method::DELETE, &path, &[("if-match", &stale)], None).await;
+    let r = s
+        .scim_with(
+            Method::PUT,
+            &path,
+            &[("if-match", &stale)],
+            Some(okta_user("m@x.test", "Put", "Put", None)),
+        )
+        .await;
+    r.assert_error(412, None);
+    let r = s
+        .scim_with(Method::DELETE, &path, &[("if-match", &stale)], None)
+        .await;
     r.assert_error(412, None);
     assert_eq!(s.get(&path).await.body, before);
 
@@ -189,7 +228,10 @@ async fn stale_if_match_is_412_and_changes_nothing() {
     let gpath = format!("/Groups/{gid}");
     let gstale = s.get(&gpath).await.header("etag").unwrap().to_owned();
     ok(&s
-        .patch(&gpath, json!([{"op": "replace", "path": "displayName", "value": "Guarded 2"}]))
+        .patch(
+            &gpath,
+            json!([{"op": "replace", "path": "displayName", "value": "Guarded 2"}]),
+        )
         .await);
     let gbefore = s.get(&gpath).await.body;
     let patch = json!({"schemas": [common::PATCH_OP], "Operations": [{"op": "replace", "path": "displayName", "value": "Guarded 3"}]});
@@ -217,28 +259,48 @@ async fn current_or_star_if_match_succeeds() {
     let path = format!("/Users/{id}");
     let tag = s.get(&path).await.header("etag").unwrap().to_owned();
     let patch = json!({"schemas": [common::PATCH_OP], "Operations": [{"op": "replace", "path": "name.givenName", "value": "Cur"}]});
-    let r = s.scim_with(Method::PATCH, &path, &[("if-match", &tag)], Some(patch)).await;
+    let r = s
+        .scim_with(Method::PATCH, &path, &[("if-match", &tag)], Some(patch))
+        .await;
     ok(&r);
     assert_eq!(r.body["name"]["givenName"], json!("Cur"));
     let tag = r.header("etag").unwrap().to_owned();
     let r = s
-        .scim_with(Method::PUT, &path, &[("if-match", &tag)], Some(okta_user("c@x.test", "Put", "Now", None)))
+        .scim_with(
+            Method::PUT,
+            &path,
+            &[("if-match", &tag)],
+            Some(okta_user("c@x.test", "Put", "Now", None)),
+        )
         .await;
     ok(&r);
     assert_eq!(r.body["name"]["givenName"], json!("Put"));
     let r = s
-        .scim_with(Method::PUT, &path, &[("if-match", "*")], Some(okta_user("c@x.test", "Star", "Now", None)))
+        .scim_with(
+            Method::PUT,
+            &path,
+            &[("if-match", "*")],
+            Some(okta_user("c@x.test", "Star", "Now", None)),
+        )
         .await;
     ok(&r);
     assert_eq!(r.body["name"]["givenName"], json!("Star"));
-    let r = s.scim_with(Method::DELETE, &path, &[("if-match", "*")], None).await;
+    let r = s
+        .scim_with(Method::DELETE, &path, &[("if-match", "*")], None)
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     s.get(&path).await.assert_error(404, None);
 }
 
 // ---------------------------------------------------------------- pagination
 
-const FIVE: [&str; 5] = ["p1@x.test", "p2@x.test", "p3@x.test", "p4@x.test", "p5@x.test"];
+const FIVE: [&str; 5] = [
+    "p1@x.test",
+    "p2@x.test",
+    "p3@x.test",
+    "p4@x.test",
+    "p5@x.test",
+];
 
 #[tokio::test]
 async fn pages_are_disjoint_and_cover_everything_in_creation_order() {
@@ -336,9 +398,13 @@ async fn default_count_is_one_hundred() {
 async fn non_integer_paging_is_invalid_value() {
     let s = Server::new();
     for q in ["count=ten", "count=1.5", "startIndex=abc", "count="] {
-        s.get(&format!("/Users?{q}")).await.assert_error(400, Some("invalidValue"));
+        s.get(&format!("/Users?{q}"))
+            .await
+            .assert_error(400, Some("invalidValue"));
     }
-    s.get("/Groups?count=x").await.assert_error(400, Some("invalidValue"));
+    s.get("/Groups?count=x")
+        .await
+        .assert_error(400, Some("invalidValue"));
 }
 
 // ---------------------------------------------------------------- sorting
@@ -349,12 +415,21 @@ async fn sort_by_user_name_ignores_case_and_can_descend() {
     users(&s, &["h-carol@x.test", "h-Bob@x.test", "h-alice@x.test"]).await;
     let r = s.get("/Users?sortBy=userName").await;
     ok(&r);
-    assert_eq!(user_names(&r), ["h-alice@x.test", "h-Bob@x.test", "h-carol@x.test"]);
+    assert_eq!(
+        user_names(&r),
+        ["h-alice@x.test", "h-Bob@x.test", "h-carol@x.test"]
+    );
     let r = s.get("/Users?sortBy=userName&sortOrder=ascending").await;
-    assert_eq!(user_names(&r), ["h-alice@x.test", "h-Bob@x.test", "h-carol@x.test"]);
+    assert_eq!(
+        user_names(&r),
+        ["h-alice@x.test", "h-Bob@x.test", "h-carol@x.test"]
+    );
     let r = s.get("/Users?sortBy=userName&sortOrder=descending").await;
     ok(&r);
-    assert_eq!(user_names(&r), ["h-carol@x.test", "h-Bob@x.test", "h-alice@x.test"]);
+    assert_eq!(
+        user_names(&r),
+        ["h-carol@x.test", "h-Bob@x.test", "h-alice@x.test"]
+    );
     // Paging applies after sorting.
     let r = s.get("/Users?sortBy=userName&startIndex=2&count=1").await;
     assert_eq!(user_names(&r), ["h-Bob@x.test"]);
@@ -382,20 +457,26 @@ async fn attributes_on_a_single_resource() {
     assert_eq!(r.body["userName"], json!("attr@x.test"));
     assert_eq!(r.body["id"], json!(id));
 
-    let r = s.get(&format!("/Users/{id}?attributes=name.givenName")).await;
+    let r = s
+        .get(&format!("/Users/{id}?attributes=name.givenName"))
+        .await;
     ok(&r);
     assert_eq!(keys(&r.body), ["id", "name", "schemas"]);
     assert_eq!(r.body["name"], json!({"givenName": "Test"}));
 
     let full = s.get(&format!("/Users/{id}")).await.body;
-    let r = s.get(&format!("/Users/{id}?excludedAttributes=emails")).await;
+    let r = s
+        .get(&format!("/Users/{id}?excludedAttributes=emails"))
+        .await;
     ok(&r);
     let mut want = full.clone();
     want.as_object_mut().unwrap().remove("emails");
     assert_eq!(r.body, want);
 
     // id cannot be excluded.
-    let r = s.get(&format!("/Users/{id}?excludedAttributes=id,emails")).await;
+    let r = s
+        .get(&format!("/Users/{id}?excludedAttributes=id,emails"))
+        .await;
     ok(&r);
     assert_eq!(r.body["id"], json!(id));
     let r = s.get(&format!("/Users/{id}?attributes=active")).await;
@@ -426,7 +507,11 @@ async fn attributes_on_lists() {
 async fn attributes_on_write_responses() {
     let s = Server::new();
     let r = s
-        .scim(Method::POST, "/Users?attributes=userName", Some(okta_user("w@x.test", "W", "R", None)))
+        .scim(
+            Method::POST,
+            "/Users?attributes=userName",
+            Some(okta_user("w@x.test", "W", "R", None)),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(keys(&r.body), ["id", "schemas", "userName"]);
@@ -434,14 +519,22 @@ async fn attributes_on_write_responses() {
     let id = r.body["id"].as_str().unwrap().to_owned();
 
     let r = s
-        .scim(Method::PUT, &format!("/Users/{id}?attributes=userName"), Some(okta_user("w@x.test", "W2", "R", None)))
+        .scim(
+            Method::PUT,
+            &format!("/Users/{id}?attributes=userName"),
+            Some(okta_user("w@x.test", "W2", "R", None)),
+        )
         .await;
     ok(&r);
     assert_eq!(keys(&r.body), ["id", "schemas", "userName"]);
 
     let patch = json!({"schemas": [common::PATCH_OP], "Operations": [{"op": "replace", "path": "name.givenName", "value": "W3"}]});
     let r = s
-        .scim(Method::PATCH, &format!("/Users/{id}?attributes=name.givenName"), Some(patch))
+        .scim(
+            Method::PATCH,
+            &format!("/Users/{id}?attributes=name.givenName"),
+            Some(patch),
+        )
         .await;
     ok(&r);
     assert_eq!(keys(&r.body), ["id", "name", "schemas"]);
@@ -449,11 +542,18 @@ async fn attributes_on_write_responses() {
 
     let patch = json!({"schemas": [common::PATCH_OP], "Operations": [{"op": "replace", "path": "name.familyName", "value": "F"}]});
     let r = s
-        .scim(Method::PATCH, &format!("/Users/{id}?excludedAttributes=emails"), Some(patch))
+        .scim(
+            Method::PATCH,
+            &format!("/Users/{id}?excludedAttributes=emails"),
+            Some(patch),
+        )
         .await;
     ok(&r);
     assert!(r.body.get("emails").is_none());
-    assert_eq!(r.body["name"], json!({"givenName": "W3", "familyName": "F"}));
+    assert_eq!(
+        r.body["name"],
+        json!({"givenName": "W3", "familyName": "F"})
+    );
 
     let r = s
         .scim(
@@ -493,7 +593,11 @@ async fn invalid_filters_are_invalid_filter() {
 async fn deeply_nested_filter_is_refused_without_panic() {
     let s = Server::new();
     s.create_user("deep@x.test").await;
-    let f = format!("{}userName eq \"deep@x.test\"{}", "(".repeat(100), ")".repeat(100));
+    let f = format!(
+        "{}userName eq \"deep@x.test\"{}",
+        "(".repeat(100),
+        ")".repeat(100)
+    );
     s.get(&format!("/Users?filter={}", enc(&f)))
         .await
         .assert_error(400, Some("invalidFilter"));
@@ -506,7 +610,11 @@ async fn deeply_nested_filter_is_refused_without_panic() {
         .await
         .assert_error(400, Some("invalidFilter"));
     // The server still answers.
-    let f = format!("{}userName eq \"deep@x.test\"{}", "(".repeat(3), ")".repeat(3));
+    let f = format!(
+        "{}userName eq \"deep@x.test\"{}",
+        "(".repeat(3),
+        ")".repeat(3)
+    );
     let r = s.get(&format!("/Users?filter={}", enc(&f))).await;
     ok(&r);
     assert_eq!(r.body["totalResults"], json!(1));
@@ -516,7 +624,11 @@ async fn deeply_nested_filter_is_refused_without_panic() {
 async fn unknown_attribute_matches_nothing() {
     let s = Server::new();
     users(&s, &["u1@x.test", "u2@x.test"]).await;
-    for f in ["noSuchAttribute eq \"x\"", "noSuchAttribute pr", "urn:example:ext:1.0:User:thing eq \"x\""] {
+    for f in [
+        "noSuchAttribute eq \"x\"",
+        "noSuchAttribute pr",
+        "urn:example:ext:1.0:User:thing eq \"x\"",
+    ] {
         let r = s.get(&format!("/Users?filter={}", enc(f))).await;
         ok(&r);
         assert_eq!(r.body["totalResults"], json!(0), "{f}: {}", r.body);
@@ -531,22 +643,43 @@ async fn or_and_precedence_over_real_users() {
     let b = s.create_user("b@x.test").await;
     let c = s.create_user("c@x.test").await;
     ok(&s
-        .patch(&format!("/Users/{b}"), json!([{"op": "replace", "path": "name.givenName", "value": "Bee"}]))
+        .patch(
+            &format!("/Users/{b}"),
+            json!([{"op": "replace", "path": "name.givenName", "value": "Bee"}]),
+        )
         .await);
     let q = |f: &str| format!("/Users?filter={}", enc(f));
     // `and` binds tighter than `or`: a or (b and givenName eq Nobody) → a.
-    let r = s.get(&q("userName eq \"a@x.test\" or userName eq \"b@x.test\" and name.givenName eq \"Nobody\"")).await;
+    let r = s
+        .get(&q(
+            "userName eq \"a@x.test\" or userName eq \"b@x.test\" and name.givenName eq \"Nobody\"",
+        ))
+        .await;
     ok(&r);
     assert_eq!(ids(&r), vec![a.clone()]);
     // Parentheses change it: (a or b) and givenName eq Bee → b.
-    let r = s.get(&q("(userName eq \"a@x.test\" or userName eq \"b@x.test\") and name.givenName eq \"Bee\"")).await;
+    let r = s
+        .get(&q(
+            "(userName eq \"a@x.test\" or userName eq \"b@x.test\") and name.givenName eq \"Bee\"",
+        ))
+        .await;
     assert_eq!(ids(&r), vec![b.clone()]);
     // Same with `and` first.
-    let r = s.get(&q("name.givenName eq \"Nobody\" and userName eq \"a@x.test\" or userName eq \"c@x.test\"")).await;
+    let r = s
+        .get(&q(
+            "name.givenName eq \"Nobody\" and userName eq \"a@x.test\" or userName eq \"c@x.test\"",
+        ))
+        .await;
     assert_eq!(ids(&r), vec![c.clone()]);
-    let r = s.get(&q("userName eq \"a@x.test\" or userName eq \"b@x.test\" or userName eq \"c@x.test\"")).await;
+    let r = s
+        .get(&q(
+            "userName eq \"a@x.test\" or userName eq \"b@x.test\" or userName eq \"c@x.test\"",
+        ))
+        .await;
     assert_eq!(ids(&r), vec![a.clone(), b.clone(), c.clone()]);
-    let r = s.get(&q("not (userName eq \"a@x.test\") and active eq true")).await;
+    let r = s
+        .get(&q("not (userName eq \"a@x.test\") and active eq true"))
+        .await;
     assert_eq!(ids(&r), vec![b, c]);
     // userName comparisons ignore case.
     let r = s.get(&q("userName eq \"A@X.TEST\"")).await;
@@ -562,19 +695,35 @@ async fn external_id_eq_is_case_sensitive() {
     assert_eq!(r.status, StatusCode::CREATED);
     let id = r.body["id"].as_str().unwrap().to_owned();
     s.create_user("x2@x.test").await;
-    let r = s.get(&format!("/Users?filter={}", enc("externalId eq \"00uAbCdEf\""))).await;
+    let r = s
+        .get(&format!(
+            "/Users?filter={}",
+            enc("externalId eq \"00uAbCdEf\"")
+        ))
+        .await;
     ok(&r);
     assert_eq!(ids(&r), vec![id.clone()]);
-    let r = s.get(&format!("/Users?filter={}", enc("externalId eq \"00uabcdef\""))).await;
+    let r = s
+        .get(&format!(
+            "/Users?filter={}",
+            enc("externalId eq \"00uabcdef\"")
+        ))
+        .await;
     ok(&r);
     assert_eq!(r.body["totalResults"], json!(0));
     // Also when not answered from the index.
     let r = s
-        .get(&format!("/Users?filter={}", enc("externalId eq \"00uabcdef\" or userName eq \"nobody@x.test\"")))
+        .get(&format!(
+            "/Users?filter={}",
+            enc("externalId eq \"00uabcdef\" or userName eq \"nobody@x.test\"")
+        ))
         .await;
     assert_eq!(r.body["totalResults"], json!(0), "{}", r.body);
     let r = s
-        .get(&format!("/Users?filter={}", enc("externalId eq \"00uAbCdEf\" or userName eq \"nobody@x.test\"")))
+        .get(&format!(
+            "/Users?filter={}",
+            enc("externalId eq \"00uAbCdEf\" or userName eq \"nobody@x.test\"")
+        ))
         .await;
     assert_eq!(ids(&r), vec![id]);
 }
@@ -584,7 +733,12 @@ async fn control_characters_in_a_filter_are_invalid_filter() {
     let s = Server::new();
     s.create_user("ctl@x.test").await;
     let before = user_total(&s).await;
-    for f in ["userName eq \"ctl\u{1}@x.test\"", "userName\u{0} eq \"a\"", "userName eq \"a\\\"b\u{1f}\"", "userName eq \"tab\there\""] {
+    for f in [
+        "userName eq \"ctl\u{1}@x.test\"",
+        "userName\u{0} eq \"a\"",
+        "userName eq \"a\\\"b\u{1f}\"",
+        "userName eq \"tab\there\"",
+    ] {
         s.get(&format!("/Users?filter={}", enc(f)))
             .await
             .assert_error(400, Some("invalidFilter"));
@@ -597,7 +751,11 @@ async fn control_characters_in_a_filter_are_invalid_filter() {
 #[tokio::test]
 async fn search_equals_the_get() {
     let s = Server::new();
-    users(&s, &["s-c@x.test", "s-a@x.test", "s-b@x.test", "other@x.test"]).await;
+    users(
+        &s,
+        &["s-c@x.test", "s-a@x.test", "s-b@x.test", "other@x.test"],
+    )
+    .await;
     let get = s
         .get(&format!(
             "/Users?filter={}&sortBy=userName&sortOrder=descending&startIndex=2&count=2&attributes=userName",
@@ -627,9 +785,17 @@ async fn search_equals_the_get() {
 
     // Teams too.
     s.create_group("Searched", &[]).await;
-    let get = s.get(&format!("/Groups?filter={}", enc("displayName eq \"searched\""))).await;
+    let get = s
+        .get(&format!(
+            "/Groups?filter={}",
+            enc("displayName eq \"searched\"")
+        ))
+        .await;
     let post = s
-        .post("/Groups/.search", json!({"schemas": [SEARCH], "filter": "displayName eq \"searched\""}))
+        .post(
+            "/Groups/.search",
+            json!({"schemas": [SEARCH], "filter": "displayName eq \"searched\""}),
+        )
         .await;
     ok(&post);
     assert_eq!(post.body, get.body);
@@ -643,9 +809,12 @@ async fn search_without_its_schema_is_invalid_syntax() {
     s.post("/Users/.search", json!({"filter": "userName pr"}))
         .await
         .assert_error(400, Some("invalidSyntax"));
-    s.post("/Users/.search", json!({"schemas": [USER], "filter": "userName pr"}))
-        .await
-        .assert_error(400, Some("invalidSyntax"));
+    s.post(
+        "/Users/.search",
+        json!({"schemas": [USER], "filter": "userName pr"}),
+    )
+    .await
+    .assert_error(400, Some("invalidSyntax"));
     s.post("/Groups/.search", json!({}))
         .await
         .assert_error(400, Some("invalidSyntax"));
@@ -656,9 +825,13 @@ async fn search_without_its_schema_is_invalid_syntax() {
 #[tokio::test]
 async fn json_media_types_are_accepted() {
     let s = Server::new();
-    for (i, ct) in ["application/scim+json", "application/scim+json; charset=utf-8", "application/json"]
-        .into_iter()
-        .enumerate()
+    for (i, ct) in [
+        "application/scim+json",
+        "application/scim+json; charset=utf-8",
+        "application/json",
+    ]
+    .into_iter()
+    .enumerate()
     {
         let email = format!("mt{i}@x.test");
         let body = serde_json::to_vec(&okta_user(&email, "M", "T", None)).unwrap();
@@ -674,7 +847,11 @@ async fn json_media_types_are_accepted() {
 async fn other_media_types_are_415() {
     let s = Server::new();
     let body = serde_json::to_vec(&okta_user("tp@x.test", "T", "P", None)).unwrap();
-    for ct in ["text/plain", "application/x-www-form-urlencoded", "application/xml"] {
+    for ct in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/xml",
+    ] {
         raw(&s, Method::POST, "/Users", Some(ct), body.clone())
             .await
             .assert_error(415, None);
@@ -696,7 +873,11 @@ async fn responses_are_scim_json() {
         "/Users/nope".to_owned(),
     ] {
         let r = s.get(&path).await;
-        assert_eq!(r.header("content-type"), Some("application/scim+json"), "{path}");
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/scim+json"),
+            "{path}"
+        );
     }
 }
 
@@ -712,9 +893,15 @@ async fn bad_bodies_are_refused_and_change_nothing() {
     raw(&s, Method::POST, "/Users", ct, b"{\"userName\": ".to_vec())
         .await
         .assert_error(400, Some("invalidSyntax"));
-    raw(&s, Method::POST, "/Users", ct, b"[{\"userName\": \"arr@x.test\"}]".to_vec())
-        .await
-        .assert_error(400, Some("invalidSyntax"));
+    raw(
+        &s,
+        Method::POST,
+        "/Users",
+        ct,
+        b"[{\"userName\": \"arr@x.test\"}]".to_vec(),
+    )
+    .await
+    .assert_error(400, Some("invalidSyntax"));
     raw(&s, Method::POST, "/Users", ct, b"\"a string\"".to_vec())
         .await
         .assert_error(400, Some("invalidSyntax"));
@@ -724,21 +911,36 @@ async fn bad_bodies_are_refused_and_change_nothing() {
 
     let mut body = okta_user("yes@x.test", "Y", "S", None);
     body["active"] = json!("yes");
-    s.post("/Users", body).await.assert_error(400, Some("invalidValue"));
+    s.post("/Users", body)
+        .await
+        .assert_error(400, Some("invalidValue"));
     let mut body = okta_user("emails@x.test", "E", "S", None);
     body["emails"] = json!("x");
-    s.post("/Users", body).await.assert_error(400, Some("invalidValue"));
+    s.post("/Users", body)
+        .await
+        .assert_error(400, Some("invalidValue"));
 
     // The same on PUT and PATCH of an existing user.
     let mut body = okta_user("keep@x.test", "Test", "User", None);
     body["active"] = json!("yes");
-    s.put(&format!("/Users/{id}"), body).await.assert_error(400, Some("invalidValue"));
-    s.patch(&format!("/Users/{id}"), json!([{"op": "replace", "path": "active", "value": "yes"}]))
+    s.put(&format!("/Users/{id}"), body)
         .await
         .assert_error(400, Some("invalidValue"));
-    raw(&s, Method::PATCH, &format!("/Users/{id}"), ct, b"{not json".to_vec())
-        .await
-        .assert_error(400, Some("invalidSyntax"));
+    s.patch(
+        &format!("/Users/{id}"),
+        json!([{"op": "replace", "path": "active", "value": "yes"}]),
+    )
+    .await
+    .assert_error(400, Some("invalidValue"));
+    raw(
+        &s,
+        Method::PATCH,
+        &format!("/Users/{id}"),
+        ct,
+        b"{not json".to_vec(),
+    )
+    .await
+    .assert_error(400, Some("invalidSyntax"));
 
     assert_eq!(user_total(&s).await, 1);
     assert_eq!(s.get(&format!("/Users/{id}")).await.body, user_before);
@@ -751,9 +953,15 @@ async fn oversized_body_is_413() {
     body["displayName"] = json!("x".repeat(2048));
     let bytes = serde_json::to_vec(&body).unwrap();
     assert!(bytes.len() > 2048);
-    raw(&s, Method::POST, "/Users", Some("application/scim+json"), bytes)
-        .await
-        .assert_error(413, None);
+    raw(
+        &s,
+        Method::POST,
+        "/Users",
+        Some("application/scim+json"),
+        bytes,
+    )
+    .await
+    .assert_error(413, None);
     assert_eq!(user_total(&s).await, 0);
     // A small body still goes through.
     s.create_user("small@x.test").await;
@@ -763,10 +971,21 @@ async fn oversized_body_is_413() {
 #[tokio::test]
 async fn non_utf8_body_is_400() {
     let s = Server::new();
-    let mut bytes = b"{\"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\"], \"userName\": \"bad".to_vec();
+    let mut bytes =
+        b"{\"schemas\": [\"urn:ietf:params:scim:schemas:core:2.0:User\"], \"userName\": \"bad"
+            .to_vec();
     bytes.extend_from_slice(&[0xff, 0xfe, 0xc3]);
-    bytes.extend_from_slice(b"@x.test\", \"emails\": [{\"value\": \"bad@x.test\", \"primary\": true}]}");
-    let r = raw(&s, Method::POST, "/Users", Some("application/scim+json"), bytes).await;
+    bytes.extend_from_slice(
+        b"@x.test\", \"emails\": [{\"value\": \"bad@x.test\", \"primary\": true}]}",
+    );
+    let r = raw(
+        &s,
+        Method::POST,
+        "/Users",
+        Some("application/scim+json"),
+        bytes,
+    )
+    .await;
     r.assert_error(400, Some("invalidSyntax"));
     assert_eq!(user_total(&s).await, 0);
 }
@@ -780,9 +999,15 @@ async fn unknown_paths_are_scim_404() {
     s.get("/Users/some/thing").await.assert_error(404, None);
     let a = auth();
     let h = [("authorization", a.as_str())];
-    s.send(Method::GET, "/nope", &h, None).await.assert_error(404, None);
-    s.send(Method::GET, "/scim/v1/Users", &h, None).await.assert_error(404, None);
-    s.send(Method::GET, "/", &h, None).await.assert_error(404, None);
+    s.send(Method::GET, "/nope", &h, None)
+        .await
+        .assert_error(404, None);
+    s.send(Method::GET, "/scim/v1/Users", &h, None)
+        .await
+        .assert_error(404, None);
+    s.send(Method::GET, "/", &h, None)
+        .await
+        .assert_error(404, None);
     s.get("/Users/no-such-id").await.assert_error(404, None);
     s.get("/Groups/no-such-id").await.assert_error(404, None);
 }
@@ -792,8 +1017,12 @@ async fn wrong_method_is_scim_405() {
     let s = Server::new();
     s.delete("/Users").await.assert_error(405, None);
     s.put("/Groups", json!({})).await.assert_error(405, None);
-    s.scim(Method::GET, "/Users/.search", None).await.assert_error(405, None);
-    s.post("/ServiceProviderConfig", json!({})).await.assert_error(405, None);
+    s.scim(Method::GET, "/Users/.search", None)
+        .await
+        .assert_error(405, None);
+    s.post("/ServiceProviderConfig", json!({}))
+        .await
+        .assert_error(405, None);
 }
 
 #[tokio::test]
@@ -802,16 +1031,22 @@ async fn wrong_method_names_the_allowed_ones() {
     let r = s.delete("/Users").await;
     r.assert_error(405, None);
     let allow = r.header("allow").unwrap_or_default().to_ascii_uppercase();
-    assert!(allow.contains("GET") && allow.contains("POST"), "Allow: {allow:?}");
+    assert!(
+        allow.contains("GET") && allow.contains("POST"),
+        "Allow: {allow:?}"
+    );
 }
 
 #[tokio::test]
 async fn me_and_bulk_are_501() {
     let s = Server::new();
     s.get("/Me").await.assert_error(501, None);
-    s.post("/Bulk", json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": []}))
-        .await
-        .assert_error(501, None);
+    s.post(
+        "/Bulk",
+        json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": []}),
+    )
+    .await
+    .assert_error(501, None);
 }
 
 // ---------------------------------------------------------------- discovery
@@ -822,7 +1057,10 @@ async fn service_provider_config_is_truthful() {
     let r = s.get("/ServiceProviderConfig").await;
     ok(&r);
     let b = &r.body;
-    assert_eq!(b["schemas"], json!(["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"]));
+    assert_eq!(
+        b["schemas"],
+        json!(["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"])
+    );
     assert_eq!(b["patch"]["supported"], json!(true));
     assert_eq!(b["filter"]["supported"], json!(true));
     assert_eq!(b["filter"]["maxResults"], json!(1000));
@@ -835,7 +1073,14 @@ async fn service_provider_config_is_truthful() {
     assert_eq!(schemes[0]["type"], json!("oauthbearertoken"));
     assert!(schemes[0]["name"].is_string() && schemes[0]["description"].is_string());
     // Readable without a token.
-    let r = s.send(Method::GET, &format!("{BASE}/ServiceProviderConfig"), &[], None).await;
+    let r = s
+        .send(
+            Method::GET,
+            &format!("{BASE}/ServiceProviderConfig"),
+            &[],
+            None,
+        )
+        .await;
     ok(&r);
 }
 
@@ -850,7 +1095,10 @@ async fn schemas_list_user_and_group_only() {
     for sc in r.body["Resources"].as_array().unwrap() {
         let id = sc["id"].as_str().unwrap();
         assert!(!id.starts_with("urn:ietf:params:scim:api:messages"), "{id}");
-        assert!(sc["attributes"].as_array().is_some_and(|a| !a.is_empty()), "{id}");
+        assert!(
+            sc["attributes"].as_array().is_some_and(|a| !a.is_empty()),
+            "{id}"
+        );
     }
 
     let r = s.get(&format!("/Schemas/{USER}")).await;
@@ -895,8 +1143,100 @@ async fn resource_types_list_users_and_groups() {
     ok(&r);
     assert_eq!(r.body["name"], json!("User"));
     assert_eq!(r.body["endpoint"], json!("/Users"));
-    assert_eq!(r.body["schemas"], json!(["urn:ietf:params:scim:schemas:core:2.0:ResourceType"]));
+    assert_eq!(
+        r.body["schemas"],
+        json!(["urn:ietf:params:scim:schemas:core:2.0:ResourceType"])
+    );
     let r = s.get("/ResourceTypes/Group").await;
     assert_eq!(r.body["endpoint"], json!("/Groups"));
     s.get("/ResourceTypes/Widget").await.assert_error(404, None);
+}
+
+// ---------------------------------------------------------------- more filter and precondition edges
+
+#[tokio::test]
+async fn unknown_attributes_inside_larger_filters() {
+    let s = Server::new();
+    let all = users(&s, &["k1@x.test", "k2@x.test"]).await;
+    let q = |f: &str| format!("/Users?filter={}", enc(f));
+    let r = s
+        .get(&q("noSuch eq \"x\" or userName eq \"k2@x.test\""))
+        .await;
+    ok(&r);
+    assert_eq!(ids(&r), vec![all[1].clone()]);
+    let r = s
+        .get(&q("userName eq \"k1@x.test\" and noSuch eq \"x\""))
+        .await;
+    ok(&r);
+    assert_eq!(r.body["totalResults"], json!(0));
+    let r = s.get(&q("name.noSuch eq \"x\"")).await;
+    ok(&r);
+    assert_eq!(r.body["totalResults"], json!(0));
+    s.create_group("G", &[]).await;
+    let r = s
+        .get(&format!("/Groups?filter={}", enc("noSuch eq \"x\"")))
+        .await;
+    ok(&r);
+    assert_eq!(r.body["totalResults"], json!(0));
+    assert_eq!(r.body["Resources"], json!([]));
+}
+
+#[tokio::test]
+async fn id_and_value_path_filters() {
+    let s = Server::new();
+    let all = users(&s, &["v1@x.test", "v2@x.test"]).await;
+    let q = |f: &str| format!("/Users?filter={}", enc(f));
+    let r = s.get(&q(&format!("id eq \"{}\"", all[1]))).await;
+    ok(&r);
+    assert_eq!(ids(&r), vec![all[1].clone()]);
+    let r = s
+        .get(&q("emails[type eq \"work\" and value co \"v1@\"]"))
+        .await;
+    ok(&r);
+    assert_eq!(ids(&r), vec![all[0].clone()]);
+    let r = s.get(&q("emails.value eq \"V2@X.TEST\"")).await;
+    ok(&r);
+    assert_eq!(ids(&r), vec![all[1].clone()]);
+}
+
+#[tokio::test]
+async fn preconditions_on_a_missing_resource_are_404() {
+    let s = Server::new();
+    s.scim_with(
+        Method::DELETE,
+        "/Users/nope",
+        &[("if-match", "W/\"1\"")],
+        None,
+    )
+    .await
+    .assert_error(404, None);
+    s.scim_with(Method::GET, "/Groups/nope", &[("if-none-match", "*")], None)
+        .await
+        .assert_error(404, None);
+}
+
+#[tokio::test]
+async fn if_none_match_lists_and_star() {
+    let s = Server::new();
+    let id = s.create_user("l@x.test").await;
+    let path = format!("/Users/{id}");
+    let tag = s.get(&path).await.header("etag").unwrap().to_owned();
+    let list = format!("W/\"999999\", {tag}");
+    let r = s
+        .scim_with(Method::GET, &path, &[("if-none-match", &list)], None)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    let r = s
+        .scim_with(Method::GET, &path, &[("if-none-match", "*")], None)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_MODIFIED);
+    let r = s
+        .scim_with(
+            Method::GET,
+            &path,
+            &[("if-none-match", "W/\"999999\"")],
+            None,
+        )
+        .await;
+    ok(&r);
 }

@@ -34,13 +34,33 @@ macro_rules! snap {
 #[tokio::test]
 async fn user_lifecycle_responses() {
     let s = Server::new();
-    let created = s.post("/Users", okta_user("test.user@okta.local", "Test", "User", Some("Account Analyst"))).await;
+    let created = s
+        .post(
+            "/Users",
+            okta_user(
+                "test.user@okta.local",
+                "Test",
+                "User",
+                Some("Account Analyst"),
+            ),
+        )
+        .await;
     snap!("user_created", &created.body);
     let id = created.body["id"].as_str().unwrap().to_owned();
     let team = s.create_group("Analysts", &[&id]).await;
-    let deactivated = s.patch(&format!("/Users/{id}"), json!([{"op": "replace", "value": {"active": false}}])).await;
+    let deactivated = s
+        .patch(
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "value": {"active": false}}]),
+        )
+        .await;
     snap!("user_deactivated", &deactivated.body);
-    let found = s.get(&format!("/Users?filter={}&startIndex=1&count=100", common::enc("userName eq \"TEST.USER@okta.local\""))).await;
+    let found = s
+        .get(&format!(
+            "/Users?filter={}&startIndex=1&count=100",
+            common::enc("userName eq \"TEST.USER@okta.local\"")
+        ))
+        .await;
     snap!("user_found_by_filter", &found.body);
     let group = s.get(&format!("/Groups/{team}")).await;
     snap!("team", &group.body);
@@ -50,20 +70,44 @@ async fn user_lifecycle_responses() {
 async fn error_responses() {
     let s = Server::new();
     s.create_user("dup@example.com").await;
-    snap!("error_conflict", &s.post("/Users", okta_user("DUP@example.com", "A", "B", None)).await.body);
-    snap!("error_not_found", &s.get("/Users/00000000-0000-4000-8000-000000000000").await.body);
-    snap!("error_invalid_filter", &s.get("/Users?filter=userName%20regex%20%22a%22").await.body);
+    snap!(
+        "error_conflict",
+        &s.post("/Users", okta_user("DUP@example.com", "A", "B", None))
+            .await
+            .body
+    );
+    snap!(
+        "error_not_found",
+        &s.get("/Users/00000000-0000-4000-8000-000000000000")
+            .await
+            .body
+    );
+    snap!(
+        "error_invalid_filter",
+        &s.get("/Users?filter=userName%20regex%20%22a%22").await.body
+    );
     snap!(
         "error_scoped_role",
-        &s.post("/Users", okta_user("r@example.com", "A", "B", Some("Destination Administrator"))).await.body
+        &s.post(
+            "/Users",
+            okta_user("r@example.com", "A", "B", Some("Destination Administrator"))
+        )
+        .await
+        .body
     );
-    snap!("error_unauthorized", &s.send(Method::GET, "/scim/v2/Users", &[], None).await.body);
+    snap!(
+        "error_unauthorized",
+        &s.send(Method::GET, "/scim/v2/Users", &[], None).await.body
+    );
 }
 
 #[tokio::test]
 async fn discovery_responses() {
     let s = Server::new();
-    snap!("service_provider_config", &s.get("/ServiceProviderConfig").await.body);
+    snap!(
+        "service_provider_config",
+        &s.get("/ServiceProviderConfig").await.body
+    );
     snap!("resource_types", &s.get("/ResourceTypes").await.body);
     snap!("schemas", &s.get("/Schemas").await.body);
 }

@@ -592,7 +592,6 @@ async fn put_changing_user_name_is_a_mutability_error() {
 }
 
 #[tokio::test]
-#[ignore = "BUG: PUT changing only the email answers 400 invalidValue (userName/email mismatch) instead of 400 mutability"]
 async fn put_changing_the_email_is_a_mutability_error() {
     let s = Server::new();
     let (id, before) = create_analyst(&s, "mail@example.com").await;
@@ -851,7 +850,6 @@ async fn patch_replacing_emails_is_a_mutability_error() {
 }
 
 #[tokio::test]
-#[ignore = "BUG: PATCH replace emails[primary eq true].value answers 400 invalidValue (userName/email mismatch) instead of 400 mutability"]
 async fn patch_replacing_the_email_value_by_filter_is_a_mutability_error() {
     let s = Server::new();
     let (id, before) = create_analyst(&s, "pf@example.com").await;
@@ -991,7 +989,6 @@ async fn delete_takes_the_user_out_of_its_teams() {
 }
 
 #[tokio::test]
-#[ignore = "BUG: deleting a member bumps the team's meta.version but leaves its meta.lastModified unchanged"]
 async fn delete_updates_the_teams_last_modified() {
     let s = Server::new();
     let id = s.create_user("lm@example.com").await;
@@ -1063,4 +1060,29 @@ async fn groups_sent_by_the_client_are_ignored() {
     let t = s.get(&format!("/Groups/{team}")).await;
     let members = t.body.get("members").and_then(Value::as_array);
     assert!(members.is_none_or(Vec::is_empty), "{}", t.body);
+}
+
+/// `userName` compares case-insensitively, so writing it back in another case is no change
+/// (PATCH behaves like PUT here), and the stored spelling is kept.
+#[tokio::test]
+async fn patch_replacing_user_name_with_a_case_variant_changes_nothing() {
+    let s = Server::new();
+    let id = s.create_user("case.only@example.com").await;
+    let before = s.get(&format!("/Users/{id}")).await;
+    let r = s
+        .patch(
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "path": "userName", "value": "CASE.ONLY@example.com"}]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["userName"], "case.only@example.com");
+    assert_eq!(r.body["meta"]["version"], before.body["meta"]["version"]);
+    let r = s
+        .patch(
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "path": "userName", "value": "other@example.com"}]),
+        )
+        .await;
+    r.assert_error(400, Some("mutability"));
 }

@@ -377,7 +377,12 @@ impl Store for MemoryStore {
         Ok(inner.user_view(&record))
     }
 
-    fn delete_user(&self, id: &str, check: DeleteCheck<'_, UserView>) -> Result<(), StoreError> {
+    fn delete_user(
+        &self,
+        id: &str,
+        check: DeleteCheck<'_, UserView>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut inner = self.write();
         let current = inner.users.get(id).ok_or(StoreError::NotFound)?;
         check(&inner.user_view(current))?;
@@ -396,6 +401,7 @@ impl Store for MemoryStore {
             if let Some(g) = inner.groups.get_mut(&group) {
                 g.members.shift_remove(&record.id);
                 g.version = version;
+                g.modified = now;
             }
         }
         Ok(())

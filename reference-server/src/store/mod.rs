@@ -306,8 +306,14 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         update: UserUpdate<'_>,
         now: DateTime<Utc>,
     ) -> Result<UserView, StoreError>;
-    /// Deletes a user for good, and takes it out of every team.
-    fn delete_user(&self, id: &str, check: DeleteCheck<'_, UserView>) -> Result<(), StoreError>;
+    /// Deletes a user for good, and takes it out of every team (whose `lastModified` becomes
+    /// `now`).
+    fn delete_user(
+        &self,
+        id: &str,
+        check: DeleteCheck<'_, UserView>,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// A page of users.
     fn query_users(&self, query: &Query<'_, UserView>) -> Page<UserView>;
 

@@ -36,15 +36,34 @@ impl Resp {
     /// Asserts a SCIM error: status, RFC 7644 §3.12 shape, and (when given) `scimType`.
     pub fn assert_error(&self, status: u16, scim_type: Option<&str>) -> &Self {
         assert_eq!(self.status.as_u16(), status, "status; body: {}", self.body);
-        assert_eq!(self.body["schemas"], json!(["urn:ietf:params:scim:api:messages:2.0:Error"]), "{}", self.body);
-        assert_eq!(self.body["status"], json!(status.to_string()), "status is a string: {}", self.body);
-        assert!(self.body["detail"].as_str().is_some_and(|d| !d.is_empty()), "detail: {}", self.body);
+        assert_eq!(
+            self.body["schemas"],
+            json!(["urn:ietf:params:scim:api:messages:2.0:Error"]),
+            "{}",
+            self.body
+        );
+        assert_eq!(
+            self.body["status"],
+            json!(status.to_string()),
+            "status is a string: {}",
+            self.body
+        );
+        assert!(
+            self.body["detail"].as_str().is_some_and(|d| !d.is_empty()),
+            "detail: {}",
+            self.body
+        );
         match scim_type {
             Some(t) => assert_eq!(self.body["scimType"], json!(t), "scimType: {}", self.body),
-            None => assert!(self.body.get("scimType").is_none(), "no scimType expected: {}", self.body),
+            None => assert!(
+                self.body.get("scimType").is_none(),
+                "no scimType expected: {}",
+                self.body
+            ),
         }
         assert!(
-            self.header("content-type").is_some_and(|c| c.starts_with("application/scim+json")),
+            self.header("content-type")
+                .is_some_and(|c| c.starts_with("application/scim+json")),
             "content type: {:?}",
             self.header("content-type")
         );
@@ -78,22 +97,42 @@ impl Server {
         f(&mut config);
         let clock = Arc::new(ManualClock::new("2026-01-01T00:00:00Z".parse().unwrap()));
         let state = AppState::with_parts(&config, Arc::new(MemoryStore::new()), clock.clone());
-        Server { router: app(state.clone()), state, clock }
+        Server {
+            router: app(state.clone()),
+            state,
+            clock,
+        }
     }
 
     /// Sends a request with the given extra headers; `body` is sent as SCIM JSON.
-    pub async fn send(&self, method: Method, uri: &str, headers: &[(&str, &str)], body: Option<Vec<u8>>) -> Resp {
-        let mut b = Request::builder().method(method).uri(uri).header("host", "scim.test");
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        headers: &[(&str, &str)],
+        body: Option<Vec<u8>>,
+    ) -> Resp {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header("host", "scim.test");
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
-        let req = b.body(body.map(Body::from).unwrap_or_else(Body::empty)).unwrap();
+        let req = b
+            .body(body.map(Body::from).unwrap_or_else(Body::empty))
+            .unwrap();
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let headers = res.headers().clone();
         let raw = res.into_body().collect().await.unwrap().to_bytes().to_vec();
         let body = serde_json::from_slice(&raw).unwrap_or(Value::Null);
-        Resp { status, headers, body, raw }
+        Resp {
+            status,
+            headers,
+            body,
+            raw,
+        }
     }
 
     /// An authenticated SCIM request; `path` is relative to `/scim/v2`.
@@ -101,11 +140,26 @@ impl Server {
         self.scim_with(method, path, &[], body).await
     }
 
-    pub async fn scim_with(&self, method: Method, path: &str, headers: &[(&str, &str)], body: Option<Value>) -> Resp {
+    pub async fn scim_with(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Resp {
         let auth = format!("Bearer {TOKEN}");
-        let mut h: Vec<(&str, &str)> = vec![("authorization", &auth), ("content-type", "application/scim+json; charset=utf-8")];
+        let mut h: Vec<(&str, &str)> = vec![
+            ("authorization", &auth),
+            ("content-type", "application/scim+json; charset=utf-8"),
+        ];
         h.extend_from_slice(headers);
-        self.send(method, &format!("{BASE}{path}"), &h, body.map(|b| serde_json::to_vec(&b).unwrap())).await
+        self.send(
+            method,
+            &format!("{BASE}{path}"),
+            &h,
+            body.map(|b| serde_json::to_vec(&b).unwrap()),
+        )
+        .await
     }
 
     pub async fn get(&self, path: &str) -> Resp {
@@ -122,7 +176,12 @@ impl Server {
 
     /// A PATCH with the given `Operations`.
     pub async fn patch(&self, path: &str, operations: Value) -> Resp {
-        self.scim(Method::PATCH, path, Some(json!({"schemas": [PATCH_OP], "Operations": operations}))).await
+        self.scim(
+            Method::PATCH,
+            path,
+            Some(json!({"schemas": [PATCH_OP], "Operations": operations})),
+        )
+        .await
     }
 
     pub async fn delete(&self, path: &str) -> Resp {
@@ -132,13 +191,24 @@ impl Server {
     /// An admin API request.
     pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Resp {
         let auth = format!("Bearer {ADMIN}");
-        let h = [("authorization", auth.as_str()), ("content-type", "application/json")];
-        self.send(method, &format!("/admin{path}"), &h, body.map(|b| serde_json::to_vec(&b).unwrap())).await
+        let h = [
+            ("authorization", auth.as_str()),
+            ("content-type", "application/json"),
+        ];
+        self.send(
+            method,
+            &format!("/admin{path}"),
+            &h,
+            body.map(|b| serde_json::to_vec(&b).unwrap()),
+        )
+        .await
     }
 
     /// Creates a user the way Okta does and returns its id.
     pub async fn create_user(&self, email: &str) -> String {
-        let r = self.post("/Users", okta_user(email, "Test", "User", None)).await;
+        let r = self
+            .post("/Users", okta_user(email, "Test", "User", None))
+            .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body["id"].as_str().unwrap().to_owned()
     }
@@ -176,5 +246,7 @@ pub fn okta_user(email: &str, given: &str, family: &str, role: Option<&str>) -> 
 
 /// Percent-encodes a filter the way Okta does (`%20` for spaces).
 pub fn enc(filter: &str) -> String {
-    form_urlencoded::byte_serialize(filter.as_bytes()).collect::<String>().replace('+', "%20")
+    form_urlencoded::byte_serialize(filter.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }

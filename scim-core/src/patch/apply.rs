@@ -339,7 +339,7 @@ fn whole(
         (_, incoming) => {
             if attr.mutability == Mutability::Immutable
                 && let Some(current) = &slot.value
-                && *current != incoming
+                && !same_scalar(attr, current, &incoming)
             {
                 return Err(PatchError::Mutability(format!(
                     "'{}' is immutable and already set",
