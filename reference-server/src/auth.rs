@@ -1,6 +1,7 @@
 //! Access to the SCIM API and to the admin API.
 //!
-//! Order of checks for SCIM routes: the plan, then the "Enable SCIM Provisioning" toggle,
+//! Every SCIM route needs the bearer token (discovery can be made public with
+//! `public-discovery`). Order of checks: the plan, then the "Enable SCIM Provisioning" toggle,
 //! then the bearer token. Plan and toggle come first because they say what to fix in the
 //! account, which is what an admin clicking "Test API Credentials" needs to read.
 
@@ -61,14 +62,19 @@ pub fn check_available(state: &AppState) -> Result<(), ApiError> {
     Ok(())
 }
 
-/// Middleware for discovery routes: plan and toggle, no token (RFC 7643 §5 suggests the
-/// service provider configuration be readable without authentication).
-pub async fn scim_available(
+/// Middleware for discovery routes: plan and toggle, and the SCIM token unless discovery is
+/// configured public (RFC 7643 §5 suggests the service provider configuration be readable
+/// without authentication).
+pub async fn discovery(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
     check_available(&state)?;
+    if !state.public_discovery() {
+        let expected = state.settings().token.clone();
+        check_token(request.headers(), &expected, "SCIM API token")?;
+    }
     Ok(next.run(request).await)
 }
 

@@ -61,6 +61,10 @@ pub struct Config {
     pub default_count: usize,
     /// The largest request body accepted, in bytes (larger gets 413).
     pub max_body_bytes: usize,
+    /// Whether `/ServiceProviderConfig`, `/Schemas` and `/ResourceTypes` answer without a
+    /// token. Off by default: the guide's API takes its token on every SCIM route; RFC 7643 §5
+    /// suggests (SHOULD) that the configuration be public, so it can be switched on.
+    pub public_discovery: bool,
     /// The externally visible base URL (`https://scim.example.com/scim/v2`), for `Location`
     /// and `meta.location`; by default it is built from the request's `Host` header.
     pub public_url: Option<String>,
@@ -78,6 +82,7 @@ impl Default for Config {
             max_results: 1000,
             default_count: 100,
             max_body_bytes: 1024 * 1024,
+            public_discovery: false,
             public_url: None,
         }
     }

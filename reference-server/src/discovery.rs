@@ -1,7 +1,7 @@
 //! Discovery (RFC 7644 §4): `/ServiceProviderConfig`, `/Schemas`, `/ResourceTypes`.
 //!
 //! Truthful: it advertises exactly what this server does: PATCH, filtering with
-//! `maxResults`, sorting and ETags; no bulk and no password change. Readable without a token.
+//! `maxResults`, sorting and ETags; no bulk and no password change.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

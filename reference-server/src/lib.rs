@@ -157,7 +157,7 @@ pub fn app(state: AppState) -> Router {
         .route("/Schemas/{id}", get(discovery::schema))
         .route("/ResourceTypes", get(discovery::resource_types))
         .route("/ResourceTypes/{name}", get(discovery::resource_type))
-        .route_layer(from_fn_with_state(state.clone(), auth::scim_available));
+        .route_layer(from_fn_with_state(state.clone(), auth::discovery));
     let admin = Router::new()
         .route(
             "/scim-config",

@@ -32,6 +32,9 @@ struct Args {
     /// Start with SCIM provisioning switched off.
     #[arg(long)]
     scim_disabled: bool,
+    /// Serve /ServiceProviderConfig, /Schemas and /ResourceTypes without a token.
+    #[arg(long)]
+    public_discovery: bool,
     /// The public base URL for Location headers (e.g. https://scim.example.com/scim/v2).
     #[arg(long)]
     public_url: Option<String>,
@@ -64,6 +67,9 @@ impl Args {
         }
         if self.scim_disabled {
             c.scim_enabled = false;
+        }
+        if self.public_discovery {
+            c.public_discovery = true;
         }
         if self.public_url.is_some() {
             c.public_url = self.public_url;

@@ -43,6 +43,7 @@ struct Shared {
     clock: Arc<dyn Clock>,
     limits: Limits,
     public_url: Option<String>,
+    public_discovery: bool,
 }
 
 /// A fresh random token: 256 bits from the OS, as 64 hex digits.
@@ -84,6 +85,7 @@ impl AppState {
                 .public_url
                 .as_ref()
                 .map(|u| u.trim_end_matches('/').to_owned()),
+            public_discovery: config.public_discovery,
         }))
     }
 
@@ -115,6 +117,11 @@ impl AppState {
     /// The limits.
     pub fn limits(&self) -> Limits {
         self.0.limits
+    }
+
+    /// Whether discovery endpoints answer without a token.
+    pub fn public_discovery(&self) -> bool {
+        self.0.public_discovery
     }
 
     /// The configured public base URL, if any.

@@ -104,8 +104,14 @@ async fn the_bearer_scheme_is_case_insensitive() {
 }
 
 #[tokio::test]
-async fn discovery_is_readable_without_a_token() {
+async fn discovery_needs_the_token_unless_configured_public() {
     let s = Server::new();
+    for path in ["/ServiceProviderConfig", "/Schemas", "/ResourceTypes"] {
+        get_as(&s, path, None).await.assert_error(401, None);
+        let r = get_as(&s, path, Some(&format!("Bearer {TOKEN}"))).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+    }
+    let s = Server::with(|c| c.public_discovery = true);
     let r = get_as(&s, "/ServiceProviderConfig", None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(
@@ -116,6 +122,8 @@ async fn discovery_is_readable_without_a_token() {
         let r = get_as(&s, path, None).await;
         assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
     }
+    // Public discovery does not open the resources.
+    get_as(&s, "/Users", None).await.assert_error(401, None);
 }
 
 // ---------------------------------------------------------------------------------------

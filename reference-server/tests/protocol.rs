@@ -1072,7 +1072,7 @@ async fn service_provider_config_is_truthful() {
     assert_eq!(schemes.len(), 1);
     assert_eq!(schemes[0]["type"], json!("oauthbearertoken"));
     assert!(schemes[0]["name"].is_string() && schemes[0]["description"].is_string());
-    // Readable without a token.
+    // It takes the token like every SCIM route (access.rs covers `public_discovery`).
     let r = s
         .send(
             Method::GET,
@@ -1081,7 +1081,7 @@ async fn service_provider_config_is_truthful() {
             None,
         )
         .await;
-    ok(&r);
+    r.assert_error(401, None);
 }
 
 #[tokio::test]

@@ -50,5 +50,5 @@ pub use attr_path::AttrPath;
 pub use error::{ScimError, ScimType};
 pub use filter::Filter;
 pub use list::ListResponse;
-pub use patch::{PatchOperation, PatchRequest};
+pub use patch::{PatchOp, PatchOperation, PatchRequest};
 pub use resource::{Group, Meta, Resource, User};

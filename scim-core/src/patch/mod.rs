@@ -82,6 +82,9 @@ pub struct PatchOperation {
     pub value: Option<Value>,
 }
 
+/// The RFC's name for a PATCH request message (`urn:ietf:params:scim:api:messages:2.0:PatchOp`).
+pub type PatchOp = PatchRequest;
+
 /// A PATCH request body: `{"schemas": [PatchOp URN], "Operations": [...]}`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PatchRequest {
