@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use crate::error::ApiError;
 use crate::roles;
 use crate::schemas;
-use crate::store::{UserDraft, UserRecord};
+use crate::store::UserFields;
 
 /// What a body says about the account role.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,7 +61,7 @@ fn invalid(e: ValueError) -> ApiError {
 pub fn read_user(
     body: &Value,
     custom_roles: &[String],
-    current: Option<&UserRecord>,
+    current: Option<&UserFields>,
 ) -> Result<UserBody, ApiError> {
     let Value::Object(fields) = body else {
         return Err(ApiError::bad_request(
@@ -197,8 +197,8 @@ fn role(fields: &Map<String, Value>, custom_roles: &[String]) -> Result<RoleChoi
 }
 
 /// The draft of a new user. `active` defaults to true; an omitted role is "No Account Role".
-pub fn new_user(body: UserBody) -> UserDraft {
-    UserDraft {
+pub fn new_user(body: UserBody) -> UserFields {
+    UserFields {
         user_name: body.user_name,
         email: body.email,
         email_type: body.email_type,
@@ -217,7 +217,7 @@ pub fn new_user(body: UserBody) -> UserDraft {
 fn refuse_identity_change(
     user_name: &str,
     email: &str,
-    current: &UserRecord,
+    current: &UserFields,
 ) -> Result<(), ApiError> {
     if !text::eq(user_name, &current.user_name, false) {
         return Err(ApiError::mutability(format!(
@@ -238,9 +238,9 @@ fn refuse_identity_change(
 
 /// The draft that replaces `current` (PUT, or the result of a PATCH): only the name, the role,
 /// `active` and `externalId` may differ. An omitted role or `active` keeps the stored value.
-pub fn changed_user(body: UserBody, current: &UserRecord) -> Result<UserDraft, ApiError> {
+pub fn changed_user(body: UserBody, current: &UserFields) -> Result<UserFields, ApiError> {
     refuse_identity_change(&body.user_name, &body.email, current)?;
-    Ok(UserDraft {
+    Ok(UserFields {
         user_name: current.user_name.clone(),
         email: current.email.clone(),
         email_type: body.email_type.or_else(|| current.email_type.clone()),

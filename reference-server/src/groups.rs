@@ -22,14 +22,7 @@ use crate::render;
 use crate::respond;
 use crate::schemas;
 use crate::state::AppState;
-use crate::store::{GroupChange, GroupDraft, GroupRecord, GroupView, MemberOp, StoreError};
-
-fn store_error(id: &str) -> impl Fn(StoreError) -> ApiError + '_ {
-    move |e| match e {
-        StoreError::NotFound => ApiError::not_found("Group", id),
-        StoreError::Rejected(e) => e,
-    }
-}
+use crate::store::{GroupChange, GroupDraft, GroupRecord, GroupView, MemberOp};
 
 fn respond(
     view: &GroupView,
@@ -127,7 +120,7 @@ pub async fn create(
     let view = state
         .store()
         .insert_group(draft, state.clock().now())
-        .map_err(store_error(""))?;
+        .map_err(|e| e.into_api("Group", ""))?;
     respond(&view, &base, &params, StatusCode::CREATED)
 }
 
@@ -172,7 +165,7 @@ pub async fn replace(
             state.clock().now(),
             wants_members(&params)?,
         )
-        .map_err(store_error(&id))?;
+        .map_err(|e| e.into_api("Group", &id))?;
     respond(&view, &base, &params, StatusCode::OK)
 }
 
@@ -202,7 +195,7 @@ pub async fn modify(
             state.clock().now(),
             wants_members(&params)?,
         )
-        .map_err(store_error(&id))?;
+        .map_err(|e| e.into_api("Group", &id))?;
     respond(&view, &base, &params, StatusCode::OK)
 }
 
@@ -217,7 +210,7 @@ pub async fn delete(
         .delete_group(&id, &mut |current| {
             respond::check_if_match(&headers, current.version)
         })
-        .map_err(store_error(&id))?;
+        .map_err(|e| e.into_api("Group", &id))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -38,29 +38,29 @@ pub fn user(view: &UserView, base: &str) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("schemas".into(), json!([urn::USER]));
     m.insert("id".into(), json!(&*u.id));
-    if let Some(x) = &u.external_id {
+    if let Some(x) = &u.fields.external_id {
         m.insert("externalId".into(), json!(x));
     }
-    m.insert("userName".into(), json!(u.user_name));
+    m.insert("userName".into(), json!(u.fields.user_name));
     let mut name = Map::new();
-    if let Some(g) = &u.given_name {
+    if let Some(g) = &u.fields.given_name {
         name.insert("givenName".into(), json!(g));
     }
-    if let Some(f) = &u.family_name {
+    if let Some(f) = &u.fields.family_name {
         name.insert("familyName".into(), json!(f));
     }
     if !name.is_empty() {
         m.insert("name".into(), Value::Object(name));
     }
     let mut email = Map::new();
-    email.insert("value".into(), json!(u.email));
-    if let Some(t) = &u.email_type {
+    email.insert("value".into(), json!(u.fields.email));
+    if let Some(t) = &u.fields.email_type {
         email.insert("type".into(), json!(t));
     }
     email.insert("primary".into(), json!(true));
     m.insert("emails".into(), json!([email]));
-    m.insert("active".into(), json!(u.active));
-    if let Some(r) = &u.role {
+    m.insert("active".into(), json!(u.fields.active));
+    if let Some(r) = &u.fields.role {
         m.insert("roles".into(), json!([{"value": r, "primary": true}]));
     }
     let groups: Vec<Value> = view

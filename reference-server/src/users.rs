@@ -19,14 +19,7 @@ use crate::render;
 use crate::respond;
 use crate::schemas;
 use crate::state::AppState;
-use crate::store::{StoreError, UserView};
-
-fn store_error(id: &str) -> impl Fn(StoreError) -> ApiError + '_ {
-    move |e| match e {
-        StoreError::NotFound => ApiError::not_found("User", id),
-        StoreError::Rejected(e) => e,
-    }
-}
+use crate::store::UserView;
 
 fn respond(
     view: &UserView,
@@ -77,7 +70,7 @@ pub async fn create(
     let view = state
         .store()
         .insert_user(draft, state.clock().now())
-        .map_err(store_error(""))?;
+        .map_err(|e| e.into_api("User", ""))?;
     respond(&view, &base, &params, StatusCode::CREATED)
 }
 
@@ -118,12 +111,12 @@ pub async fn replace(
             &id,
             &mut |current| {
                 respond::check_if_match(&headers, current.user.version)?;
-                let parsed = fivetran::read_user(&body, &custom, Some(&current.user))?;
-                fivetran::changed_user(parsed, &current.user).map(Some)
+                let parsed = fivetran::read_user(&body, &custom, Some(&current.user.fields))?;
+                fivetran::changed_user(parsed, &current.user.fields).map(Some)
             },
             state.clock().now(),
         )
-        .map_err(store_error(&id))?;
+        .map_err(|e| e.into_api("User", &id))?;
     respond(&view, &base, &params, StatusCode::OK)
 }
 
@@ -156,12 +149,12 @@ pub async fn modify(
                         "roles: Fivetran cannot set \"No Account Role\" through SCIM; set another account role instead",
                     ));
                 }
-                let parsed = fivetran::read_user(&after, &custom, Some(&current.user))?;
-                fivetran::changed_user(parsed, &current.user).map(Some)
+                let parsed = fivetran::read_user(&after, &custom, Some(&current.user.fields))?;
+                fivetran::changed_user(parsed, &current.user.fields).map(Some)
             },
             state.clock().now(),
         )
-        .map_err(store_error(&id))?;
+        .map_err(|e| e.into_api("User", &id))?;
     respond(&view, &base, &params, StatusCode::OK)
 }
 
@@ -179,6 +172,6 @@ pub async fn delete(
             &mut |current| respond::check_if_match(&headers, current.user.version),
             state.clock().now(),
         )
-        .map_err(store_error(&id))?;
+        .map_err(|e| e.into_api("User", &id))?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -19,7 +19,7 @@ use scim_core::text::fold;
 
 use super::{
     DeleteCheck, GroupChange, GroupDraft, GroupRecord, GroupRef, GroupUpdate, GroupView, Id,
-    IndexHint, MemberOp, MemberRef, Page, Query, Store, StoreError, UserDraft, UserRecord,
+    IndexHint, MemberOp, MemberRef, Page, Query, Store, StoreError, UserFields, UserRecord,
     UserUpdate, UserView,
 };
 use crate::error::ApiError;
@@ -132,7 +132,7 @@ impl Inner {
                 .filter_map(|m| self.users.get(m))
                 .map(|u| MemberRef {
                     id: u.id.clone(),
-                    user_name: u.user_name.clone(),
+                    user_name: u.fields.user_name.clone(),
                 })
                 .collect()
         });
@@ -287,40 +287,33 @@ impl Store for MemoryStore {
         inner.users.get(id).map(|u| inner.user_view(u))
     }
 
-    fn insert_user(&self, draft: UserDraft, now: DateTime<Utc>) -> Result<UserView, StoreError> {
+    fn insert_user(&self, fields: UserFields, now: DateTime<Utc>) -> Result<UserView, StoreError> {
         let mut inner = self.write();
-        let key = fold(&draft.user_name).into_owned();
+        let key = fold(&fields.user_name).into_owned();
         if inner.user_by_name.contains_key(&key) {
             return Err(conflict(format!(
                 "userName {:?} is already taken (userNames are unique, ignoring case)",
-                draft.user_name
+                fields.user_name
             )));
         }
         let id = new_id();
         let seq = inner.next_seq();
         let version = inner.next_version();
+        inner.user_by_name.insert(key, id.clone());
+        index_add(
+            &mut inner.user_by_external,
+            fields.external_id.as_ref(),
+            &id,
+        );
+        inner.user_order.push((seq, id.clone()));
         let record = UserRecord {
             id: id.clone(),
             seq,
-            user_name: draft.user_name,
-            email: draft.email,
-            email_type: draft.email_type,
-            given_name: draft.given_name,
-            family_name: draft.family_name,
-            active: draft.active,
-            role: draft.role,
-            external_id: draft.external_id,
+            fields,
             created: now,
             modified: now,
             version,
         };
-        inner.user_by_name.insert(key, id.clone());
-        index_add(
-            &mut inner.user_by_external,
-            record.external_id.as_ref(),
-            &id,
-        );
-        inner.user_order.push((seq, id.clone()));
         let view = inner.user_view(&record);
         inner.users.insert(id, record);
         Ok(view)
@@ -335,42 +328,37 @@ impl Store for MemoryStore {
         let mut inner = self.write();
         let current = inner.users.get(id).ok_or(StoreError::NotFound)?;
         let view = inner.user_view(current);
-        let Some(draft) = update(&view)? else {
+        let Some(fields) = update(&view)? else {
             return Ok(view);
         };
-        if draft == current.draft() {
+        if fields == current.fields {
             return Ok(view);
         }
         let id = current.id.clone();
-        let (old_key, new_key) = (
-            fold(&current.user_name).into_owned(),
-            fold(&draft.user_name).into_owned(),
-        );
+        let old_key = fold(&current.fields.user_name).into_owned();
+        let new_key = fold(&fields.user_name).into_owned();
         if old_key != new_key && inner.user_by_name.contains_key(&new_key) {
             return Err(conflict(format!(
                 "userName {:?} is already taken",
-                draft.user_name
+                fields.user_name
             )));
         }
-        let old_external = current.external_id.clone();
+        let old_external = current.fields.external_id.clone();
         let version = inner.next_version();
         if old_key != new_key {
             inner.user_by_name.remove(&old_key);
             inner.user_by_name.insert(new_key, id.clone());
         }
-        if old_external != draft.external_id {
+        if old_external != fields.external_id {
             index_remove(&mut inner.user_by_external, old_external.as_ref(), &id);
-            index_add(&mut inner.user_by_external, draft.external_id.as_ref(), &id);
+            index_add(
+                &mut inner.user_by_external,
+                fields.external_id.as_ref(),
+                &id,
+            );
         }
         let record = inner.users.get_mut(&id).ok_or(StoreError::NotFound)?;
-        record.user_name = draft.user_name;
-        record.email = draft.email;
-        record.email_type = draft.email_type;
-        record.given_name = draft.given_name;
-        record.family_name = draft.family_name;
-        record.active = draft.active;
-        record.role = draft.role;
-        record.external_id = draft.external_id;
+        record.fields = fields;
         record.modified = now;
         record.version = version;
         let record = record.clone();
@@ -389,10 +377,12 @@ impl Store for MemoryStore {
         let Some(record) = inner.users.remove(id) else {
             return Err(StoreError::NotFound);
         };
-        inner.user_by_name.remove(fold(&record.user_name).as_ref());
+        inner
+            .user_by_name
+            .remove(fold(&record.fields.user_name).as_ref());
         index_remove(
             &mut inner.user_by_external,
-            record.external_id.as_ref(),
+            record.fields.external_id.as_ref(),
             &record.id,
         );
         order_remove(&mut inner.user_order, record.seq);

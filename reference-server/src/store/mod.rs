@@ -24,13 +24,9 @@ use crate::error::ApiError;
 /// A resource id. Shared between a record and the indexes that point at it.
 pub type Id = Arc<str>;
 
-/// A user, as Fivetran keeps it.
+/// What a client may set on a user: everything Fivetran keeps but the server's own fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserRecord {
-    /// Server-issued, stable id.
-    pub id: Id,
-    /// Insertion sequence number: the stable order of unsorted listings.
-    pub seq: u64,
+pub struct UserFields {
     /// `userName`, as first sent (unique case-insensitively).
     pub user_name: String,
     /// The primary email, which equals `userName` case-insensitively.
@@ -47,49 +43,23 @@ pub struct UserRecord {
     pub role: Option<String>,
     /// `externalId` (Okta's user id, `00u...`).
     pub external_id: Option<String>,
+}
+
+/// A user, as Fivetran keeps it: the client's fields and the server's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserRecord {
+    /// Server-issued, stable id.
+    pub id: Id,
+    /// Insertion sequence number: the stable order of unsorted listings.
+    pub seq: u64,
+    /// What the client set.
+    pub fields: UserFields,
     /// `meta.created`.
     pub created: DateTime<Utc>,
     /// `meta.lastModified`.
     pub modified: DateTime<Utc>,
     /// The entity-tag counter; it also moves when the user's teams change.
     pub version: u64,
-}
-
-/// What a client may set on a user. The store fills in id, timestamps and version.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UserDraft {
-    /// `userName`.
-    pub user_name: String,
-    /// Primary email.
-    pub email: String,
-    /// Primary email `type`.
-    pub email_type: Option<String>,
-    /// `name.givenName`.
-    pub given_name: Option<String>,
-    /// `name.familyName`.
-    pub family_name: Option<String>,
-    /// `active`.
-    pub active: bool,
-    /// Canonical account role.
-    pub role: Option<String>,
-    /// `externalId`.
-    pub external_id: Option<String>,
-}
-
-impl UserRecord {
-    /// The client-settable part of the record.
-    pub fn draft(&self) -> UserDraft {
-        UserDraft {
-            user_name: self.user_name.clone(),
-            email: self.email.clone(),
-            email_type: self.email_type.clone(),
-            given_name: self.given_name.clone(),
-            family_name: self.family_name.clone(),
-            active: self.active,
-            role: self.role.clone(),
-            external_id: self.external_id.clone(),
-        }
-    }
 }
 
 /// A team a user belongs to, for the user's read-only `groups` attribute.
@@ -278,6 +248,16 @@ pub enum StoreError {
     Rejected(ApiError),
 }
 
+impl StoreError {
+    /// The answer to give: 404 naming the resource, or the rejection as it was.
+    pub fn into_api(self, kind: &str, id: &str) -> ApiError {
+        match self {
+            StoreError::NotFound => ApiError::not_found(kind, id),
+            StoreError::Rejected(e) => e,
+        }
+    }
+}
+
 impl From<ApiError> for StoreError {
     fn from(e: ApiError) -> Self {
         StoreError::Rejected(e)
@@ -286,7 +266,7 @@ impl From<ApiError> for StoreError {
 
 /// An update callback: given the current state, the new draft (or `None` for "no change"),
 /// or an error that aborts the update.
-pub type UserUpdate<'a> = &'a mut dyn FnMut(&UserView) -> Result<Option<UserDraft>, ApiError>;
+pub type UserUpdate<'a> = &'a mut dyn FnMut(&UserView) -> Result<Option<UserFields>, ApiError>;
 /// An update callback for a team. It sees the record (member ids included) by reference, so
 /// that checking a change to a large team does not copy it.
 pub type GroupUpdate<'a> = &'a mut dyn FnMut(&GroupRecord) -> Result<Option<GroupChange>, ApiError>;
@@ -298,7 +278,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// A user by id.
     fn user(&self, id: &str) -> Option<UserView>;
     /// Creates a user; `userName` must be unused (409 `uniqueness`).
-    fn insert_user(&self, draft: UserDraft, now: DateTime<Utc>) -> Result<UserView, StoreError>;
+    fn insert_user(&self, fields: UserFields, now: DateTime<Utc>) -> Result<UserView, StoreError>;
     /// Reads, checks and changes a user in one step.
     fn update_user(
         &self,
