@@ -3,7 +3,7 @@
 //! Truthful: it advertises exactly what this server does: PATCH, filtering with
 //! `maxResults`, sorting and ETags; no bulk and no password change.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use scim_core::list::ListResponse;
@@ -12,7 +12,7 @@ use scim_core::urn;
 use serde_json::{Value, json};
 
 use crate::error::ApiError;
-use crate::extract::BaseUrl;
+use crate::extract::{BaseUrl, ResourceId};
 use crate::respond;
 use crate::schemas;
 use crate::state::AppState;
@@ -67,7 +67,10 @@ pub async fn schemas_list(BaseUrl(base): BaseUrl) -> Response {
 }
 
 /// `GET /Schemas/{id}`.
-pub async fn schema(BaseUrl(base): BaseUrl, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn schema(
+    BaseUrl(base): BaseUrl,
+    ResourceId(id): ResourceId,
+) -> Result<Response, ApiError> {
     let s = all_schemas()
         .into_iter()
         .find(|s| urn::eq(&s.id, &id))
@@ -104,7 +107,7 @@ pub async fn resource_types(BaseUrl(base): BaseUrl) -> Response {
 /// `GET /ResourceTypes/{name}`.
 pub async fn resource_type(
     BaseUrl(base): BaseUrl,
-    Path(name): Path<String>,
+    ResourceId(name): ResourceId,
 ) -> Result<Response, ApiError> {
     let r = [schemas::user(), schemas::group()]
         .into_iter()

@@ -36,6 +36,28 @@ impl FromRequestParts<AppState> for BaseUrl {
     }
 }
 
+/// The `{id}` segment of a resource path. An id that does not decode (invalid UTF-8 after
+/// percent-decoding) names no resource: 404 in the SCIM error form, not the framework's text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResourceId(pub String);
+
+impl FromRequestParts<AppState> for ResourceId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<String>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(ResourceId(id)),
+            Err(_) => Err(ApiError::status(
+                404,
+                "no resource has this id (it is not valid UTF-8)",
+            )),
+        }
+    }
+}
+
 /// A JSON request body: `application/scim+json` or `application/json` (with any parameters,
 /// `charset=utf-8` included), at most the configured size, parsed.
 #[derive(Clone, Debug, PartialEq)]

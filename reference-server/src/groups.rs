@@ -7,7 +7,7 @@
 //! rename) change the member set in place; anything else goes through the generic PATCH
 //! engine on the team's representation.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use scim_core::filter::{CompValue, CompareOp, Filter};
@@ -15,7 +15,7 @@ use scim_core::patch::{self, PatchOpKind, PatchOperation, PatchRequest};
 use serde_json::{Map, Value, json};
 
 use crate::error::ApiError;
-use crate::extract::{BaseUrl, ScimJson};
+use crate::extract::{BaseUrl, ResourceId, ScimJson};
 use crate::list;
 use crate::params::ListParams;
 use crate::render;
@@ -128,7 +128,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
-    Path(id): Path<String>,
+    ResourceId(id): ResourceId,
     RawQuery(q): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -147,7 +147,7 @@ pub async fn get(
 pub async fn replace(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
-    Path(id): Path<String>,
+    ResourceId(id): ResourceId,
     RawQuery(q): RawQuery,
     headers: HeaderMap,
     ScimJson(body): ScimJson,
@@ -173,7 +173,7 @@ pub async fn replace(
 pub async fn modify(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
-    Path(id): Path<String>,
+    ResourceId(id): ResourceId,
     RawQuery(q): RawQuery,
     headers: HeaderMap,
     ScimJson(body): ScimJson,
@@ -202,7 +202,7 @@ pub async fn modify(
 /// `DELETE /Groups/{id}`: 204; the team's users stay.
 pub async fn delete(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ResourceId(id): ResourceId,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     state

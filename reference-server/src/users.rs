@@ -4,14 +4,14 @@
 //! by filter, and reactivation keeps its id (the guide: "Okta soft deletes users in
 //! Fivetran"). `DELETE` removes a user for good; Okta never sends it.
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use scim_core::patch::{self, PatchRequest};
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::extract::{BaseUrl, ScimJson};
+use crate::extract::{BaseUrl, ResourceId, ScimJson};
 use crate::fivetran;
 use crate::list;
 use crate::params::ListParams;
@@ -78,7 +78,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
-    Path(id): Path<String>,
+    ResourceId(id): ResourceId,
     RawQuery(q): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
@@ -98,7 +98,7 @@ pub async fn get(
 pub async fn replace(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
-    Path(id): Path<String>,
+    ResourceId(id): ResourceId,
     RawQuery(q): RawQuery,
     headers: HeaderMap,
     ScimJson(body): ScimJson,
@@ -125,7 +125,7 @@ pub async fn replace(
 pub async fn modify(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
-    Path(id): Path<String>,
+    ResourceId(id): ResourceId,
     RawQuery(q): RawQuery,
     headers: HeaderMap,
     ScimJson(body): ScimJson,
@@ -162,7 +162,7 @@ pub async fn modify(
 /// teams.
 pub async fn delete(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    ResourceId(id): ResourceId,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     state

@@ -1240,3 +1240,14 @@ async fn if_none_match_lists_and_star() {
         .await;
     ok(&r);
 }
+
+#[tokio::test]
+async fn an_id_that_is_not_utf8_is_a_scim_404() {
+    let s = Server::new();
+    s.get("/Users/%FF%FE").await.assert_error(404, None);
+    s.get("/Groups/%C3%28").await.assert_error(404, None);
+    s.get("/Schemas/%FF").await.assert_error(404, None);
+    s.scim(Method::DELETE, "/Users/%FF", None)
+        .await
+        .assert_error(404, None);
+}
