@@ -1,0 +1,637 @@
+//! Groups: Okta groups and their members, group assignments, and Group Push (okta-wire §2h).
+
+use std::collections::BTreeMap;
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::bodies::{self, Group, Member, Operation, Patch, Rename};
+use crate::client::encode;
+use crate::engine::{ActionError, ActionReport, MockOkta, Outcome, failure, list_resources};
+use crate::model::{
+    Assignment, ClientMode, GroupAssignment, OktaGroup, PushedGroup, RetryAction, TaskKind,
+    UserStatus,
+};
+
+fn worst(a: Outcome, b: Outcome) -> Outcome {
+    match (&a, &b) {
+        (Outcome::TaskOpened { .. } | Outcome::Failed { .. }, _) => a,
+        (_, Outcome::TaskOpened { .. } | Outcome::Failed { .. }) => b,
+        (Outcome::Succeeded, _) | (_, Outcome::Succeeded) => Outcome::Succeeded,
+        _ => a,
+    }
+}
+
+impl MockOkta {
+    fn group_ref(&self, name: &str) -> Result<OktaGroup, ActionError> {
+        self.org
+            .group(name)
+            .cloned()
+            .ok_or_else(|| ActionError::UnknownGroup(name.to_owned()))
+    }
+
+    /// Adds a group to the Okta org (nothing is sent).
+    pub fn create_group(&mut self, name: &str) -> Result<OktaGroup, ActionError> {
+        if self.org.group(name).is_some() {
+            return Err(ActionError::NotApplicable(format!(
+                "an Okta group {name:?} already exists"
+            )));
+        }
+        let group = OktaGroup {
+            id: self.org.ids.okta_id("00g"),
+            name: name.to_owned(),
+            members: Vec::new(),
+        };
+        self.org
+            .event(format!("Okta group {name} created ({})", group.id));
+        self.org.groups.push(group.clone());
+        Ok(group)
+    }
+
+    /// The members Okta pushes for a group: those assigned to the app and provisioned
+    /// (okta-wire §2h), as `{value: <SCIM id>, display: <app username>}`.
+    fn pushable(&self, group: &OktaGroup) -> Vec<Member> {
+        group
+            .members
+            .iter()
+            .filter_map(|uid| {
+                let a = self.org.assignment(uid).filter(|a| a.provisioned)?;
+                let user = self.org.user(uid)?;
+                Some(Member {
+                    value: a.scim_id.clone()?,
+                    display: self.org.app_username(user),
+                })
+            })
+            .collect()
+    }
+
+    fn pushed_id(&self, group_id: &str) -> Option<String> {
+        self.org
+            .app
+            .pushed_groups
+            .iter()
+            .find(|p| p.group_id == group_id)
+            .and_then(|p| p.scim_id.clone())
+    }
+
+    /// Adds a user to an Okta group. If the group is assigned to the app, the user is
+    /// assigned (and provisioned); if the group is pushed, the membership change is pushed.
+    pub async fn add_group_member(
+        &mut self,
+        group: &str,
+        login: &str,
+    ) -> Result<ActionReport, ActionError> {
+        let g = self.group_ref(group)?;
+        let user = self.user_ref(login)?;
+        if g.members.contains(&user.id) {
+            return Err(ActionError::NotApplicable(format!(
+                "{login} is already in {group}"
+            )));
+        }
+        self.begin();
+        if let Some(og) = self.org.groups.iter_mut().find(|x| x.id == g.id) {
+            og.members.push(user.id.clone());
+        }
+        self.org
+            .event(format!("{login} added to Okta group {}", g.name));
+        let mut outcome = Outcome::NothingSent {
+            reason: "the group is neither assigned nor pushed".into(),
+        };
+        if self
+            .org
+            .app
+            .group_assignments
+            .iter()
+            .any(|ga| ga.group_id == g.id)
+            && user.status == UserStatus::Active
+        {
+            outcome = worst(outcome, self.assign_through_groups(&user.id).await);
+        }
+        if let Some(scim_id) = self.pushed_id(&g.id) {
+            let added: Vec<Member> = self
+                .pushable(&self.group_ref(&g.id)?)
+                .into_iter()
+                .filter(|m| {
+                    self.org
+                        .assignment(&user.id)
+                        .and_then(|a| a.scim_id.as_deref())
+                        == Some(m.value.as_str())
+                })
+                .collect();
+            outcome = worst(
+                outcome,
+                self.push_membership_change(&g.id, &scim_id, &[], &added)
+                    .await,
+            );
+        }
+        Ok(self.finish("add-group-member", outcome))
+    }
+
+    /// Removes a user from an Okta group: it leaves a pushed group, and loses an assignment
+    /// it had only through this group (its app user is deactivated).
+    pub async fn remove_group_member(
+        &mut self,
+        group: &str,
+        login: &str,
+    ) -> Result<ActionReport, ActionError> {
+        let g = self.group_ref(group)?;
+        let user = self.user_ref(login)?;
+        if !g.members.contains(&user.id) {
+            return Err(ActionError::NotApplicable(format!(
+                "{login} is not in {group}"
+            )));
+        }
+        self.begin();
+        let removed_scim = self
+            .org
+            .assignment(&user.id)
+            .filter(|a| a.provisioned)
+            .and_then(|a| a.scim_id.clone());
+        if let Some(og) = self.org.groups.iter_mut().find(|x| x.id == g.id) {
+            og.members.retain(|m| *m != user.id);
+        }
+        self.org
+            .event(format!("{login} removed from Okta group {}", g.name));
+        let mut outcome = Outcome::NothingSent {
+            reason: "the group is neither assigned nor pushed".into(),
+        };
+        if let Some(scim_id) = self.pushed_id(&g.id)
+            && let Some(removed) = removed_scim
+        {
+            outcome = worst(
+                outcome,
+                self.push_membership_change(&g.id, &scim_id, &[removed], &[])
+                    .await,
+            );
+        }
+        let lost = match self.org.assignment_mut(&user.id) {
+            Some(a) if a.via_groups.contains(&g.id) => {
+                a.via_groups.retain(|x| *x != g.id);
+                !a.direct && a.via_groups.is_empty()
+            }
+            _ => false,
+        };
+        if lost {
+            outcome = worst(outcome, self.deprovision(&user.id).await);
+            self.org.app.assignments.retain(|a| a.user_id != user.id);
+        }
+        Ok(self.finish("remove-group-member", outcome))
+    }
+
+    /// Assign > Assign to Groups: every active member is assigned with the group assignment's
+    /// attribute values (a direct assignment's own values win), then provisioned.
+    pub async fn assign_group(
+        &mut self,
+        group: &str,
+        attributes: BTreeMap<String, String>,
+    ) -> Result<ActionReport, ActionError> {
+        let g = self.group_ref(group)?;
+        self.begin();
+        match self
+            .org
+            .app
+            .group_assignments
+            .iter_mut()
+            .find(|ga| ga.group_id == g.id)
+        {
+            Some(ga) => ga.attributes = attributes,
+            None => self.org.app.group_assignments.push(GroupAssignment {
+                group_id: g.id.clone(),
+                attributes,
+            }),
+        }
+        self.org.event(format!(
+            "group {} assigned to {}",
+            g.name, self.org.app.label
+        ));
+        let mut outcome = Outcome::NothingSent {
+            reason: "the group has no active members".into(),
+        };
+        for uid in &g.members {
+            if self
+                .org
+                .user(uid)
+                .is_some_and(|u| u.status == UserStatus::Active)
+            {
+                outcome = worst(outcome, self.assign_through_groups(uid).await);
+            }
+        }
+        Ok(self.finish("assign-group", outcome))
+    }
+
+    /// Gives a user the assignments its assigned groups imply, and provisions it.
+    pub(crate) async fn assign_through_groups(&mut self, user_id: &str) -> Outcome {
+        let groups: Vec<(String, BTreeMap<String, String>)> = self
+            .org
+            .app
+            .group_assignments
+            .iter()
+            .filter(|ga| {
+                self.org
+                    .group(&ga.group_id)
+                    .is_some_and(|g| g.members.iter().any(|m| m == user_id))
+            })
+            .map(|ga| (ga.group_id.clone(), ga.attributes.clone()))
+            .collect();
+        if groups.is_empty() {
+            return Outcome::NothingSent {
+                reason: "the user is not assigned to the app".into(),
+            };
+        }
+        match self.org.assignment_mut(user_id) {
+            Some(a) => {
+                for (gid, attrs) in groups {
+                    if !a.via_groups.contains(&gid) {
+                        a.via_groups.push(gid);
+                    }
+                    if !a.direct {
+                        for (k, v) in attrs {
+                            a.attributes.entry(k).or_insert(v);
+                        }
+                    }
+                }
+            }
+            None => {
+                let mut attributes = BTreeMap::new();
+                let mut via = Vec::new();
+                for (gid, attrs) in groups {
+                    via.push(gid);
+                    for (k, v) in attrs {
+                        attributes.entry(k).or_insert(v);
+                    }
+                }
+                self.org.app.assignments.push(Assignment {
+                    user_id: user_id.to_owned(),
+                    attributes,
+                    direct: false,
+                    via_groups: via,
+                    scim_id: None,
+                    provisioned: false,
+                    app_active: false,
+                });
+            }
+        }
+        self.provision_assigned(user_id).await
+    }
+
+    /// Push Groups: finds the app group (from the last import when Import Groups is on, else
+    /// by `displayName eq`), or creates it; then reconciles its name and pushes its members.
+    pub async fn push_group(&mut self, group: &str) -> Result<ActionReport, ActionError> {
+        let g = self.group_ref(group)?;
+        self.begin();
+        if self.pushed_id(&g.id).is_some() {
+            let outcome = self.push_members_now(&g.id).await;
+            return Ok(self.finish("push-group", outcome));
+        }
+        let label = self.org.app.label.clone();
+        let fail =
+            |detail: String| format!("Push group {} to app {label} failed: {detail}", g.name);
+        let existing = if self.org.app.import_groups {
+            self.org
+                .app
+                .imported_groups
+                .iter()
+                .find(|i| i.display_name.eq_ignore_ascii_case(&g.name))
+                .map(|i| i.scim_id.clone())
+        } else {
+            let path = format!(
+                "/Groups?filter={}&startIndex=1&count=100",
+                encode(&format!("displayName eq {}", Value::from(g.name.as_str())))
+            );
+            let r = self.client.get(&path).await;
+            let Some((_, items)) = r
+                .as_ref()
+                .ok()
+                .filter(|r| r.status == 200)
+                .and_then(list_resources)
+            else {
+                let outcome = self.task(
+                    TaskKind::GroupPush,
+                    &g.name,
+                    fail(failure(&r)),
+                    Some(RetryAction::PushGroup(g.id.clone())),
+                );
+                return Ok(self.finish("push-group", outcome));
+            };
+            items
+                .first()
+                .and_then(|i| i.get("id"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        if let Some(scim_id) = existing {
+            self.org.app.pushed_groups.push(PushedGroup {
+                group_id: g.id.clone(),
+                scim_id: Some(scim_id.clone()),
+            });
+            self.org
+                .event(format!("group {} linked to app group {scim_id}", g.name));
+            let outcome = self.push_members_now(&g.id).await;
+            return Ok(self.finish("push-group", outcome));
+        }
+        let body = Group {
+            schemas: [scim_core::urn::GROUP],
+            display_name: &g.name,
+            members: &[],
+        };
+        let r = self
+            .client
+            .send(Method::POST, "/Groups", Some(&bodies::to_bytes(&body)))
+            .await;
+        let Some(scim_id) = r
+            .as_ref()
+            .ok()
+            .filter(|r| r.is_success())
+            .and_then(|r| r.json.as_ref()?.get("id")?.as_str().map(str::to_owned))
+        else {
+            let outcome = self.task(
+                TaskKind::GroupPush,
+                &g.name,
+                fail(failure(&r)),
+                Some(RetryAction::PushGroup(g.id.clone())),
+            );
+            return Ok(self.finish("push-group", outcome));
+        };
+        self.org.app.pushed_groups.push(PushedGroup {
+            group_id: g.id.clone(),
+            scim_id: Some(scim_id.clone()),
+        });
+        self.org
+            .event(format!("group {} created in {label} as {scim_id}", g.name));
+        // Reconcile the name right after the create, then push the members.
+        let outcome = match self.org.app.mode {
+            ClientMode::OinPatch => match self.patch_rename(&scim_id, &g.name).await {
+                Err(detail) => self.task(
+                    TaskKind::GroupPush,
+                    &g.name,
+                    fail(detail),
+                    Some(RetryAction::PushGroup(g.id.clone())),
+                ),
+                Ok(()) => {
+                    let members = self.pushable(&g);
+                    if members.is_empty() {
+                        Outcome::Succeeded
+                    } else {
+                        self.push_membership_change(&g.id, &scim_id, &[], &members)
+                            .await
+                    }
+                }
+            },
+            ClientMode::AiwPut => self.get_then_put_group(&g.id, &scim_id).await,
+        };
+        Ok(self.finish("push-group", outcome))
+    }
+
+    /// Push Now: the whole member list (PATCH `replace` of `members`, or GET then PUT).
+    pub async fn push_now(&mut self, group: &str) -> Result<ActionReport, ActionError> {
+        let g = self.group_ref(group)?;
+        if self.pushed_id(&g.id).is_none() {
+            return Err(ActionError::NotApplicable(format!("{group} is not pushed")));
+        }
+        self.begin();
+        let outcome = self.push_members_now(&g.id).await;
+        Ok(self.finish("push-now", outcome))
+    }
+
+    pub(crate) async fn push_members_now(&mut self, group_id: &str) -> Outcome {
+        let (Some(g), Some(scim_id)) =
+            (self.org.group(group_id).cloned(), self.pushed_id(group_id))
+        else {
+            return Outcome::NothingSent {
+                reason: "the group is not pushed".into(),
+            };
+        };
+        match self.org.app.mode {
+            ClientMode::OinPatch => {
+                let members = self.pushable(&g);
+                let body = Patch::new(vec![Operation {
+                    op: "replace",
+                    path: Some("members".into()),
+                    value: Some(members),
+                }]);
+                let r = self
+                    .client
+                    .send(
+                        Method::PATCH,
+                        &format!("/Groups/{scim_id}"),
+                        Some(&bodies::to_bytes(&body)),
+                    )
+                    .await;
+                self.group_result(
+                    &g,
+                    r.as_ref()
+                        .is_ok_and(|r| r.is_success())
+                        .then_some(())
+                        .ok_or_else(|| failure(&r)),
+                    "pushed",
+                )
+            }
+            ClientMode::AiwPut => self.get_then_put_group(group_id, &scim_id).await,
+        }
+    }
+
+    fn group_result(&mut self, g: &OktaGroup, result: Result<(), String>, what: &str) -> Outcome {
+        match result {
+            Ok(()) => {
+                self.org.event(format!("group {} {what}", g.name));
+                Outcome::Succeeded
+            }
+            Err(detail) => {
+                let message = format!(
+                    "Push group {} to app {} failed: {detail}",
+                    g.name, self.org.app.label
+                );
+                self.task(
+                    TaskKind::GroupPush,
+                    &g.name,
+                    message,
+                    Some(RetryAction::PushGroup(g.id.clone())),
+                )
+            }
+        }
+    }
+
+    async fn patch_rename(&mut self, scim_id: &str, name: &str) -> Result<(), String> {
+        let body = Patch::new(vec![Operation {
+            op: "replace",
+            path: None,
+            value: Some(Rename {
+                id: scim_id,
+                display_name: name,
+            }),
+        }]);
+        let r = self
+            .client
+            .send(
+                Method::PATCH,
+                &format!("/Groups/{scim_id}"),
+                Some(&bodies::to_bytes(&body)),
+            )
+            .await;
+        if r.as_ref().is_ok_and(|r| r.is_success()) {
+            Ok(())
+        } else {
+            Err(failure(&r))
+        }
+    }
+
+    /// `aiw-put`: GET the group, then PUT Okta's name and member list.
+    async fn get_then_put_group(&mut self, group_id: &str, scim_id: &str) -> Outcome {
+        let Some(g) = self.org.group(group_id).cloned() else {
+            return Outcome::NothingSent {
+                reason: "the group no longer exists in Okta".into(),
+            };
+        };
+        let path = format!("/Groups/{scim_id}");
+        let got = self.client.get(&path).await;
+        if !got.as_ref().is_ok_and(|r| r.status == 200) {
+            return self.group_result(&g, Err(failure(&got)), "");
+        }
+        let members = self.pushable(&g);
+        let body = Group {
+            schemas: [scim_core::urn::GROUP],
+            display_name: &g.name,
+            members: &members,
+        };
+        let r = self
+            .client
+            .send(Method::PUT, &path, Some(&bodies::to_bytes(&body)))
+            .await;
+        self.group_result(
+            &g,
+            r.as_ref()
+                .is_ok_and(|r| r.is_success())
+                .then_some(())
+                .ok_or_else(|| failure(&r)),
+            "pushed",
+        )
+    }
+
+    /// A membership change of a pushed group: in `oin-patch`, one PATCH with a `remove` per
+    /// leaving member and an `add` of the joining ones, then GET and the name PATCH that
+    /// follows every membership update (okta-wire §2h); in `aiw-put`, GET then PUT.
+    async fn push_membership_change(
+        &mut self,
+        group_id: &str,
+        scim_id: &str,
+        removed: &[String],
+        added: &[Member],
+    ) -> Outcome {
+        let Some(g) = self.org.group(group_id).cloned() else {
+            return Outcome::NothingSent {
+                reason: "the group no longer exists in Okta".into(),
+            };
+        };
+        if self.org.app.mode == ClientMode::AiwPut {
+            return self.get_then_put_group(group_id, scim_id).await;
+        }
+        if removed.is_empty() && added.is_empty() {
+            return Outcome::NothingSent {
+                reason: "no provisioned member changed".into(),
+            };
+        }
+        let mut ops: Vec<Operation<Vec<Member>>> = removed
+            .iter()
+            .map(|id| Operation {
+                op: "remove",
+                path: Some(format!("members[value eq {}]", Value::from(id.as_str()))),
+                value: None,
+            })
+            .collect();
+        if !added.is_empty() {
+            ops.push(Operation {
+                op: "add",
+                path: Some("members".into()),
+                value: Some(added.to_vec()),
+            });
+        }
+        let path = format!("/Groups/{scim_id}");
+        let r = self
+            .client
+            .send(
+                Method::PATCH,
+                &path,
+                Some(&bodies::to_bytes(&Patch::new(ops))),
+            )
+            .await;
+        if !r.as_ref().is_ok_and(|r| r.is_success()) {
+            return self.group_result(&g, Err(failure(&r)), "");
+        }
+        let got = self.client.get(&path).await;
+        if !got.as_ref().is_ok_and(|r| r.status == 200) {
+            return self.group_result(&g, Err(failure(&got)), "");
+        }
+        let renamed = self.patch_rename(scim_id, &g.name).await;
+        self.group_result(&g, renamed, "membership pushed")
+    }
+
+    /// Renames an Okta group; a pushed group is renamed in the app.
+    pub async fn rename_group(
+        &mut self,
+        group: &str,
+        new_name: &str,
+    ) -> Result<ActionReport, ActionError> {
+        let g = self.group_ref(group)?;
+        self.begin();
+        if let Some(og) = self.org.groups.iter_mut().find(|x| x.id == g.id) {
+            og.name = new_name.to_owned();
+        }
+        self.org
+            .event(format!("Okta group {} renamed to {new_name}", g.name));
+        let outcome = match self.pushed_id(&g.id) {
+            None => Outcome::NothingSent {
+                reason: "the group is not pushed".into(),
+            },
+            Some(scim_id) => match self.org.app.mode {
+                ClientMode::OinPatch => {
+                    let r = self.patch_rename(&scim_id, new_name).await;
+                    let renamed = self.group_ref(&g.id)?;
+                    self.group_result(&renamed, r, "renamed")
+                }
+                ClientMode::AiwPut => self.get_then_put_group(&g.id, &scim_id).await,
+            },
+        };
+        Ok(self.finish("rename-group", outcome))
+    }
+
+    /// Unlinks a pushed group, keeping the app group or deleting it (DELETE).
+    pub async fn unlink_group(
+        &mut self,
+        group: &str,
+        delete: bool,
+    ) -> Result<ActionReport, ActionError> {
+        let g = self.group_ref(group)?;
+        let Some(scim_id) = self.pushed_id(&g.id) else {
+            return Err(ActionError::NotApplicable(format!("{group} is not pushed")));
+        };
+        self.begin();
+        self.org.app.pushed_groups.retain(|p| p.group_id != g.id);
+        let outcome = if delete {
+            let r = self
+                .client
+                .send(Method::DELETE, &format!("/Groups/{scim_id}"), None)
+                .await;
+            if r.as_ref().is_ok_and(|r| r.is_success()) {
+                self.org
+                    .event(format!("group {} deleted in the app", g.name));
+                Outcome::Succeeded
+            } else {
+                // The link is gone, so there is nothing to retry from Okta.
+                let message = format!(
+                    "Deleting group {} in app {} failed: {}",
+                    g.name,
+                    self.org.app.label,
+                    failure(&r)
+                );
+                self.task(TaskKind::GroupPush, &g.name, message, None)
+            }
+        } else {
+            self.org
+                .event(format!("group {} unlinked; the app group stays", g.name));
+            Outcome::NothingSent {
+                reason: "unlinking and keeping the app group sends nothing".into(),
+            }
+        };
+        Ok(self.finish("unlink-group", outcome))
+    }
+}

@@ -1,0 +1,173 @@
+//! What went over the wire: every request and response of an action, in order, with the token
+//! masked, readable as text and exact as JSON.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// How the token appears in a transcript.
+pub const MASKED: &str = "Bearer ********";
+
+/// A request as sent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedRequest {
+    /// The HTTP method.
+    pub method: String,
+    /// Path and query, exactly as sent (`/scim/v2/Users?filter=userName%20eq%20...`).
+    pub path: String,
+    /// The headers mock-okta set, in the order it set them (the token masked).
+    pub headers: Vec<(String, String)>,
+    /// The body, byte for byte.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// A response as received.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedResponse {
+    /// The status code.
+    pub status: u16,
+    /// The response headers, as received.
+    pub headers: Vec<(String, String)>,
+    /// The body (lossily decoded as UTF-8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// How long the exchange took, in milliseconds.
+    pub elapsed_ms: u64,
+}
+
+/// One request and what came of it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Exchange {
+    /// The request.
+    pub request: RecordedRequest,
+    /// The response, unless the request failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<RecordedResponse>,
+    /// Why no response came (connection refused, timeout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// After a 429: how long Okta waited before sending the request again, in seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then_waited_secs: Option<u64>,
+}
+
+/// Indents JSON text for reading without reordering its keys (a parsed `serde_json::Value`
+/// would sort them, and the order is part of what Okta sends). Text that is not JSON is shown
+/// as it is.
+pub fn indent_json(text: &str) -> String {
+    if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = text.chars().peekable();
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                let close = if c == '{' { '}' } else { ']' };
+                if chars.peek() == Some(&close) {
+                    out.push(close);
+                    chars.next();
+                } else {
+                    depth += 1;
+                    newline(&mut out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth = depth.saturating_sub(1);
+                newline(&mut out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn write_body(f: &mut fmt::Formatter<'_>, prefix: &str, body: &str) -> fmt::Result {
+    for line in indent_json(body).lines() {
+        writeln!(f, "{prefix} {line}")?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Exchange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "> {} {}", self.request.method, self.request.path)?;
+        for (k, v) in &self.request.headers {
+            writeln!(f, "> {k}: {v}")?;
+        }
+        if let Some(b) = &self.request.body {
+            writeln!(f, ">")?;
+            write_body(f, ">", b)?;
+        }
+        match (&self.response, &self.error) {
+            (Some(r), _) => {
+                writeln!(f, "< {} ({} ms)", r.status, r.elapsed_ms)?;
+                for (k, v) in &r.headers {
+                    writeln!(f, "< {k}: {v}")?;
+                }
+                if let Some(b) = r.body.as_deref().filter(|b| !b.is_empty()) {
+                    writeln!(f, "<")?;
+                    write_body(f, "<", b)?;
+                }
+            }
+            (None, Some(e)) => writeln!(f, "! {e}")?,
+            (None, None) => {}
+        }
+        if let Some(w) = self.then_waited_secs {
+            writeln!(f, "~ waited {w} s before retrying")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indenting_keeps_key_order_and_strings() {
+        let text =
+            r#"{"schemas":["a"],"userName":"x, \"y\" {z}","emails":[],"name":{"b":1,"a":{}}}"#;
+        let out = indent_json(text);
+        assert_eq!(
+            out,
+            "{\n  \"schemas\": [\n    \"a\"\n  ],\n  \"userName\": \"x, \\\"y\\\" {z}\",\n  \"emails\": [],\n  \"name\": {\n    \"b\": 1,\n    \"a\": {}\n  }\n}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            back,
+            serde_json::from_str::<serde_json::Value>(text).unwrap()
+        );
+        assert_eq!(indent_json("not json"), "not json");
+    }
+}

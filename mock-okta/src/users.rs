@@ -1,0 +1,705 @@
+//! User flows: assignment and creation, profile push, deactivation, reactivation, suspension,
+//! Provision User (okta-wire §2b to §2f).
+
+use std::collections::BTreeMap;
+
+use reqwest::Method;
+use serde_json::{Map, Value, json};
+
+use crate::bodies::{self, Active, CreateUser, Email, Name, Operation, Patch};
+use crate::client::encode;
+use crate::engine::{ActionError, ActionReport, MockOkta, Outcome, failure, list_resources};
+use crate::mapping;
+use crate::model::{Assignment, ClientMode, OktaUser, RetryAction, TaskKind, UserStatus};
+
+/// A change to an Okta user's profile. `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProfileChange {
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Email.
+    pub email: Option<String>,
+    /// Okta username.
+    pub login: Option<String>,
+}
+
+/// A new Okta user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewUser {
+    /// Username (email-shaped).
+    pub login: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Email; the login when `None`.
+    pub email: Option<String>,
+}
+
+/// Escapes a value for a quoted filter string (JSON string rules).
+fn quoted(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
+}
+
+impl MockOkta {
+    pub(crate) fn user_ref(&self, login: &str) -> Result<OktaUser, ActionError> {
+        self.org
+            .user(login)
+            .cloned()
+            .ok_or_else(|| ActionError::UnknownUser(login.to_owned()))
+    }
+
+    /// Adds a user to the Okta org (nothing is sent).
+    pub fn create_user(&mut self, new: NewUser) -> Result<OktaUser, ActionError> {
+        if self.org.user(&new.login).is_some() {
+            return Err(ActionError::NotApplicable(format!(
+                "an Okta user {:?} already exists",
+                new.login
+            )));
+        }
+        let user = OktaUser {
+            id: self.org.ids.okta_id("00u"),
+            email: new.email.unwrap_or_else(|| new.login.clone()),
+            login: new.login,
+            first_name: new.first_name,
+            last_name: new.last_name,
+            locale: None,
+            status: UserStatus::Active,
+        };
+        self.org
+            .event(format!("Okta user {} created ({})", user.login, user.id));
+        self.org.users.push(user.clone());
+        Ok(user)
+    }
+
+    /// Assign > Assign to People: assigns the app with app-user attribute values (`role`),
+    /// then provisions: the `userName eq` lookup, then a POST, a link and profile push, or a
+    /// reactivation. Respects Create Users; sends nothing while provisioning is off.
+    pub async fn assign_user(
+        &mut self,
+        login: &str,
+        attributes: BTreeMap<String, String>,
+    ) -> Result<ActionReport, ActionError> {
+        let user = self.user_ref(login)?;
+        if user.status != UserStatus::Active {
+            return Err(ActionError::NotApplicable(format!(
+                "{login} is not active in Okta"
+            )));
+        }
+        self.begin();
+        match self.org.assignment_mut(&user.id) {
+            Some(a) => {
+                a.direct = true;
+                a.attributes.extend(attributes);
+            }
+            None => self.org.app.assignments.push(Assignment {
+                user_id: user.id.clone(),
+                attributes,
+                direct: true,
+                via_groups: Vec::new(),
+                scim_id: None,
+                provisioned: false,
+                app_active: false,
+            }),
+        }
+        self.org
+            .event(format!("{} assigned to {}", user.login, self.org.app.label));
+        let outcome = self.provision_assigned(&user.id).await;
+        Ok(self.finish("assign-user", outcome))
+    }
+
+    /// Provisions (or re-syncs) an assigned user, as the switches allow.
+    pub(crate) async fn provision_assigned(&mut self, user_id: &str) -> Outcome {
+        if !self.org.app.api.enabled {
+            return Outcome::NothingSent {
+                reason: "provisioning is not enabled; the assignment waits for Provision User"
+                    .into(),
+            };
+        }
+        match self.org.assignment(user_id) {
+            Some(a) if a.provisioned && a.app_active => self.push_profile(user_id).await,
+            Some(a) if a.provisioned => self.reactivate_in_app(user_id, false).await,
+            Some(_) if !self.org.app.to_app.create_users => Outcome::NothingSent {
+                reason: "Create Users is off".into(),
+            },
+            Some(_) => self.provision(user_id).await,
+            None => Outcome::NothingSent {
+                reason: "the user is not assigned".into(),
+            },
+        }
+    }
+
+    /// The lookup, then create, link or reactivate (okta-wire §2b).
+    pub(crate) async fn provision(&mut self, user_id: &str) -> Outcome {
+        let Some(user) = self.org.user(user_id).cloned() else {
+            return Outcome::NothingSent {
+                reason: "the user no longer exists in Okta".into(),
+            };
+        };
+        let user_name = self.org.app_username(&user);
+        let label = self.org.app.label.clone();
+        let path = format!(
+            "/Users?filter={}&startIndex=1&count=100",
+            encode(&format!("userName eq {}", quoted(&user_name)))
+        );
+        let result = self.client.get(&path).await;
+        let found = match &result {
+            Ok(r) if r.status == 200 => {
+                list_resources(r).map(|(_, items)| items.into_iter().next())
+            }
+            _ => None,
+        };
+        let Some(found) = found else {
+            let message = format!(
+                "Automatic provisioning of user {} to app {label} failed: Error while verifying if user exists: {}",
+                user.login,
+                failure(&result)
+            );
+            return self.task(
+                TaskKind::Provisioning,
+                &user.login,
+                message,
+                Some(RetryAction::Provision(user.id)),
+            );
+        };
+        match found {
+            None => self.create(&user).await,
+            Some(existing) => {
+                let Some(id) = existing
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                else {
+                    let message = format!(
+                        "Automatic provisioning of user {} to app {label} failed: the lookup returned a user without an id",
+                        user.login
+                    );
+                    return self.task(
+                        TaskKind::Provisioning,
+                        &user.login,
+                        message,
+                        Some(RetryAction::Provision(user.id)),
+                    );
+                };
+                let active = existing
+                    .get("active")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(true);
+                if let Some(a) = self.org.assignment_mut(&user.id) {
+                    a.scim_id = Some(id.clone());
+                    a.provisioned = true;
+                    a.app_active = active;
+                }
+                self.org
+                    .event(format!("{} linked to existing app user {id}", user.login));
+                if active {
+                    self.push_profile(&user.id).await
+                } else {
+                    self.reactivate_in_app(&user.id, true).await
+                }
+            }
+        }
+    }
+
+    /// The app-user attribute values of a user, mapped into a body.
+    fn apply_mappings(&self, user_id: &str, body: &mut Map<String, Value>) {
+        let Some(a) = self.org.assignment(user_id) else {
+            return;
+        };
+        for m in &self.org.app.mappings {
+            let Some(value) = a.attributes.get(&m.attribute).filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            if let Ok(target) = mapping::parse(&m.external_name) {
+                mapping::apply(body, &m.external_namespace, &target, value);
+            }
+        }
+    }
+
+    async fn create(&mut self, user: &OktaUser) -> Outcome {
+        let user_name = self.org.app_username(user);
+        let label = self.org.app.label.clone();
+        let mut mapped = Map::new();
+        mapped.insert("schemas".into(), json!([scim_core::urn::USER]));
+        self.apply_mappings(&user.id, &mut mapped);
+        let schemas: Vec<String> = mapped
+            .remove("schemas")
+            .and_then(|s| serde_json::from_value(s).ok())
+            .unwrap_or_else(|| vec![scim_core::urn::USER.to_owned()]);
+        let password = self.org.ids.placeholder_password();
+        let body = CreateUser {
+            schemas,
+            user_name: &user_name,
+            name: Name {
+                given_name: &user.first_name,
+                family_name: &user.last_name,
+            },
+            emails: vec![Email {
+                primary: true,
+                value: &user.email,
+                kind: "work",
+            }],
+            display_name: format!("{} {}", user.first_name, user.last_name)
+                .trim()
+                .to_owned(),
+            locale: user.locale.as_deref(),
+            external_id: &user.id,
+            groups: Vec::new(),
+            password,
+            active: true,
+            mapped,
+        };
+        let result = self
+            .client
+            .send(Method::POST, "/Users", Some(&bodies::to_bytes(&body)))
+            .await;
+        match &result {
+            Ok(r) if r.is_success() => {
+                let Some(id) = r
+                    .json
+                    .as_ref()
+                    .and_then(|v| v.get("id"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                else {
+                    let message = format!(
+                        "Automatic provisioning of user {} to app {label} failed: Error while creating user {}: Create new user returned empty user.",
+                        user.login, user.login
+                    );
+                    return self.task(
+                        TaskKind::Provisioning,
+                        &user.login,
+                        message,
+                        Some(RetryAction::Provision(user.id.clone())),
+                    );
+                };
+                if let Some(a) = self.org.assignment_mut(&user.id) {
+                    a.scim_id = Some(id.clone());
+                    a.provisioned = true;
+                    a.app_active = true;
+                }
+                self.org
+                    .event(format!("{} created in {label} as {id}", user.login));
+                Outcome::Succeeded
+            }
+            _ => {
+                let message = format!(
+                    "Automatic provisioning of user {} to app {label} failed: Error while creating user {}: {}",
+                    user.login,
+                    user.login,
+                    failure(&result)
+                );
+                self.task(
+                    TaskKind::Provisioning,
+                    &user.login,
+                    message,
+                    Some(RetryAction::Provision(user.id.clone())),
+                )
+            }
+        }
+    }
+
+    /// The server's user merged with Okta's mapped values: read-modify-write, so whatever the
+    /// server returned goes back (okta-wire §2d).
+    fn merged(&self, user: &OktaUser, server: Map<String, Value>) -> Map<String, Value> {
+        let mut body = server;
+        body.insert(
+            "userName".into(),
+            Value::String(self.org.app_username(user)),
+        );
+        let name = body
+            .entry("name")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(n) = name {
+            for (k, v) in [
+                ("givenName", &user.first_name),
+                ("familyName", &user.last_name),
+            ] {
+                if !v.is_empty() {
+                    n.insert(k.into(), Value::String(v.clone()));
+                }
+            }
+        }
+        let emails = body
+            .entry("emails")
+            .or_insert_with(|| Value::Array(Vec::new()));
+        if let Value::Array(items) = emails {
+            let at = items
+                .iter()
+                .position(|e| e.get("primary") == Some(&Value::Bool(true)))
+                .or(if items.is_empty() { None } else { Some(0) });
+            match at
+                .and_then(|i| items.get_mut(i))
+                .and_then(Value::as_object_mut)
+            {
+                Some(e) => {
+                    e.insert("value".into(), Value::String(user.email.clone()));
+                }
+                None => items.push(json!({"primary": true, "value": user.email, "type": "work"})),
+            }
+        }
+        if body.contains_key("displayName") {
+            let display = format!("{} {}", user.first_name, user.last_name)
+                .trim()
+                .to_owned();
+            body.insert("displayName".into(), Value::String(display));
+        }
+        self.apply_mappings(&user.id, &mut body);
+        body
+    }
+
+    /// GET the user, then PUT it back with Okta's values (both modes; okta-wire §2d). A 404 on
+    /// the GET halts the push: no re-search, no re-create.
+    pub(crate) async fn push_profile(&mut self, user_id: &str) -> Outcome {
+        if !self.org.app.to_app.update_user_attributes {
+            return Outcome::NothingSent {
+                reason: "Update User Attributes is off".into(),
+            };
+        }
+        let Some((user, scim_id)) = self.provisioned(user_id) else {
+            return Outcome::NothingSent {
+                reason: "the user is not provisioned".into(),
+            };
+        };
+        let label = self.org.app.label.clone();
+        let fail = |detail: String| {
+            format!(
+                "Automatic profile push of user {} to app {label} failed: Error while trying to update user {}: {detail}",
+                user.login, user.login
+            )
+        };
+        let path = format!("/Users/{scim_id}");
+        let got = self.client.get(&path).await;
+        let server = match &got {
+            Ok(r) if r.status == 200 => r.json.as_ref().and_then(Value::as_object).cloned(),
+            _ => None,
+        };
+        let Some(server) = server else {
+            if got.as_ref().is_ok_and(|r| r.status == 404) {
+                let message = fail("the app user was not found (404); the push halts, and Okta does not re-create it".into());
+                return self.task(TaskKind::ProfilePush, &user.login, message, None);
+            }
+            let message = fail(failure(&got));
+            return self.task(
+                TaskKind::ProfilePush,
+                &user.login,
+                message,
+                Some(RetryAction::PushProfile(user.id.clone())),
+            );
+        };
+        let body = self.merged(&user, server);
+        let put = self
+            .client
+            .send(Method::PUT, &path, Some(&bodies::to_bytes(&body)))
+            .await;
+        match &put {
+            Ok(r) if r.is_success() => {
+                self.org
+                    .event(format!("profile of {} pushed to {label}", user.login));
+                Outcome::Succeeded
+            }
+            _ => {
+                let message = fail(failure(&put));
+                self.task(
+                    TaskKind::ProfilePush,
+                    &user.login,
+                    message,
+                    Some(RetryAction::PushProfile(user.id.clone())),
+                )
+            }
+        }
+    }
+
+    fn provisioned(&self, user_id: &str) -> Option<(OktaUser, String)> {
+        let a = self.org.assignment(user_id).filter(|a| a.provisioned)?;
+        Some((self.org.user(user_id)?.clone(), a.scim_id.clone()?))
+    }
+
+    /// Sets the app user's `active`: PATCH `{"op":"replace","value":{"active":...}}` in
+    /// `oin-patch`, GET then PUT in `aiw-put` (okta-wire §2e, §2f).
+    async fn set_app_active(&mut self, scim_id: &str, active: bool) -> Result<(), String> {
+        let path = format!("/Users/{scim_id}");
+        match self.org.app.mode {
+            ClientMode::OinPatch => {
+                let body = Patch::new(vec![Operation {
+                    op: "replace",
+                    path: None,
+                    value: Some(Active { active }),
+                }]);
+                let r = self
+                    .client
+                    .send(Method::PATCH, &path, Some(&bodies::to_bytes(&body)))
+                    .await;
+                match &r {
+                    Ok(reply) if reply.is_success() => Ok(()),
+                    _ => Err(failure(&r)),
+                }
+            }
+            ClientMode::AiwPut => {
+                let got = self.client.get(&path).await;
+                let Some(mut body) = got
+                    .as_ref()
+                    .ok()
+                    .filter(|r| r.status == 200)
+                    .and_then(|r| r.json.clone())
+                else {
+                    return Err(failure(&got));
+                };
+                if let Some(o) = body.as_object_mut() {
+                    o.insert("active".into(), Value::Bool(active));
+                }
+                let r = self
+                    .client
+                    .send(Method::PUT, &path, Some(&bodies::to_bytes(&body)))
+                    .await;
+                match &r {
+                    Ok(reply) if reply.is_success() => Ok(()),
+                    _ => Err(failure(&r)),
+                }
+            }
+        }
+    }
+
+    /// Deactivates the app user (unassignment, or the Okta user deactivated). Respects
+    /// Deactivate Users; a failure makes a manual task with no Retry.
+    pub(crate) async fn deprovision(&mut self, user_id: &str) -> Outcome {
+        if !self.org.app.to_app.deactivate_users {
+            return Outcome::NothingSent {
+                reason: "Deactivate Users is off; the app user stays active".into(),
+            };
+        }
+        let Some((user, scim_id)) = self.provisioned(user_id) else {
+            return Outcome::NothingSent {
+                reason: "the user was never provisioned".into(),
+            };
+        };
+        let label = self.org.app.label.clone();
+        match self.set_app_active(&scim_id, false).await {
+            Ok(()) => {
+                if let Some(a) = self.org.assignment_mut(user_id) {
+                    a.app_active = false;
+                }
+                self.org
+                    .event(format!("{} deactivated in {label}", user.login));
+                Outcome::Succeeded
+            }
+            Err(detail) => {
+                let message = format!(
+                    "Application accounts need deprovisioning: deactivating {} in {label} failed: {detail}",
+                    user.login
+                );
+                self.task(TaskKind::Deprovisioning, &user.login, message, None)
+            }
+        }
+    }
+
+    /// Reactivates the app user, keeping its id. In `aiw-put` mode without a fresh lookup,
+    /// Okta first finds the user by `userName eq` (okta-wire §2f).
+    pub(crate) async fn reactivate_in_app(&mut self, user_id: &str, looked_up: bool) -> Outcome {
+        let Some((user, scim_id)) = self.provisioned(user_id) else {
+            return Outcome::NothingSent {
+                reason: "the user was never provisioned".into(),
+            };
+        };
+        let label = self.org.app.label.clone();
+        if self.org.app.mode == ClientMode::AiwPut && !looked_up {
+            let path = format!(
+                "/Users?filter={}&startIndex=1&count=100",
+                encode(&format!(
+                    "userName eq {}",
+                    quoted(&self.org.app_username(&user))
+                ))
+            );
+            let r = self.client.get(&path).await;
+            if !r.as_ref().is_ok_and(|r| r.status == 200) {
+                let message = format!(
+                    "Automatic provisioning of user {} to app {label} failed: {}",
+                    user.login,
+                    failure(&r)
+                );
+                return self.task(
+                    TaskKind::Provisioning,
+                    &user.login,
+                    message,
+                    Some(RetryAction::Provision(user.id.clone())),
+                );
+            }
+        }
+        match self.set_app_active(&scim_id, true).await {
+            Ok(()) => {
+                if let Some(a) = self.org.assignment_mut(user_id) {
+                    a.app_active = true;
+                }
+                self.org
+                    .event(format!("{} reactivated in {label} ({scim_id})", user.login));
+                Outcome::Succeeded
+            }
+            Err(detail) => {
+                let message = format!(
+                    "Automatic provisioning of user {} to app {label} failed: {detail}",
+                    user.login
+                );
+                self.task(
+                    TaskKind::Provisioning,
+                    &user.login,
+                    message,
+                    Some(RetryAction::Provision(user.id.clone())),
+                )
+            }
+        }
+    }
+
+    /// Changes a user's Okta profile (first name, last name, email, username) and, when the
+    /// user is provisioned, pushes it: GET then PUT. Respects Update User Attributes.
+    pub async fn update_user(
+        &mut self,
+        login: &str,
+        change: ProfileChange,
+    ) -> Result<ActionReport, ActionError> {
+        let user = self.user_ref(login)?;
+        self.begin();
+        if let Some(u) = self.org.users.iter_mut().find(|u| u.id == user.id) {
+            if let Some(v) = change.first_name {
+                u.first_name = v;
+            }
+            if let Some(v) = change.last_name {
+                u.last_name = v;
+            }
+            if let Some(v) = change.email {
+                u.email = v;
+            }
+            if let Some(v) = change.login {
+                u.login = v;
+            }
+        }
+        self.org.event(format!("Okta profile of {login} changed"));
+        let outcome = self.push_profile(&user.id).await;
+        Ok(self.finish("update-user", outcome))
+    }
+
+    /// Changes app-user attribute values (the Role) and pushes the profile: GET then PUT.
+    pub async fn set_app_attributes(
+        &mut self,
+        login: &str,
+        attributes: BTreeMap<String, String>,
+    ) -> Result<ActionReport, ActionError> {
+        let user = self.user_ref(login)?;
+        let Some(a) = self.org.assignment_mut(&user.id) else {
+            return Err(ActionError::NotApplicable(format!(
+                "{login} is not assigned to the app"
+            )));
+        };
+        a.attributes.extend(attributes);
+        self.begin();
+        self.org.event(format!("app attributes of {login} changed"));
+        let outcome = self.push_profile(&user.id).await;
+        Ok(self.finish("set-app-attributes", outcome))
+    }
+
+    /// Unassigns the user: the app user is deactivated (Deactivate Users on), never deleted.
+    pub async fn unassign_user(&mut self, login: &str) -> Result<ActionReport, ActionError> {
+        let user = self.user_ref(login)?;
+        let Some(a) = self.org.assignment(&user.id).cloned() else {
+            return Err(ActionError::NotApplicable(format!(
+                "{login} is not assigned to the app"
+            )));
+        };
+        self.begin();
+        if !a.via_groups.is_empty() {
+            if let Some(a) = self.org.assignment_mut(&user.id) {
+                a.direct = false;
+            }
+            let outcome = Outcome::NothingSent {
+                reason: "still assigned through a group".into(),
+            };
+            return Ok(self.finish("unassign-user", outcome));
+        }
+        self.org
+            .event(format!("{login} unassigned from {}", self.org.app.label));
+        let outcome = self.deprovision(&user.id).await;
+        self.org.app.assignments.retain(|x| x.user_id != user.id);
+        Ok(self.finish("unassign-user", outcome))
+    }
+
+    /// Deactivates the user in Okta: its app user is deactivated and its assignments end.
+    pub async fn deactivate_user(&mut self, login: &str) -> Result<ActionReport, ActionError> {
+        let user = self.user_ref(login)?;
+        self.begin();
+        self.set_status(&user.id, UserStatus::Deactivated);
+        self.org.event(format!("Okta user {login} deactivated"));
+        let outcome = self.deprovision(&user.id).await;
+        self.org.app.assignments.retain(|x| x.user_id != user.id);
+        Ok(self.finish("deactivate-user", outcome))
+    }
+
+    /// Reactivates the user in Okta. Users still assigned through a group are provisioned
+    /// again: found by `userName eq`, reactivated with the same id.
+    pub async fn reactivate_user(&mut self, login: &str) -> Result<ActionReport, ActionError> {
+        let user = self.user_ref(login)?;
+        self.begin();
+        self.set_status(&user.id, UserStatus::Active);
+        self.org.event(format!("Okta user {login} reactivated"));
+        let outcome = self.assign_through_groups(&user.id).await;
+        Ok(self.finish("reactivate-user", outcome))
+    }
+
+    /// Suspends the user in Okta. "There's no deprovisioning event sent for users that are
+    /// suspended inside Okta."
+    pub fn suspend_user(&mut self, login: &str) -> Result<ActionReport, ActionError> {
+        let user = self.user_ref(login)?;
+        self.begin();
+        self.set_status(&user.id, UserStatus::Suspended);
+        self.org.event(format!("Okta user {login} suspended"));
+        let outcome = Outcome::NothingSent {
+            reason: "Okta sends nothing when a user is suspended".into(),
+        };
+        Ok(self.finish("suspend-user", outcome))
+    }
+
+    /// Unsuspends the user in Okta; nothing is sent.
+    pub fn unsuspend_user(&mut self, login: &str) -> Result<ActionReport, ActionError> {
+        let user = self.user_ref(login)?;
+        self.begin();
+        self.set_status(&user.id, UserStatus::Active);
+        self.org.event(format!("Okta user {login} unsuspended"));
+        let outcome = Outcome::NothingSent {
+            reason: "Okta sends nothing when a user is unsuspended".into(),
+        };
+        Ok(self.finish("unsuspend-user", outcome))
+    }
+
+    /// Provision User, for an assignment made before provisioning was enabled (the guide:
+    /// those users "will not be provisioned in Fivetran automatically").
+    pub async fn provision_user(&mut self, login: &str) -> Result<ActionReport, ActionError> {
+        let user = self.user_ref(login)?;
+        match self.org.assignment(&user.id) {
+            None => {
+                return Err(ActionError::NotApplicable(format!(
+                    "{login} is not assigned to the app"
+                )));
+            }
+            Some(a) if a.provisioned => {
+                return Err(ActionError::NotApplicable(format!(
+                    "{login} is already provisioned"
+                )));
+            }
+            Some(_) => {}
+        }
+        if !self.org.app.api.enabled {
+            return Err(ActionError::NotApplicable(
+                "provisioning is not enabled".into(),
+            ));
+        }
+        self.begin();
+        let outcome = self.provision(&user.id).await;
+        Ok(self.finish("provision-user", outcome))
+    }
+
+    fn set_status(&mut self, user_id: &str, status: UserStatus) {
+        if let Some(u) = self.org.users.iter_mut().find(|u| u.id == user_id) {
+            u.status = status;
+        }
+    }
+}
