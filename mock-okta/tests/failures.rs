@@ -1,0 +1,414 @@
+//! How mock-okta reacts to failures, as Okta documents it (okta-wire §1.4): 429 back-off
+//! through the injectable clock (so five minutes take no time), the request timeout, a 404
+//! before an update, 5xx answers, refused connections, and tasks with or without Retry.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use mock_okta::engine::Outcome;
+use mock_okta::model::{Assignment, TaskKind};
+use mock_okta::{ClientMode, ClientOptions, MockOkta, Org};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, ResponseTemplate};
+
+fn provision(h: &mut Harness) {
+    let id = h.okta.org().users[0].id.clone();
+    h.okta.org_mut().app.assignments.push(Assignment {
+        user_id: id,
+        attributes: role("Account Analyst"),
+        direct: true,
+        via_groups: vec![],
+        scim_id: Some(USER_ID.into()),
+        provisioned: true,
+        app_active: true,
+    });
+}
+
+fn too_many(retry_after: Option<&str>) -> ResponseTemplate {
+    let t = ResponseTemplate::new(429);
+    match retry_after {
+        Some(v) => t.insert_header("Retry-After", v),
+        None => t,
+    }
+}
+
+#[tokio::test]
+async fn an_integer_retry_after_is_honoured_exactly() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(too_many(Some("7")))
+        .up_to_n_times(1)
+        .mount(&h.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(scim(200, list(vec![])))
+        .mount(&h.server)
+        .await;
+    let report = h.okta.test_api_credentials().await;
+    assert_eq!(report.outcome, Outcome::Succeeded);
+    assert_eq!(h.clock.waits(), vec![Duration::from_secs(7)]);
+    assert_eq!(report.exchanges.len(), 2);
+    assert_eq!(report.exchanges[0].then_waited_secs, Some(7));
+}
+
+#[tokio::test]
+async fn a_missing_or_non_integer_retry_after_means_five_minutes_then_doubling() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(too_many(None))
+        .up_to_n_times(1)
+        .mount(&h.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(too_many(Some("Wed, 21 Oct 2026 07:28:00 GMT")))
+        .up_to_n_times(1)
+        .mount(&h.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(too_many(Some("1")))
+        .up_to_n_times(1)
+        .mount(&h.server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(scim(200, list(vec![])))
+        .mount(&h.server)
+        .await;
+    let report = h.okta.test_api_credentials().await;
+    assert_eq!(report.outcome, Outcome::Succeeded);
+    // 300 s by default, then each further 429 doubles the previous wait (a shorter
+    // Retry-After does not shorten it).
+    assert_eq!(
+        h.clock.waits(),
+        vec![
+            Duration::from_secs(300),
+            Duration::from_secs(600),
+            Duration::from_secs(1200)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn ten_rate_limited_attempts_fail_the_task() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(too_many(Some("2")))
+        .mount(&h.server)
+        .await;
+    let report = h
+        .okta
+        .assign_user("test.user@okta.local", role("Account Analyst"))
+        .await
+        .unwrap();
+    let Outcome::TaskOpened { task } = &report.outcome else {
+        panic!("{:?}", report.outcome)
+    };
+    assert_eq!(task.kind, TaskKind::Provisioning);
+    assert!(
+        task.message
+            .contains("still rate limited (429) after 10 attempts"),
+        "{}",
+        task.message
+    );
+    assert_eq!(report.exchanges.len(), 10);
+    let waits: Vec<u64> = h.clock.waits().iter().map(Duration::as_secs).collect();
+    assert_eq!(waits, vec![2, 4, 8, 16, 32, 64, 128, 256, 512]);
+}
+
+#[tokio::test]
+async fn a_request_that_outlives_the_timeout_fails_with_a_retryable_task() {
+    let server = wiremock::MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(scim(200, list(vec![])).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    let mut options = ClientOptions::new("t");
+    options.timeout = Duration::from_millis(200);
+    let mut okta = MockOkta::new(
+        Org::fivetran(&format!("{}/scim/v2", server.uri()), ClientMode::OinPatch),
+        options,
+    );
+    okta.create_user(mock_okta::NewUser {
+        login: "a@x.test".into(),
+        first_name: "A".into(),
+        last_name: "B".into(),
+        email: None,
+    })
+    .unwrap();
+    let report = okta
+        .assign_user("a@x.test", role("Account Analyst"))
+        .await
+        .unwrap();
+    let Outcome::TaskOpened { task } = &report.outcome else {
+        panic!("{:?}", report.outcome)
+    };
+    assert!(
+        task.message.contains("no response within 200ms"),
+        "{}",
+        task.message
+    );
+    assert!(task.retry.is_some());
+    assert_eq!(
+        report.exchanges[0].error.as_deref(),
+        Some("no response within 200ms")
+    );
+}
+
+#[tokio::test]
+async fn a_404_before_an_update_halts_it_without_re_creating() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    provision(&mut h);
+    let user_path = format!("/scim/v2/Users/{USER_ID}");
+    h.answer(vec![on(
+        "GET",
+        &user_path,
+        scim(404, scim_error(404, None, "User not found")),
+    )])
+    .await;
+    let report = h
+        .okta
+        .set_app_attributes("test.user@okta.local", role("Account Billing"))
+        .await
+        .unwrap();
+    let Outcome::TaskOpened { task } = &report.outcome else {
+        panic!("{:?}", report.outcome)
+    };
+    assert_eq!(task.kind, TaskKind::ProfilePush);
+    assert!(task.message.contains("not found (404)"), "{}", task.message);
+    assert!(task.retry.is_none(), "no auto-retry after a 404");
+    let methods: Vec<String> = h
+        .received()
+        .await
+        .iter()
+        .map(|r| r.method.to_string())
+        .collect();
+    assert_eq!(methods, ["GET"], "no PUT, no re-search, no POST");
+}
+
+#[tokio::test]
+async fn a_failed_deactivation_makes_a_manual_task_without_retry() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    provision(&mut h);
+    let user_path = format!("/scim/v2/Users/{USER_ID}");
+    h.answer(vec![on(
+        "PATCH",
+        &user_path,
+        ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>"),
+    )])
+    .await;
+    let report = h.okta.unassign_user("test.user@okta.local").await.unwrap();
+    let Outcome::TaskOpened { task } = &report.outcome else {
+        panic!("{:?}", report.outcome)
+    };
+    assert_eq!(task.kind, TaskKind::Deprovisioning);
+    assert!(
+        task.message
+            .starts_with("Application accounts need deprovisioning"),
+        "{}",
+        task.message
+    );
+    assert!(task.message.contains("Bad Gateway"), "{}", task.message);
+    assert_eq!(h.received().await.len(), 1, "attempted once");
+    let e = h.okta.retry_task(task.id).await.unwrap_err();
+    assert!(e.to_string().contains("has no Retry"), "{e}");
+}
+
+#[tokio::test]
+async fn error_details_reach_the_task_and_retry_resends() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    h.answer(vec![
+        lookup(vec![]),
+        on(
+            "POST",
+            "/scim/v2/Users",
+            scim(
+                409,
+                scim_error(
+                    409,
+                    Some("uniqueness"),
+                    "User already exists in the database.",
+                ),
+            ),
+        ),
+    ])
+    .await;
+    let report = h
+        .okta
+        .assign_user("test.user@okta.local", role("Account Analyst"))
+        .await
+        .unwrap();
+    let Outcome::TaskOpened { task } = &report.outcome else {
+        panic!("{:?}", report.outcome)
+    };
+    assert_eq!(
+        task.message,
+        "Automatic provisioning of user test.user@okta.local to app Fivetran failed: Error while creating user \
+         test.user@okta.local: Conflict. Errors reported by remote server: User already exists in the database."
+    );
+    // The server is fixed; Retry provisions the user.
+    h.answer(vec![
+        lookup(vec![]),
+        on(
+            "POST",
+            "/scim/v2/Users",
+            scim(201, user(USER_ID, "test.user@okta.local", true)),
+        ),
+    ])
+    .await;
+    let retried = h.okta.retry_task(task.id).await.unwrap();
+    assert_eq!(retried.outcome, Outcome::Succeeded);
+    assert!(h.okta.org().tasks.is_empty());
+    assert_eq!(
+        h.okta
+            .org()
+            .assignment(&h.okta.org().users[0].id)
+            .unwrap()
+            .scim_id
+            .as_deref(),
+        Some(USER_ID)
+    );
+}
+
+#[tokio::test]
+async fn a_500_with_a_non_json_body_is_reported_with_its_text() {
+    let mut h = Harness::new(ClientMode::AiwPut).await;
+    h.answer(vec![on(
+        "GET",
+        "/scim/v2/Users",
+        ResponseTemplate::new(500).set_body_string("oops"),
+    )])
+    .await;
+    let report = h
+        .okta
+        .assign_user("test.user@okta.local", role("Account Analyst"))
+        .await
+        .unwrap();
+    let Outcome::TaskOpened { task } = &report.outcome else {
+        panic!("{:?}", report.outcome)
+    };
+    assert!(task.message.contains("Error while verifying if user exists: Internal Server Error. Errors reported by remote server: HTTP 500: oops"), "{}", task.message);
+}
+
+#[tokio::test]
+async fn an_empty_create_response_is_a_failure() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    h.answer(vec![
+        lookup(vec![]),
+        on("POST", "/scim/v2/Users", ResponseTemplate::new(201)),
+    ])
+    .await;
+    let report = h
+        .okta
+        .assign_user("test.user@okta.local", role("Account Analyst"))
+        .await
+        .unwrap();
+    let Outcome::TaskOpened { task } = &report.outcome else {
+        panic!("{:?}", report.outcome)
+    };
+    assert!(
+        task.message
+            .ends_with("Create new user returned empty user."),
+        "{}",
+        task.message
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_leaves_a_retryable_task() {
+    // Bind and drop a listener to get a port nothing listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut okta = MockOkta::new(
+        Org::fivetran(
+            &format!("http://127.0.0.1:{port}/scim/v2"),
+            ClientMode::OinPatch,
+        ),
+        ClientOptions::new("t"),
+    );
+    okta.create_user(mock_okta::NewUser {
+        login: "a@x.test".into(),
+        first_name: "A".into(),
+        last_name: "B".into(),
+        email: None,
+    })
+    .unwrap();
+    let report = okta
+        .assign_user("a@x.test", role("Account Analyst"))
+        .await
+        .unwrap();
+    let Outcome::TaskOpened { task } = &report.outcome else {
+        panic!("{:?}", report.outcome)
+    };
+    assert!(
+        task.message
+            .contains("Error while verifying if user exists: connection failed"),
+        "{}",
+        task.message
+    );
+    assert!(task.retry.is_some());
+    let creds = okta.test_api_credentials().await;
+    assert!(
+        matches!(creds.outcome, Outcome::Failed { ref message } if message.starts_with("An error has occurred"))
+    );
+}
+
+#[tokio::test]
+async fn test_api_credentials_fails_on_a_bad_token_without_a_task() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    h.answer(vec![on(
+        "GET",
+        "/scim/v2/Users",
+        scim(401, scim_error(401, None, "invalid token")),
+    )])
+    .await;
+    let report = h.okta.test_api_credentials().await;
+    assert_eq!(report.outcome, Outcome::Failed { message: "An error has occurred: Unauthorized. Errors reported by remote server: invalid token".into() });
+    assert!(h.okta.org().tasks.is_empty());
+}
+
+#[tokio::test]
+async fn switches_that_are_off_send_nothing() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    h.okta.org_mut().app.to_app.create_users = false;
+    h.answer(vec![]).await;
+    let r = h
+        .okta
+        .assign_user("test.user@okta.local", role("Account Analyst"))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.outcome,
+        Outcome::NothingSent {
+            reason: "Create Users is off".into()
+        }
+    );
+    provision(&mut h);
+    h.okta.org_mut().app.to_app.update_user_attributes = false;
+    let r = h
+        .okta
+        .set_app_attributes("test.user@okta.local", role("Account Billing"))
+        .await
+        .unwrap();
+    assert_eq!(
+        r.outcome,
+        Outcome::NothingSent {
+            reason: "Update User Attributes is off".into()
+        }
+    );
+    h.okta.org_mut().app.to_app.deactivate_users = false;
+    let r = h.okta.unassign_user("test.user@okta.local").await.unwrap();
+    assert!(matches!(r.outcome, Outcome::NothingSent { .. }));
+    assert!(h.received().await.is_empty());
+}
