@@ -482,7 +482,7 @@ async fn group_push(mode: ClientMode) {
 
     let one = vec![member("second-id", "second@okta.local")];
     h.answer(vec![
-        on("PATCH", &gpath, ResponseTemplate204::new()),
+        on("PATCH", &gpath, wiremock::ResponseTemplate::new(204)),
         on(
             "GET",
             &gpath,
@@ -537,15 +537,6 @@ async fn group_push(mode: ClientMode) {
     out += &transcript(&h.okta.unlink_group("Data Analysts", true).await.unwrap());
 
     insta::assert_snapshot!(format!("group_push_{}", mode_name(mode)), out);
-}
-
-/// A 204 with no body, as servers may answer a PATCH.
-struct ResponseTemplate204;
-
-impl ResponseTemplate204 {
-    fn new() -> wiremock::ResponseTemplate {
-        wiremock::ResponseTemplate::new(204)
-    }
 }
 
 #[tokio::test]
