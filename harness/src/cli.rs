@@ -1,0 +1,334 @@
+//! The `scim-harness` command line. `main.rs` only calls [`main`].
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::report::{self, terminal};
+use crate::rules;
+use crate::runner::{self, RunConfig, RunError, Target};
+use crate::scenario::{self, Loaded, Mode, Profile};
+
+/// Exit codes.
+pub mod exit {
+    /// Every MUST rule held.
+    pub const PASSED: u8 = 0;
+    /// A MUST rule failed.
+    pub const FAILED: u8 = 1;
+    /// A usage or scenario error: nothing was judged.
+    pub const USAGE: u8 = 2;
+    /// The target could not be reached.
+    pub const UNREACHABLE: u8 = 3;
+}
+
+const AFTER_HELP: &str = "Exit codes: 0 every MUST rule held; 1 a MUST rule failed; 2 usage or scenario errors; \
+3 the target cannot be reached.";
+
+/// SCIM 2.0 conformance for Okta provisioning: replays Okta's flows through a mock Okta and
+/// checks every response against RFC 7643/7644, Okta and the Fivetran guide.
+#[derive(Debug, Parser)]
+#[command(name = "scim-harness", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Which client modes to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModeChoice {
+    /// PATCH mode (OIN apps).
+    OinPatch,
+    /// PUT mode (App Integration Wizard apps).
+    AiwPut,
+    /// Both.
+    Both,
+}
+
+/// Output format of `rules`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// A table for the terminal.
+    Table,
+    /// Markdown (`docs/rules.md`).
+    Markdown,
+    /// JSON.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run scenarios against a SCIM endpoint (or the built-in reference server).
+    #[command(after_help = AFTER_HELP)]
+    Run {
+        /// The SCIM base URL (e.g. https://api.example.com/scim/v2).
+        #[arg(
+            long,
+            conflicts_with = "reference",
+            required_unless_present = "reference"
+        )]
+        target: Option<String>,
+        /// The environment variable holding the bearer token.
+        #[arg(long, default_value = "SCIM_TOKEN")]
+        token_env: String,
+        /// Start the reference server in-process on a free port and run against it.
+        #[arg(long)]
+        reference: bool,
+        /// Scenario files or folders (default: the built-in scenarios).
+        #[arg(long, num_args = 1..)]
+        scenarios: Vec<PathBuf>,
+        /// Only scenarios with this tag (repeatable).
+        #[arg(long)]
+        tag: Vec<String>,
+        /// Rule profiles to check (default: rfc,okta; with --reference, also fivetran).
+        #[arg(long, value_delimiter = ',')]
+        profile: Vec<Profile>,
+        /// Okta client modes.
+        #[arg(long, value_enum, default_value = "both")]
+        okta_mode: ModeChoice,
+        /// Write a JUnit XML report.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+        /// Write a JSON report.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// Keep what the run created (no cleanup).
+        #[arg(long)]
+        keep: bool,
+        /// Scenario runs at once.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Per-request timeout in seconds.
+        #[arg(long, default_value_t = 60)]
+        timeout: u64,
+        /// The domain of the test users' logins.
+        #[arg(long, default_value = "example.com")]
+        email_domain: String,
+    },
+    /// Check scenario files without running them.
+    Lint {
+        /// Files or folders.
+        paths: Vec<PathBuf>,
+    },
+    /// List the rules.
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "table")]
+        format: RulesFormat,
+    },
+    /// Print the scenario format's JSON Schema.
+    Schema,
+}
+
+/// Loads scenarios from paths, or the built-in ones.
+pub fn load(paths: &[PathBuf]) -> (Vec<Loaded>, Vec<scenario::Diagnostic>) {
+    if !paths.is_empty() {
+        return scenario::load_paths(paths);
+    }
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    for (path, text) in crate::BUILTIN {
+        match scenario::load_str(path, text) {
+            Ok(s) => loaded.push(Loaded {
+                path: (*path).to_owned(),
+                scenario: s,
+            }),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    (loaded, errors)
+}
+
+/// The rules as text.
+pub fn rules_text(format: RulesFormat) -> String {
+    match format {
+        RulesFormat::Json => {
+            serde_json::to_string_pretty(rules::CATALOGUE).unwrap_or_default() + "\n"
+        }
+        RulesFormat::Table => {
+            let mut out = String::new();
+            for r in rules::CATALOGUE {
+                out.push_str(&format!(
+                    "{:<44} {:<6} {:<8} {:<8} {}\n",
+                    r.id,
+                    r.level.to_string(),
+                    profile_name(r.profile),
+                    kind_name(r.kind),
+                    r.title
+                ));
+            }
+            out
+        }
+        RulesFormat::Markdown => rules_markdown(),
+    }
+}
+
+fn profile_name(p: Profile) -> &'static str {
+    match p {
+        Profile::Rfc => "rfc",
+        Profile::Okta => "okta",
+        Profile::Fivetran => "fivetran",
+    }
+}
+
+fn kind_name(k: rules::Kind) -> &'static str {
+    match k {
+        rules::Kind::Exchange => "exchange",
+        rules::Kind::Flow => "flow",
+    }
+}
+
+fn rules_markdown() -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Generated by `scim-harness rules --format markdown`; a test keeps it current. -->\n\n\
+         Every check the harness makes. **Exchange** rules run on every response; **flow** rules are asserted by \
+         scenario steps. A failed MUST fails the run; SHOULD is a warning. RFC rule ids are those of \
+         [rfc-checklist.md](rfc-checklist.md); where the RFC contradicts itself (its Appendix B), no rule fails a \
+         server.\n\n| id | level | profile | kind | rule | source |\n| --- | --- | --- | --- | --- | --- |\n",
+    );
+    for r in rules::CATALOGUE {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {}: \"{}\" |\n",
+            r.id,
+            r.level,
+            profile_name(r.profile),
+            kind_name(r.kind),
+            r.title.replace('|', "\\|"),
+            r.source.replace('|', "\\|"),
+            r.quote.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+/// The scenario format's JSON Schema.
+pub fn schema_text() -> String {
+    serde_json::to_string_pretty(&schemars::schema_for!(scenario::Scenario)).unwrap_or_default()
+        + "\n"
+}
+
+fn print_diagnostics(errors: &[scenario::Diagnostic]) {
+    for e in errors {
+        eprint!("{e}");
+    }
+}
+
+/// Runs the command line.
+pub async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Rules { format } => {
+            print!("{}", rules_text(format));
+            ExitCode::from(exit::PASSED)
+        }
+        Command::Schema => {
+            print!("{}", schema_text());
+            ExitCode::from(exit::PASSED)
+        }
+        Command::Lint { paths } => {
+            let (loaded, errors) = load(&paths);
+            print_diagnostics(&errors);
+            if errors.is_empty() {
+                println!("{} scenario files are valid", loaded.len());
+                ExitCode::from(exit::PASSED)
+            } else {
+                eprintln!("{} problem(s)", errors.len());
+                ExitCode::from(exit::USAGE)
+            }
+        }
+        Command::Run {
+            target,
+            token_env,
+            reference,
+            scenarios,
+            tag,
+            profile,
+            okta_mode,
+            junit,
+            json,
+            keep,
+            jobs,
+            timeout,
+            email_domain,
+        } => {
+            let target = if reference {
+                Target::Reference
+            } else {
+                let Some(base_url) = target else {
+                    eprintln!("error: give --target URL or --reference");
+                    return ExitCode::from(exit::USAGE);
+                };
+                let token = std::env::var(&token_env).unwrap_or_default();
+                if token.is_empty() {
+                    eprintln!(
+                        "error: the environment variable {token_env} holds no token (set it, or name another with --token-env)"
+                    );
+                    return ExitCode::from(exit::USAGE);
+                }
+                Target::Url { base_url, token }
+            };
+            let (loaded, errors) = load(&scenarios);
+            if !errors.is_empty() {
+                print_diagnostics(&errors);
+                return ExitCode::from(exit::USAGE);
+            }
+            let mut config = RunConfig::new(target);
+            if !profile.is_empty() {
+                config.profiles = profile.into_iter().collect::<BTreeSet<_>>();
+            }
+            config.modes = match okta_mode {
+                ModeChoice::OinPatch => vec![Mode::OinPatch],
+                ModeChoice::AiwPut => vec![Mode::AiwPut],
+                ModeChoice::Both => vec![Mode::OinPatch, Mode::AiwPut],
+            };
+            config.tags = tag;
+            config.keep = keep;
+            if let Some(j) = jobs {
+                config.jobs = j.max(1);
+            }
+            config.timeout = Duration::from_secs(timeout.max(1));
+            config.email_domain = email_domain;
+            let style = terminal::Style::detect();
+            let progress = std::sync::Mutex::new(terminal::Progress::new(style));
+            let result = runner::run(&config, &loaded, &|e| {
+                if let Ok(mut p) = progress.lock() {
+                    p.on_event(e);
+                }
+            })
+            .await;
+            if let Ok(mut p) = progress.lock() {
+                p.finish();
+            }
+            let report = match result {
+                Ok(r) => r,
+                Err(e @ RunError::Unreachable { .. }) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(exit::UNREACHABLE);
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(exit::USAGE);
+                }
+            };
+            print!("{}", terminal::render(&report, style));
+            for (path, text) in [
+                (json, report::json::render(&report)),
+                (junit, report::junit::render(&report)),
+            ] {
+                if let Some(p) = path
+                    && let Err(e) = std::fs::write(&p, text)
+                {
+                    eprintln!("error: cannot write {}: {e}", p.display());
+                    return ExitCode::from(exit::USAGE);
+                }
+            }
+            ExitCode::from(if report.passed() {
+                exit::PASSED
+            } else {
+                exit::FAILED
+            })
+        }
+    }
+}

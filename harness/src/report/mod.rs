@@ -1,0 +1,178 @@
+//! What a run produced, as data: the runner fills a [`RunReport`]; the reporters render it
+//! (terminal, JSON, JUnit). A failed rule is a result here, never an error.
+
+pub mod curl;
+pub mod json;
+pub mod junit;
+pub mod terminal;
+
+use serde::Serialize;
+
+use mock_okta::Exchange;
+
+use crate::rules::{Level, Rule};
+use crate::scenario::{Mode, Profile};
+
+/// The JSON report's format version.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Passed, failed or skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every MUST held.
+    Passed,
+    /// A MUST failed.
+    Failed,
+    /// Not run (a requirement is unmet, or a variable it needs was never set).
+    Skipped,
+}
+
+/// One check that did not hold (or, for SHOULD and MAY rules, a warning or a note).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The rule, or `None` for a scenario's own expectation.
+    pub rule: Option<String>,
+    /// The rule's level (MUST for plain expectations).
+    pub level: Level,
+    /// The rule's profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    /// What failed.
+    pub message: String,
+    /// What was expected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    /// What came.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    /// Where the rule comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+    /// The exchange (index in the step's exchanges) it is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exchange: Option<usize>,
+}
+
+impl Finding {
+    /// A finding about a catalogue rule.
+    pub fn of(
+        rule: &Rule,
+        message: String,
+        expected: Option<String>,
+        actual: Option<String>,
+        exchange: Option<usize>,
+    ) -> Finding {
+        Finding {
+            rule: Some(rule.id.to_owned()),
+            level: rule.level,
+            profile: Some(rule.profile),
+            message,
+            expected,
+            actual,
+            citation: Some(rule.citation()),
+            exchange,
+        }
+    }
+
+    /// Whether it fails the run (a MUST).
+    pub fn is_failure(&self) -> bool {
+        self.level == Level::Must
+    }
+}
+
+/// One step's result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StepRun {
+    /// The step's name.
+    pub name: String,
+    /// Its status.
+    pub status: Status,
+    /// Why it was skipped, or another note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Rules that were checked and held.
+    pub held: Vec<String>,
+    /// Checks that did not hold.
+    pub findings: Vec<Finding>,
+    /// What went over the wire (token masked).
+    pub exchanges: Vec<Exchange>,
+}
+
+/// One scenario in one client mode.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScenarioRun {
+    /// The scenario id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its file.
+    pub file: String,
+    /// The client mode.
+    pub mode: Mode,
+    /// Its status.
+    pub status: Status,
+    /// Why it was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skip_reason: Option<String>,
+    /// Its steps.
+    pub steps: Vec<StepRun>,
+    /// How long it took.
+    pub duration_ms: u64,
+}
+
+/// Totals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// Scenario runs that passed.
+    pub passed: usize,
+    /// Scenario runs that failed.
+    pub failed: usize,
+    /// Scenario runs skipped.
+    pub skipped: usize,
+    /// SHOULD and MAY findings.
+    pub warnings: usize,
+}
+
+/// A whole run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RunReport {
+    /// The JSON format version.
+    pub format_version: u32,
+    /// The SCIM base URL (never the token).
+    pub target: String,
+    /// The profiles checked.
+    pub profiles: Vec<Profile>,
+    /// Scenario runs, in order.
+    pub scenarios: Vec<ScenarioRun>,
+    /// Totals.
+    pub summary: Summary,
+    /// How long the run took.
+    pub duration_ms: u64,
+}
+
+impl RunReport {
+    /// Computes the totals.
+    pub fn summarize(scenarios: &[ScenarioRun]) -> Summary {
+        let mut s = Summary::default();
+        for run in scenarios {
+            match run.status {
+                Status::Passed => s.passed += 1,
+                Status::Failed => s.failed += 1,
+                Status::Skipped => s.skipped += 1,
+            }
+            s.warnings += run
+                .steps
+                .iter()
+                .flat_map(|st| &st.findings)
+                .filter(|f| !f.is_failure())
+                .count();
+        }
+        s
+    }
+
+    /// Whether every MUST held.
+    pub fn passed(&self) -> bool {
+        self.summary.failed == 0
+    }
+}

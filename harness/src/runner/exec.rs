@@ -1,0 +1,759 @@
+//! One scenario in one client mode.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::Instant;
+
+use mock_okta::{
+    ClientMode, ClientOptions, Exchange, MockOkta, NewUser, Org, Outcome, ProfileChange,
+};
+use reqwest::Method as HttpMethod;
+use serde_json::Value;
+use serde_json_path::JsonPath;
+
+use super::checks::{self, Checked};
+use super::http::{self, Prepared};
+use super::{Capabilities, Endpoint, RunConfig};
+use crate::report::{ScenarioRun, Status, StepRun};
+use crate::scenario::vars::{Undefined, Vars};
+use crate::scenario::{
+    Auth, Loaded, Method, Mode, OktaAction, ReferenceAction, ScimRequest, Settings, Step,
+};
+
+/// What every scenario run shares.
+#[derive(Clone, Debug)]
+pub(crate) struct Context {
+    pub(crate) config: RunConfig,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) capabilities: Capabilities,
+    pub(crate) http: reqwest::Client,
+    pub(crate) reference_target: bool,
+}
+
+fn skipped(loaded: &Loaded, mode: Mode, reason: String) -> ScenarioRun {
+    ScenarioRun {
+        id: loaded.scenario.id.clone(),
+        title: loaded.scenario.title.clone(),
+        file: loaded.path.clone(),
+        mode,
+        status: Status::Skipped,
+        skip_reason: Some(reason),
+        steps: Vec::new(),
+        duration_ms: 0,
+    }
+}
+
+/// Why a scenario does not run here, if it does not.
+fn skip_reason(ctx: &Context, loaded: &Loaded, mode: Mode) -> Option<String> {
+    let req = &loaded.scenario.requires;
+    if !req.modes.is_empty() && !req.modes.contains(&mode) {
+        return Some(format!(
+            "runs only in {}",
+            req.modes
+                .iter()
+                .map(|m| format!("{m:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(p) = req
+        .profiles
+        .iter()
+        .find(|p| !ctx.config.profiles.contains(p))
+    {
+        return Some(format!("needs the {p:?} profile (--profile)"));
+    }
+    if req.reference && !ctx.reference_target {
+        return Some(
+            "changes the reference server's account settings; runs only with --reference".into(),
+        );
+    }
+    if let Some(c) = req.capabilities.iter().find(|c| !ctx.capabilities.has(**c)) {
+        return Some(format!("the target does not offer {c:?}"));
+    }
+    None
+}
+
+/// A short random prefix, so that runs never collide on a shared endpoint.
+fn run_prefix() -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    format!("h{}", &id[..7])
+}
+
+struct Run<'a> {
+    ctx: &'a Context,
+    endpoint: Endpoint,
+    okta: MockOkta,
+    vars: Vars,
+    prefix: String,
+    profiles: BTreeSet<crate::scenario::Profile>,
+    /// Resources created by raw requests, for cleanup: (collection, id).
+    created: Vec<(String, String)>,
+    user_keys: Vec<String>,
+    group_keys: Vec<String>,
+}
+
+/// What a step produced so far.
+#[derive(Default)]
+struct StepOut {
+    checked: Checked,
+    exchanges: Vec<Exchange>,
+    note: Option<String>,
+}
+
+/// Runs one scenario in one mode.
+pub(crate) async fn run_scenario(ctx: &Context, loaded: &Loaded, mode: Mode) -> ScenarioRun {
+    if let Some(reason) = skip_reason(ctx, loaded, mode) {
+        return skipped(loaded, mode, reason);
+    }
+    let started = Instant::now();
+    // A scenario that changes account settings gets a reference server of its own.
+    let (own_server, endpoint) = if loaded.scenario.requires.reference {
+        match super::start_reference().await {
+            Ok((running, endpoint)) => (Some(running), endpoint),
+            Err(e) => return skipped(loaded, mode, e.to_string()),
+        }
+    } else {
+        (None, ctx.endpoint.clone())
+    };
+    let prefix = run_prefix();
+    let mut run = Run::new(ctx, endpoint, mode, prefix, loaded);
+    let mut steps = Vec::new();
+    for step in &loaded.scenario.steps {
+        steps.push(run.step(step).await);
+    }
+    if !ctx.config.keep && own_server.is_none() {
+        run.cleanup().await;
+    }
+    if let Some(server) = own_server {
+        let _ = server.stop().await;
+    }
+    let status = if steps.iter().any(|s| s.status == Status::Failed) {
+        Status::Failed
+    } else {
+        Status::Passed
+    };
+    ScenarioRun {
+        id: loaded.scenario.id.clone(),
+        title: loaded.scenario.title.clone(),
+        file: loaded.path.clone(),
+        mode,
+        status,
+        skip_reason: None,
+        steps,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }
+}
+
+fn apply_settings(org: &mut Org, s: &Settings) {
+    let app = &mut org.app;
+    if let Some(v) = s.provisioning {
+        app.api.enabled = v;
+    }
+    if let Some(v) = s.create_users {
+        app.to_app.create_users = v;
+    }
+    if let Some(v) = s.update_user_attributes {
+        app.to_app.update_user_attributes = v;
+    }
+    if let Some(v) = s.deactivate_users {
+        app.to_app.deactivate_users = v;
+    }
+    if let Some(v) = s.import_groups {
+        app.import_groups = v;
+    }
+}
+
+fn role(r: &Option<String>) -> BTreeMap<String, String> {
+    r.iter().map(|v| ("role".to_owned(), v.clone())).collect()
+}
+
+impl<'a> Run<'a> {
+    fn new(
+        ctx: &'a Context,
+        endpoint: Endpoint,
+        mode: Mode,
+        prefix: String,
+        loaded: &Loaded,
+    ) -> Run<'a> {
+        let client_mode = match mode {
+            Mode::OinPatch => ClientMode::OinPatch,
+            Mode::AiwPut => ClientMode::AiwPut,
+        };
+        let mut org = Org::fivetran(&endpoint.base_url, client_mode);
+        if let Some(s) = &loaded.scenario.fixtures.settings {
+            apply_settings(&mut org, s);
+        }
+        let mut options = ClientOptions::new(endpoint.token.clone());
+        options.timeout = ctx.config.timeout;
+        options.clock = Arc::clone(&ctx.config.clock);
+        let mut okta = MockOkta::new(org, options);
+        let mut vars = Vars::default();
+        vars.set("run", prefix.clone());
+        vars.set("base_url", endpoint.base_url.clone());
+        for (key, u) in &loaded.scenario.fixtures.users {
+            let login = format!(
+                "{prefix}-{}@{}",
+                key.to_lowercase(),
+                ctx.config.email_domain
+            );
+            if let Ok(user) = okta.create_user(NewUser {
+                login: login.clone(),
+                first_name: u.first_name.clone(),
+                last_name: u.last_name.clone(),
+                email: None,
+            }) {
+                vars.set(format!("users.{key}.okta_id"), user.id);
+            }
+            vars.set(format!("users.{key}.login"), login.clone());
+            vars.set(format!("users.{key}.email"), login);
+            vars.set(format!("users.{key}.first_name"), u.first_name.clone());
+            vars.set(format!("users.{key}.last_name"), u.last_name.clone());
+        }
+        for (key, g) in &loaded.scenario.fixtures.groups {
+            let name = format!("{prefix} {}", g.name.as_deref().unwrap_or(key));
+            if let Ok(group) = okta.create_group(&name) {
+                let members: Vec<String> = g
+                    .members
+                    .iter()
+                    .filter_map(|m| vars.get(&format!("users.{m}.okta_id")).map(str::to_owned))
+                    .collect();
+                if let Some(og) = okta.org_mut().groups.iter_mut().find(|x| x.id == group.id) {
+                    og.members = members;
+                }
+            }
+            vars.set(format!("groups.{key}.name"), name);
+        }
+        let profiles = ctx.config.profiles.clone();
+        let user_keys = loaded.scenario.fixtures.users.keys().cloned().collect();
+        let group_keys = loaded.scenario.fixtures.groups.keys().cloned().collect();
+        Run {
+            ctx,
+            endpoint,
+            okta,
+            vars,
+            prefix,
+            profiles,
+            created: Vec::new(),
+            user_keys,
+            group_keys,
+        }
+    }
+
+    /// Login of a fixture user key.
+    fn login(&self, key: &str) -> String {
+        self.vars
+            .get(&format!("users.{key}.login"))
+            .unwrap_or(key)
+            .to_owned()
+    }
+
+    /// Okta group name of a fixture group key.
+    fn group(&self, key: &str) -> String {
+        self.vars
+            .get(&format!("groups.{key}.name"))
+            .unwrap_or(key)
+            .to_owned()
+    }
+
+    /// After an Okta action: the SCIM ids Okta now knows become `${users.KEY.id}` and
+    /// `${groups.KEY.id}`.
+    fn refresh_ids(&mut self) {
+        let org = self.okta.org();
+        let mut found = Vec::new();
+        for key in &self.user_keys {
+            let okta_id = self
+                .vars
+                .get(&format!("users.{key}.okta_id"))
+                .unwrap_or_default();
+            if let Some(scim) = org.assignment(okta_id).and_then(|a| a.scim_id.clone()) {
+                found.push((format!("users.{key}.id"), scim));
+            }
+        }
+        for key in &self.group_keys {
+            let name = self
+                .vars
+                .get(&format!("groups.{key}.name"))
+                .unwrap_or_default();
+            let scim = org
+                .group(name)
+                .and_then(|g| org.app.pushed_groups.iter().find(|p| p.group_id == g.id))
+                .and_then(|p| p.scim_id.clone());
+            if let Some(scim) = scim {
+                found.push((format!("groups.{key}.id"), scim));
+            }
+        }
+        for (k, v) in found {
+            self.vars.set(k, v);
+        }
+    }
+
+    async fn step(&mut self, step: &Step) -> StepRun {
+        let mut out = StepOut::default();
+        let result = self.execute(step, &mut out).await;
+        let status = match &result {
+            Err(u) => {
+                out.note = Some(format!("skipped: {u} (an earlier step did not set it)"));
+                Status::Skipped
+            }
+            Ok(()) if out.checked.findings.iter().any(|f| f.is_failure()) => Status::Failed,
+            Ok(()) => Status::Passed,
+        };
+        StepRun {
+            name: step.name.clone(),
+            status,
+            note: out.note,
+            held: out.checked.held.into_iter().collect(),
+            findings: out.checked.findings,
+            exchanges: out.exchanges,
+        }
+    }
+
+    async fn execute(&mut self, step: &Step, out: &mut StepOut) -> Result<(), Undefined> {
+        if let Some(action) = &step.okta {
+            let report = self.okta_action(action).await?;
+            out.exchanges.extend(report.exchanges.iter().cloned());
+            checks::exchange_rules(
+                &out.exchanges,
+                &self.endpoint.base_path(),
+                &self.profiles,
+                &mut out.checked,
+            );
+            if let Some(expect) = &step.expect {
+                let expect = self.interpolate_expect(expect)?;
+                checks::okta_expect(&expect, &report.outcome, &self.profiles, &mut out.checked);
+            } else if let Outcome::TaskOpened { task } = &report.outcome {
+                out.note = Some(format!("Okta opened a task: {}", task.message));
+            }
+            self.refresh_ids();
+        } else if let Some(request) = &step.scim {
+            let times = step.repeat.unwrap_or(1).max(1);
+            for i in 1..=times {
+                if step.repeat.is_some() {
+                    self.vars.set("i", i.to_string());
+                }
+                let prepared = self.prepare(request)?;
+                let ex = http::send(&self.ctx.http, &prepared, self.ctx.config.timeout).await;
+                self.note_created(&ex);
+                out.exchanges.push(ex);
+            }
+            checks::exchange_rules(
+                &out.exchanges,
+                &self.endpoint.base_path(),
+                &self.profiles,
+                &mut out.checked,
+            );
+            if let Some(expect) = &step.expect {
+                let expect = self.interpolate_expect(expect)?;
+                let last = out
+                    .exchanges
+                    .len()
+                    .checked_sub(1)
+                    .map(|i| (i, &out.exchanges[i]));
+                checks::scim_expect(&expect, last, &self.profiles, &mut out.checked);
+            }
+            if let Some(ex) = out.exchanges.last().cloned() {
+                out.note = self.capture(step, &ex);
+            }
+        } else if let Some(action) = &step.reference {
+            out.note = Some(self.reference(action));
+        }
+        Ok(())
+    }
+
+    fn text(&self, s: &str) -> Result<String, Undefined> {
+        self.vars.interpolate(s)
+    }
+
+    async fn okta_action(
+        &mut self,
+        action: &OktaAction,
+    ) -> Result<mock_okta::ActionReport, Undefined> {
+        let o = &mut self.okta;
+        let not_applicable = |e: mock_okta::ActionError| mock_okta::ActionReport {
+            action: "harness".into(),
+            outcome: Outcome::Failed {
+                message: e.to_string(),
+            },
+            exchanges: Vec::new(),
+            events: Vec::new(),
+            import: None,
+        };
+        Ok(match action {
+            OktaAction::TestApiCredentials => o.test_api_credentials().await,
+            OktaAction::SaveSettings => o.save_settings().await,
+            OktaAction::Settings(s) => {
+                apply_settings(o.org_mut(), s);
+                mock_okta::ActionReport {
+                    action: "settings".into(),
+                    outcome: Outcome::NothingSent {
+                        reason: "settings changed".into(),
+                    },
+                    exchanges: Vec::new(),
+                    events: Vec::new(),
+                    import: None,
+                }
+            }
+            OktaAction::AssignUser { user, role: r } => {
+                let (login, r) = (self.login(user), self.opt(r)?);
+                self.okta
+                    .assign_user(&login, role(&r))
+                    .await
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::AssignGroup { group, role: r } => {
+                let (g, r) = (self.group(group), self.opt(r)?);
+                self.okta
+                    .assign_group(&g, role(&r))
+                    .await
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::AddGroupMember { group, user } => {
+                let (g, u) = (self.group(group), self.login(user));
+                self.okta
+                    .add_group_member(&g, &u)
+                    .await
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::RemoveGroupMember { group, user } => {
+                let (g, u) = (self.group(group), self.login(user));
+                self.okta
+                    .remove_group_member(&g, &u)
+                    .await
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::UpdateUser {
+                user,
+                first_name,
+                last_name,
+                email,
+            } => {
+                let change = ProfileChange {
+                    first_name: self.opt(first_name)?,
+                    last_name: self.opt(last_name)?,
+                    email: self.opt(email)?,
+                    login: None,
+                };
+                let login = self.login(user);
+                self.okta
+                    .update_user(&login, change)
+                    .await
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::SetRole { user, role: r } => {
+                let (login, r) = (self.login(user), self.text(r)?);
+                self.okta
+                    .set_app_attributes(&login, role(&Some(r)))
+                    .await
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::UnassignUser { user } => {
+                let login = self.login(user);
+                self.okta
+                    .unassign_user(&login)
+                    .await
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::DeactivateUser { user } => {
+                let login = self.login(user);
+                self.okta
+                    .deactivate_user(&login)
+                    .await
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::ReactivateUser { user } => {
+                let login = self.login(user);
+                self.okta
+                    .reactivate_user(&login)
+                    .await
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::SuspendUser { user } => {
+                let login = self.login(user);
+                self.okta
+                    .suspend_user(&login)
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::ProvisionUser { user } => {
+                let login = self.login(user);
+                self.okta
+                    .provision_user(&login)
+                    .await
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::ImportNow => self.okta.import_now().await,
+            OktaAction::ConfirmAssignments { users } => {
+                let names = users
+                    .iter()
+                    .map(|u| self.text(u))
+                    .collect::<Result<Vec<_>, _>>()?;
+                self.okta
+                    .confirm_assignments(&names)
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::PushGroup { group } => {
+                let g = self.group(group);
+                self.okta
+                    .push_group(&g)
+                    .await
+                    .unwrap_or_else(not_applicable)
+            }
+            OktaAction::PushNow { group } => {
+                let g = self.group(group);
+                self.okta.push_now(&g).await.unwrap_or_else(not_applicable)
+            }
+            OktaAction::RenameGroup { group, name } => {
+                let (old, new) = (
+                    self.group(group),
+                    format!("{} {}", self.prefix, self.text(name)?),
+                );
+                let report = self
+                    .okta
+                    .rename_group(&old, &new)
+                    .await
+                    .unwrap_or_else(not_applicable);
+                self.vars.set(format!("groups.{group}.name"), new);
+                report
+            }
+            OktaAction::UnlinkGroup { group, delete } => {
+                let g = self.group(group);
+                self.okta
+                    .unlink_group(&g, *delete)
+                    .await
+                    .unwrap_or_else(not_applicable)
+            }
+        })
+    }
+
+    fn opt(&self, v: &Option<String>) -> Result<Option<String>, Undefined> {
+        v.as_deref().map(|s| self.text(s)).transpose()
+    }
+
+    fn prepare(&self, r: &ScimRequest) -> Result<Prepared, Undefined> {
+        let method = match r.method {
+            Method::Get => HttpMethod::GET,
+            Method::Post => HttpMethod::POST,
+            Method::Put => HttpMethod::PUT,
+            Method::Patch => HttpMethod::PATCH,
+            Method::Delete => HttpMethod::DELETE,
+        };
+        let mut url = format!("{}{}", self.endpoint.base_url, self.text(&r.path)?);
+        let mut first = !url.contains('?');
+        for (k, v) in &r.query {
+            url.push(if first { '?' } else { '&' });
+            first = false;
+            url.push_str(&mock_okta::client::encode(k));
+            url.push('=');
+            url.push_str(&mock_okta::client::encode(&self.text(&v.0)?));
+        }
+        let body = match (&r.raw_body, &r.body) {
+            (Some(raw), _) => Some(self.text(raw)?.into_bytes()),
+            (None, Some(b)) => {
+                Some(serde_json::to_vec(&self.vars.interpolate_json(b)?).unwrap_or_default())
+            }
+            (None, None) => None,
+        };
+        let mut headers: Vec<(String, String)> =
+            vec![("Accept".into(), "application/scim+json".into())];
+        if body.is_some() {
+            headers.push((
+                "Content-Type".into(),
+                "application/scim+json; charset=utf-8".into(),
+            ));
+        }
+        match &r.auth {
+            Auth::Token => headers.push((
+                "Authorization".into(),
+                format!("Bearer {}", self.endpoint.token),
+            )),
+            Auth::None => {}
+            Auth::Bearer(t) => {
+                headers.push(("Authorization".into(), format!("Bearer {}", self.text(t)?)))
+            }
+        }
+        for (k, v) in &r.headers {
+            let v = self.text(v)?;
+            headers.retain(|(name, _)| !name.eq_ignore_ascii_case(k));
+            headers.push((k.clone(), v));
+        }
+        Ok(Prepared {
+            method,
+            url,
+            headers,
+            body,
+        })
+    }
+
+    fn interpolate_expect(
+        &self,
+        e: &crate::scenario::Expect,
+    ) -> Result<crate::scenario::Expect, Undefined> {
+        let mut e = e.clone();
+        for b in &mut e.body {
+            for v in [&mut b.equals, &mut b.contains, &mut b.not_equals]
+                .into_iter()
+                .flatten()
+            {
+                *v = self.vars.interpolate_json(v)?;
+            }
+            for s in [&mut b.equals_ignoring_case, &mut b.matches]
+                .into_iter()
+                .flatten()
+            {
+                *s = self.text(s)?;
+            }
+        }
+        for c in e.headers.values_mut() {
+            if let Some(v) = &mut c.equals {
+                *v = self.vars.interpolate_json(v)?;
+            }
+        }
+        if let Some(m) = &mut e.message_contains {
+            *m = self.text(m)?;
+        }
+        Ok(e)
+    }
+
+    /// Sets captured variables from the last response; a note says what could not be set.
+    fn capture(&mut self, step: &Step, ex: &Exchange) -> Option<String> {
+        if step.capture.is_empty() {
+            return None;
+        }
+        let body = ex
+            .response
+            .as_ref()
+            .and_then(|r| r.body.as_deref())
+            .and_then(|b| serde_json::from_str::<Value>(b).ok())
+            .unwrap_or(Value::Null);
+        let mut missing = Vec::new();
+        for (name, path) in &step.capture {
+            let value = JsonPath::parse(path)
+                .ok()
+                .and_then(|p| p.query(&body).all().first().map(|v| (*v).clone()));
+            match value {
+                Some(Value::String(s)) => self.vars.set(name.clone(), s),
+                Some(Value::Null) | None => missing.push(name.clone()),
+                Some(other) => self.vars.set(name.clone(), other.to_string()),
+            }
+        }
+        (!missing.is_empty()).then(|| format!("nothing to capture for {}", missing.join(", ")))
+    }
+
+    /// Remembers resources a raw request created, for cleanup.
+    fn note_created(&mut self, ex: &Exchange) {
+        let Some(resp) = &ex.response else { return };
+        if ex.request.method != "POST" || resp.status != 201 {
+            return;
+        }
+        let base = self.endpoint.base_path();
+        let path = ex.request.path.split('?').next().unwrap_or("");
+        let collection = path
+            .strip_prefix(&base)
+            .unwrap_or(path)
+            .trim_matches('/')
+            .to_owned();
+        if let Some(id) = resp
+            .body
+            .as_deref()
+            .and_then(|b| serde_json::from_str::<Value>(b).ok())
+            .and_then(|b| b.get("id").and_then(Value::as_str).map(str::to_owned))
+        {
+            self.created.push((collection, id));
+        }
+    }
+
+    fn reference(&mut self, action: &ReferenceAction) -> String {
+        let Some(state) = &self.endpoint.reference else {
+            return "no reference server".into();
+        };
+        let mut s = state.settings_mut();
+        match action {
+            ReferenceAction::Plan(p) => {
+                s.plan = (*p).into();
+                format!("plan set to {p:?}")
+            }
+            ReferenceAction::ScimEnabled(on) => {
+                s.scim_enabled = *on;
+                format!(
+                    "SCIM provisioning switched {}",
+                    if *on { "on" } else { "off" }
+                )
+            }
+            ReferenceAction::CustomRole(name) => {
+                s.custom_roles.push(name.clone());
+                format!("custom role {name} added")
+            }
+        }
+    }
+
+    /// Deletes what the run created (users that cannot be deleted are deactivated).
+    async fn cleanup(&mut self) {
+        let org = self.okta.org().clone();
+        let mut groups: Vec<String> = org
+            .app
+            .pushed_groups
+            .iter()
+            .filter_map(|p| p.scim_id.clone())
+            .collect();
+        let mut users: Vec<String> = org
+            .app
+            .assignments
+            .iter()
+            .filter_map(|a| a.scim_id.clone())
+            .collect();
+        for (collection, id) in &self.created {
+            if collection.eq_ignore_ascii_case("Groups") {
+                groups.push(id.clone());
+            } else if collection.eq_ignore_ascii_case("Users") {
+                users.push(id.clone());
+            }
+        }
+        let auth = format!("Bearer {}", self.endpoint.token);
+        let send = |method: HttpMethod, path: String, body: Option<Vec<u8>>| {
+            let mut headers = vec![("Authorization".to_owned(), auth.clone())];
+            if body.is_some() {
+                headers.push((
+                    "Content-Type".to_owned(),
+                    "application/scim+json".to_owned(),
+                ));
+            }
+            Prepared {
+                method,
+                url: format!("{}{path}", self.endpoint.base_url),
+                headers,
+                body,
+            }
+        };
+        for id in groups {
+            let _ = http::send(
+                &self.ctx.http,
+                &send(HttpMethod::DELETE, format!("/Groups/{id}"), None),
+                self.ctx.config.timeout,
+            )
+            .await;
+        }
+        users.sort();
+        users.dedup();
+        for id in users {
+            let ex = http::send(
+                &self.ctx.http,
+                &send(HttpMethod::DELETE, format!("/Users/{id}"), None),
+                self.ctx.config.timeout,
+            )
+            .await;
+            let deleted = ex
+                .response
+                .as_ref()
+                .is_some_and(|r| (200..300).contains(&r.status) || r.status == 404);
+            if !deleted {
+                let body = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}"#.to_vec();
+                let _ = http::send(
+                    &self.ctx.http,
+                    &send(HttpMethod::PATCH, format!("/Users/{id}"), Some(body)),
+                    self.ctx.config.timeout,
+                )
+                .await;
+            }
+        }
+    }
+}

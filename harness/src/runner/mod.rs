@@ -1,0 +1,314 @@
+//! The runner: for each scenario and client mode, a fresh Okta org (mock-okta) with the
+//! scenario's fixtures under a unique prefix; its steps run in order; every response is checked
+//! by the exchange rules and each step's expectations; what the run created is cleaned up.
+
+mod checks;
+mod exec;
+mod http;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use tokio::sync::Semaphore;
+
+use crate::report::{FORMAT_VERSION, RunReport, ScenarioRun};
+use crate::scenario::{Capability, Loaded, Mode, Profile};
+
+/// Where the suite runs.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// A SCIM endpoint and its bearer token.
+    Url {
+        /// The SCIM base URL.
+        base_url: String,
+        /// The token (never printed or written to a report).
+        token: String,
+    },
+    /// The reference server, started in-process on a free loopback port.
+    Reference,
+}
+
+/// How to run.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// The target.
+    pub target: Target,
+    /// The profiles whose rules are checked.
+    pub profiles: BTreeSet<Profile>,
+    /// The client modes to run scenarios in.
+    pub modes: Vec<Mode>,
+    /// Only scenarios with one of these tags (none: all).
+    pub tags: Vec<String>,
+    /// Leave what the run created in place.
+    pub keep: bool,
+    /// Scenario runs at once.
+    pub jobs: usize,
+    /// The domain of fixture users' logins.
+    pub email_domain: String,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Where mock-okta waits (429 back-off).
+    pub clock: Arc<dyn mock_okta::Clock>,
+}
+
+impl RunConfig {
+    /// Defaults for a target: every profile for the reference server, `rfc` and `okta`
+    /// otherwise; both modes; two jobs per core.
+    pub fn new(target: Target) -> RunConfig {
+        let profiles = match target {
+            Target::Reference => [Profile::Rfc, Profile::Okta, Profile::Fivetran].into(),
+            Target::Url { .. } => [Profile::Rfc, Profile::Okta].into(),
+        };
+        RunConfig {
+            target,
+            profiles,
+            modes: vec![Mode::OinPatch, Mode::AiwPut],
+            tags: Vec::new(),
+            keep: false,
+            jobs: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
+            email_domain: "example.com".into(),
+            timeout: mock_okta::client::DEFAULT_TIMEOUT,
+            clock: Arc::new(mock_okta::SystemClock),
+        }
+    }
+}
+
+/// Why a run could not happen at all.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The target did not answer.
+    #[error("cannot reach {base_url}: {reason}")]
+    Unreachable {
+        /// The target.
+        base_url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The in-process reference server could not start.
+    #[error("cannot start the reference server: {0}")]
+    Reference(std::io::Error),
+}
+
+/// What the target offers, read from its discovery endpoints before the run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    /// `/Groups` exists.
+    pub groups: bool,
+    /// `etag.supported`.
+    pub etag: bool,
+    /// `sort.supported`.
+    pub sort: bool,
+    /// `POST /Users/.search` answers.
+    pub search: bool,
+}
+
+impl Capabilities {
+    /// Whether the target has a capability.
+    pub fn has(&self, c: Capability) -> bool {
+        match c {
+            Capability::Groups => self.groups,
+            Capability::Etag => self.etag,
+            Capability::Sort => self.sort,
+            Capability::Search => self.search,
+        }
+    }
+}
+
+/// One SCIM endpoint the scenarios talk to.
+#[derive(Clone, Debug)]
+pub(crate) struct Endpoint {
+    pub(crate) base_url: String,
+    pub(crate) token: String,
+    /// The reference server's state, when the endpoint is one we started.
+    pub(crate) reference: Option<reference_server::AppState>,
+}
+
+impl Endpoint {
+    /// The path part of the base URL (`/scim/v2`), which exchange paths start with.
+    pub(crate) fn base_path(&self) -> String {
+        reqwest::Url::parse(&self.base_url)
+            .map(|u| u.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// Starts a reference server on a free loopback port.
+pub(crate) async fn start_reference() -> Result<(reference_server::Running, Endpoint), RunError> {
+    let token = reference_server::state::generate_token();
+    let config = reference_server::Config {
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        token: Some(token.clone()),
+        ..reference_server::Config::default()
+    };
+    let state = reference_server::AppState::new(&config);
+    let running = reference_server::spawn(&config, state.clone())
+        .await
+        .map_err(RunError::Reference)?;
+    let endpoint = Endpoint {
+        base_url: running.base_url.clone(),
+        token,
+        reference: Some(state),
+    };
+    Ok((running, endpoint))
+}
+
+/// Reads the target's capabilities; fails only when the target does not answer at all.
+async fn discover(
+    http: &reqwest::Client,
+    endpoint: &Endpoint,
+    timeout: Duration,
+) -> Result<Capabilities, RunError> {
+    let get = |path: &str| {
+        http.get(format!("{}{path}", endpoint.base_url))
+            .bearer_auth(&endpoint.token)
+            .timeout(timeout)
+            .send()
+    };
+    let spc = get("/ServiceProviderConfig")
+        .await
+        .map_err(|e| RunError::Unreachable {
+            base_url: endpoint.base_url.clone(),
+            reason: mock_okta_error(&e),
+        })?;
+    let spc: Value = if spc.status().is_success() {
+        spc.json().await.unwrap_or(Value::Null)
+    } else {
+        Value::Null
+    };
+    let flag = |k: &str| {
+        spc.get(k)
+            .and_then(|v| v.get("supported"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    };
+    let groups = match get("/Groups?startIndex=1&count=1").await {
+        Ok(r) => r.status().is_success(),
+        Err(_) => false,
+    };
+    let search = match http
+        .post(format!("{}/Users/.search", endpoint.base_url))
+        .bearer_auth(&endpoint.token)
+        .header("content-type", "application/scim+json")
+        .body(r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"count":0}"#)
+        .timeout(timeout)
+        .send()
+        .await
+    {
+        Ok(r) => r.status().is_success(),
+        Err(_) => false,
+    };
+    Ok(Capabilities {
+        groups,
+        etag: flag("etag"),
+        sort: flag("sort"),
+        search,
+    })
+}
+
+fn mock_okta_error(e: &reqwest::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}
+
+/// An event during a run, for progress display.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// The run is starting this many scenario runs.
+    Started {
+        /// How many.
+        total: usize,
+    },
+    /// A scenario run finished.
+    Finished(Box<ScenarioRun>),
+}
+
+/// Runs the scenarios and returns the report. `on_event` sees progress.
+pub async fn run(
+    config: &RunConfig,
+    scenarios: &[Loaded],
+    on_event: &(dyn Fn(&Event) + Send + Sync),
+) -> Result<RunReport, RunError> {
+    let started = Instant::now();
+    let http = reqwest::Client::new();
+    let (_shared_server, endpoint) = match &config.target {
+        Target::Url { base_url, token } => (
+            None,
+            Endpoint {
+                base_url: base_url.trim_end_matches('/').to_owned(),
+                token: token.clone(),
+                reference: None,
+            },
+        ),
+        Target::Reference => {
+            let (running, endpoint) = start_reference().await?;
+            (Some(running), endpoint)
+        }
+    };
+    let capabilities = discover(&http, &endpoint, config.timeout).await?;
+
+    let selected: Vec<&Loaded> = scenarios
+        .iter()
+        .filter(|l| {
+            config.tags.is_empty() || l.scenario.tags.iter().any(|t| config.tags.contains(t))
+        })
+        .collect();
+    let mut units: Vec<(usize, &Loaded, Mode)> = Vec::new();
+    for l in &selected {
+        for mode in &config.modes {
+            units.push((units.len(), l, *mode));
+        }
+    }
+    on_event(&Event::Started { total: units.len() });
+
+    let semaphore = Arc::new(Semaphore::new(config.jobs.max(1)));
+    let reference_target = matches!(config.target, Target::Reference);
+    let mut handles = Vec::new();
+    for (index, loaded, mode) in units {
+        let permit = Arc::clone(&semaphore);
+        let ctx = exec::Context {
+            config: config.clone(),
+            endpoint: endpoint.clone(),
+            capabilities: capabilities.clone(),
+            http: http.clone(),
+            reference_target,
+        };
+        let loaded = loaded.clone();
+        handles.push(tokio::spawn(async move {
+            let _permit = permit.acquire_owned().await;
+            (index, exec::run_scenario(&ctx, &loaded, mode).await)
+        }));
+    }
+    let mut results: Vec<(usize, ScenarioRun)> = Vec::with_capacity(handles.len());
+    for h in handles {
+        match h.await {
+            Ok((i, run)) => {
+                on_event(&Event::Finished(Box::new(run.clone())));
+                results.push((i, run));
+            }
+            Err(e) => {
+                return Err(RunError::Reference(std::io::Error::other(format!(
+                    "a scenario task failed: {e}"
+                ))));
+            }
+        }
+    }
+    results.sort_by_key(|(i, _)| *i);
+    let scenarios: Vec<ScenarioRun> = results.into_iter().map(|(_, r)| r).collect();
+    let summary = RunReport::summarize(&scenarios);
+    Ok(RunReport {
+        format_version: FORMAT_VERSION,
+        target: endpoint.base_url.clone(),
+        profiles: config.profiles.iter().copied().collect(),
+        scenarios,
+        summary,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    })
+}

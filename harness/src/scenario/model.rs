@@ -1,0 +1,608 @@
+//! The scenario format, version 1: the Rust types are the definition; the JSON Schema in
+//! `schemas/scenario-v1.json` and the reference in `docs/scenario-format.md` are generated
+//! from, or checked against, them.
+//!
+//! Unknown fields are errors everywhere. Enums are externally tagged (`okta: {assign_user:
+//! {...}}`, `okta: import_now`).
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+/// A scenario file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The format version; always 1.
+    pub version: u32,
+    /// A stable id, such as `deactivation.soft-delete`.
+    pub id: String,
+    /// What the scenario shows, in one line.
+    pub title: String,
+    /// A longer explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Tags to select scenarios with `--tag`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// When the scenario applies.
+    #[serde(default)]
+    pub requires: Requires,
+    /// The Okta org the scenario starts with.
+    #[serde(default)]
+    pub fixtures: Fixtures,
+    /// The steps, run in order.
+    pub steps: Vec<Step>,
+}
+
+/// A client mode of mock-okta.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// PATCH mode: OIN catalogue apps such as Fivetran's.
+    OinPatch,
+    /// PUT mode: App Integration Wizard apps.
+    AiwPut,
+}
+
+/// A rule profile.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// RFC 7643/7644.
+    Rfc,
+    /// What Okta's provisioning needs.
+    Okta,
+    /// What the Fivetran guide says.
+    Fivetran,
+}
+
+/// A capability a service provider may or may not have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Capability {
+    /// A `/Groups` endpoint (Group Push).
+    Groups,
+    /// ETags (`etag.supported` in `/ServiceProviderConfig`).
+    Etag,
+    /// Sorting (`sort.supported`).
+    Sort,
+    /// `POST /.search`.
+    Search,
+}
+
+/// When a scenario applies. Unmet requirements skip it (they are not failures).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Requires {
+    /// The client modes to run in; empty means both.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modes: Vec<Mode>,
+    /// Profiles that must be selected (a Fivetran rule scenario needs `fivetran`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<Profile>,
+    /// Capabilities the target must have.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capabilities: Vec<Capability>,
+    /// Needs the in-process reference server (`run --reference`), whose account settings the
+    /// scenario changes with `reference` steps; such a scenario gets a server of its own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reference: bool,
+}
+
+/// The Okta org a scenario starts with. Logins and group names get a per-run prefix, so runs
+/// never collide on a vendor's real endpoint.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Fixtures {
+    /// Okta users by key; the login is `<prefix>-<key>@<domain>`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub users: IndexMap<String, FixtureUser>,
+    /// Okta groups by key; the name is `<prefix> <name>`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub groups: IndexMap<String, FixtureGroup>,
+    /// The app integration's switches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<Settings>,
+}
+
+/// An Okta user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureUser {
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+}
+
+/// An Okta group.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixtureGroup {
+    /// The group's name (before the prefix); the key when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Member user keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
+}
+
+/// The app integration's switches (each absent one stays as it is).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Enable API integration.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provisioning: Option<bool>,
+    /// To App > Create Users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_users: Option<bool>,
+    /// To App > Update User Attributes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_user_attributes: Option<bool>,
+    /// To App > Deactivate Users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deactivate_users: Option<bool>,
+    /// Import Groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_groups: Option<bool>,
+}
+
+/// One step: an Okta action, a raw SCIM request, or (with `requires.reference`) a change to
+/// the reference server's account settings. Exactly one of the three.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    /// What the step does, in a few words.
+    pub name: String,
+    /// An admin action in Okta, sent through mock-okta.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub okta: Option<OktaAction>,
+    /// A raw SCIM request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim: Option<ScimRequest>,
+    /// An account-settings change on the in-process reference server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<ReferenceAction>,
+    /// Send the request this many times, with `${i}` set to 1, 2, ... (raw SCIM steps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<u32>,
+    /// What must hold afterwards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expect: Option<Expect>,
+    /// Variables to set from the response body: name → JSON path (`$.id`).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub capture: IndexMap<String, String>,
+}
+
+/// An Okta admin action (see `mock-okta/README.md`). Users and groups are fixture keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum OktaAction {
+    /// Provisioning > Integration > Test API Credentials.
+    TestApiCredentials,
+    /// Save the provisioning settings.
+    SaveSettings,
+    /// Change the app's switches (sends nothing).
+    Settings(Settings),
+    /// Assign > Assign to People.
+    AssignUser {
+        /// Fixture user key.
+        user: String,
+        /// The Role app-user attribute.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+    },
+    /// Assign > Assign to Groups.
+    AssignGroup {
+        /// Fixture group key.
+        group: String,
+        /// The Role for its members.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+    },
+    /// Add a user to an Okta group.
+    AddGroupMember {
+        /// Fixture group key.
+        group: String,
+        /// Fixture user key.
+        user: String,
+    },
+    /// Remove a user from an Okta group.
+    RemoveGroupMember {
+        /// Fixture group key.
+        group: String,
+        /// Fixture user key.
+        user: String,
+    },
+    /// Change a user's Okta profile (and push it).
+    UpdateUser {
+        /// Fixture user key.
+        user: String,
+        /// New first name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        first_name: Option<String>,
+        /// New last name.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        last_name: Option<String>,
+        /// New email (and, with the Email username format, a new userName).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
+    },
+    /// Change a user's Role (and push it).
+    SetRole {
+        /// Fixture user key.
+        user: String,
+        /// The new role.
+        role: String,
+    },
+    /// Unassign a user.
+    UnassignUser {
+        /// Fixture user key.
+        user: String,
+    },
+    /// Deactivate a user in Okta.
+    DeactivateUser {
+        /// Fixture user key.
+        user: String,
+    },
+    /// Reactivate a user in Okta.
+    ReactivateUser {
+        /// Fixture user key.
+        user: String,
+    },
+    /// Suspend a user in Okta.
+    SuspendUser {
+        /// Fixture user key.
+        user: String,
+    },
+    /// Provision User.
+    ProvisionUser {
+        /// Fixture user key.
+        user: String,
+    },
+    /// Import > Import Now.
+    ImportNow,
+    /// Import > Confirm Assignments (by imported userName).
+    ConfirmAssignments {
+        /// The userNames to confirm.
+        users: Vec<String>,
+    },
+    /// Push Groups: push a group.
+    PushGroup {
+        /// Fixture group key.
+        group: String,
+    },
+    /// Push Groups: Push Now.
+    PushNow {
+        /// Fixture group key.
+        group: String,
+    },
+    /// Rename an Okta group.
+    RenameGroup {
+        /// Fixture group key.
+        group: String,
+        /// The new name (before the prefix).
+        name: String,
+    },
+    /// Push Groups: unlink.
+    UnlinkGroup {
+        /// Fixture group key.
+        group: String,
+        /// Delete the app group too.
+        #[serde(default)]
+        delete: bool,
+    },
+}
+
+/// An HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// GET.
+    Get,
+    /// POST.
+    Post,
+    /// PUT.
+    Put,
+    /// PATCH.
+    Patch,
+    /// DELETE.
+    Delete,
+}
+
+/// How a raw request authenticates.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Auth {
+    /// The run's token, as a bearer token.
+    #[default]
+    Token,
+    /// No `Authorization` header.
+    None,
+    /// This bearer token instead (for negative tests).
+    Bearer(String),
+}
+
+/// A query parameter value: YAML numbers and booleans are written as text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[schemars(with = "Value")]
+pub struct Scalar(pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Value::deserialize(d)? {
+            Value::String(s) => Ok(Scalar(s)),
+            Value::Number(n) => Ok(Scalar(n.to_string())),
+            Value::Bool(b) => Ok(Scalar(b.to_string())),
+            other => Err(serde::de::Error::custom(format!(
+                "a query value must be a string, number or boolean, not {other}"
+            ))),
+        }
+    }
+}
+
+/// A raw SCIM request, relative to the target's base URL. Strings may use `${variables}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScimRequest {
+    /// The method.
+    pub method: Method,
+    /// The path, such as `/Users/${alice_id}`. A query written here is sent as written; use
+    /// `query` to have values percent-encoded the way Okta encodes them.
+    pub path: String,
+    /// Query parameters, in order, percent-encoded with `%20` for spaces.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub query: IndexMap<String, Scalar>,
+    /// Extra or replacing headers (the defaults are Okta's).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub headers: IndexMap<String, String>,
+    /// A JSON body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<Value>,
+    /// A body sent byte for byte (for malformed JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_body: Option<String>,
+    /// Authentication.
+    #[serde(default)]
+    pub auth: Auth,
+}
+
+/// A change to the in-process reference server's account settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum ReferenceAction {
+    /// Set the account's plan.
+    Plan(PlanName),
+    /// Switch "Enable SCIM Provisioning".
+    ScimEnabled(bool),
+    /// Add a custom account-level role.
+    CustomRole(String),
+}
+
+/// A Fivetran plan (the reference server's `--plan`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlanName {
+    /// Enterprise.
+    Enterprise,
+    /// Business Critical.
+    BusinessCritical,
+    /// Standard (no SCIM).
+    Standard,
+    /// Starter (no SCIM).
+    Starter,
+}
+
+impl From<PlanName> for reference_server::Plan {
+    fn from(p: PlanName) -> Self {
+        match p {
+            PlanName::Enterprise => reference_server::Plan::Enterprise,
+            PlanName::BusinessCritical => reference_server::Plan::BusinessCritical,
+            PlanName::Standard => reference_server::Plan::Standard,
+            PlanName::Starter => reference_server::Plan::Starter,
+        }
+    }
+}
+
+/// What a status must be: one code, or one of several.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StatusExpect {
+    /// Exactly this code.
+    One(u16),
+    /// Any of these codes.
+    AnyOf(Vec<u16>),
+}
+
+impl StatusExpect {
+    /// Whether `status` is allowed.
+    pub fn allows(&self, status: u16) -> bool {
+        match self {
+            StatusExpect::One(s) => *s == status,
+            StatusExpect::AnyOf(list) => list.contains(&status),
+        }
+    }
+}
+
+/// An Okta action's outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// Everything sent was accepted.
+    Succeeded,
+    /// Nothing was sent.
+    NothingSent,
+    /// An error on the page (Test API Credentials).
+    Failed,
+    /// A provisioning task was opened.
+    TaskOpened,
+}
+
+/// What must hold after a step. Each check is reported under `rule` (or its own `rule`), or as
+/// a plain scenario expectation when there is none.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The catalogue rule these checks assert.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The response status (raw SCIM steps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<StatusExpect>,
+    /// Response headers (raw SCIM steps): name → check on its value.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub headers: IndexMap<String, ValueCheck>,
+    /// Checks on the JSON response body (raw SCIM steps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub body: Vec<BodyCheck>,
+    /// The outcome of an Okta action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<OutcomeKind>,
+    /// Text the task or failure message must contain (Okta actions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_contains: Option<String>,
+}
+
+fn some_value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+/// A check on one value. Exactly one of its fields is set.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ValueCheck {
+    /// Equal to this JSON value (`null` included). Strings compare exactly.
+    #[serde(
+        default,
+        deserialize_with = "some_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub equals: Option<Value>,
+    /// Equal to this string, ignoring case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals_ignoring_case: Option<String>,
+    /// Present (`true`) or not (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+    /// Absent (`true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absent: Option<bool>,
+    /// A string matching this regular expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<String>,
+    /// A string containing this text, or an array containing this value.
+    #[serde(
+        default,
+        deserialize_with = "some_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contains: Option<Value>,
+    /// An array (or string, or object) of this length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<usize>,
+    /// The value differs from this one.
+    #[serde(
+        default,
+        deserialize_with = "some_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub not_equals: Option<Value>,
+}
+
+/// A check on the value at a JSON path of the response body.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodyCheck {
+    /// An RFC 9535 JSON path, such as `$.Resources[0].id`.
+    pub path: String,
+    /// The rule this check asserts, if not the step's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Equal to this JSON value (`null` included).
+    #[serde(
+        default,
+        deserialize_with = "some_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub equals: Option<Value>,
+    /// Equal to this string, ignoring case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals_ignoring_case: Option<String>,
+    /// Present (`true`) or not (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exists: Option<bool>,
+    /// Absent (`true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absent: Option<bool>,
+    /// A string matching this regular expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<String>,
+    /// A string containing this text, or an array containing this value.
+    #[serde(
+        default,
+        deserialize_with = "some_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub contains: Option<Value>,
+    /// An array (or string, or object) of this length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length: Option<usize>,
+    /// The value differs from this one.
+    #[serde(
+        default,
+        deserialize_with = "some_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub not_equals: Option<Value>,
+}
+
+impl BodyCheck {
+    /// The check without its path and rule.
+    pub fn check(&self) -> ValueCheck {
+        ValueCheck {
+            equals: self.equals.clone(),
+            equals_ignoring_case: self.equals_ignoring_case.clone(),
+            exists: self.exists,
+            absent: self.absent,
+            matches: self.matches.clone(),
+            contains: self.contains.clone(),
+            length: self.length,
+            not_equals: self.not_equals.clone(),
+        }
+    }
+}
+
+impl ValueCheck {
+    /// How many of the check's fields are set (exactly one must be).
+    pub fn count(&self) -> usize {
+        [
+            self.equals.is_some(),
+            self.equals_ignoring_case.is_some(),
+            self.exists.is_some(),
+            self.absent.is_some(),
+            self.matches.is_some(),
+            self.contains.is_some(),
+            self.length.is_some(),
+            self.not_equals.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count()
+    }
+}
