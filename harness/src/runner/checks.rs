@@ -146,7 +146,7 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         }
     };
     if let Some(want) = check.exists {
-        return if want == !nodes.is_empty() {
+        return if want != nodes.is_empty() {
             Ok(())
         } else {
             Err(fail(
