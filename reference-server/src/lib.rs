@@ -30,6 +30,7 @@ pub mod config;
 pub mod discovery;
 pub mod error;
 pub mod extract;
+pub mod faults;
 pub mod fivetran;
 pub mod groups;
 pub mod list;
@@ -104,6 +105,9 @@ impl Drop for Running {
 /// Binds `config.listen` and serves `state` in a background task: the harness's
 /// `--reference` mode and the end-to-end tests use it.
 pub async fn spawn(config: &Config, state: AppState) -> std::io::Result<Running> {
+    if !config.faults.is_empty() && !cfg!(feature = "faults") {
+        return Err(std::io::Error::other("faults need the reference server's `faults` feature (test builds only)"));
+    }
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -166,8 +170,17 @@ pub fn app(state: AppState) -> Router {
         .route("/scim-config/token", post(admin::generate))
         .route("/roles", get(admin::list_roles).post(admin::add_role))
         .route_layer(from_fn_with_state(state.clone(), auth::admin_token));
+    let scim = resources.merge(discovery);
+    #[cfg(feature = "faults")]
+    let scim = if state.faults().is_empty() {
+        scim
+    } else {
+        let f = faults::inject::Faults { state: state.clone(), active: std::sync::Arc::new(state.faults().to_vec()) };
+        scim.layer(axum::middleware::from_fn_with_state(f.clone(), faults::inject::layer))
+            .layer(axum::middleware::from_fn_with_state(f, faults::inject::delete_members_first))
+    };
     Router::new()
-        .nest(SCIM_PREFIX, resources.merge(discovery))
+        .nest(SCIM_PREFIX, scim)
         .nest("/admin", admin)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

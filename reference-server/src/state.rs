@@ -44,6 +44,7 @@ struct Shared {
     limits: Limits,
     public_url: Option<String>,
     public_discovery: bool,
+    faults: Vec<crate::faults::Fault>,
 }
 
 /// A fresh random token: 256 bits from the OS, as 64 hex digits.
@@ -86,6 +87,7 @@ impl AppState {
                 .as_ref()
                 .map(|u| u.trim_end_matches('/').to_owned()),
             public_discovery: config.public_discovery,
+            faults: config.faults.clone(),
         }))
     }
 
@@ -117,6 +119,11 @@ impl AppState {
     /// The limits.
     pub fn limits(&self) -> Limits {
         self.0.limits
+    }
+
+    /// The deliberate faults (see [`crate::faults`]).
+    pub fn faults(&self) -> &[crate::faults::Fault] {
+        &self.0.faults
     }
 
     /// Whether discovery endpoints answer without a token.

@@ -109,7 +109,7 @@ pub(crate) async fn run_scenario(ctx: &Context, loaded: &Loaded, mode: Mode) -> 
     let started = Instant::now();
     // A scenario that changes account settings gets a reference server of its own.
     let (own_server, endpoint) = if loaded.scenario.requires.reference {
-        match super::start_reference().await {
+        match super::start_reference(&ctx.config.reference_faults).await {
             Ok((running, endpoint)) => (Some(running), endpoint),
             Err(e) => return skipped(loaded, mode, e.to_string()),
         }

@@ -51,6 +51,9 @@ pub struct RunConfig {
     pub timeout: Duration,
     /// Where mock-okta waits (429 back-off).
     pub clock: Arc<dyn mock_okta::Clock>,
+    /// Deliberate faults for an in-process reference server: the harness's own tests use them
+    /// to prove each rule can fail. They take effect only in test builds.
+    pub reference_faults: Vec<reference_server::faults::Fault>,
 }
 
 impl RunConfig {
@@ -71,6 +74,7 @@ impl RunConfig {
             email_domain: "example.com".into(),
             timeout: mock_okta::client::DEFAULT_TIMEOUT,
             clock: Arc::new(mock_okta::SystemClock),
+            reference_faults: Vec::new(),
         }
     }
 }
@@ -135,11 +139,12 @@ impl Endpoint {
 }
 
 /// Starts a reference server on a free loopback port.
-pub(crate) async fn start_reference() -> Result<(reference_server::Running, Endpoint), RunError> {
+pub(crate) async fn start_reference(faults: &[reference_server::faults::Fault]) -> Result<(reference_server::Running, Endpoint), RunError> {
     let token = reference_server::state::generate_token();
     let config = reference_server::Config {
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
         token: Some(token.clone()),
+        faults: faults.to_vec(),
         ..reference_server::Config::default()
     };
     let state = reference_server::AppState::new(&config);
@@ -248,7 +253,7 @@ pub async fn run(
             },
         ),
         Target::Reference => {
-            let (running, endpoint) = start_reference().await?;
+            let (running, endpoint) = start_reference(&config.reference_faults).await?;
             (Some(running), endpoint)
         }
     };

@@ -1,0 +1,144 @@
+//! Deliberate faults, so that the harness's tests can prove each of its rules can fail.
+//!
+//! A fault rewrites requests or responses around the real server, the way a broken SCIM
+//! implementation would behave (a case-sensitive userName filter, a missing `Location`, a 404
+//! after deactivation...). Faults take effect only in builds with the `faults` feature, which
+//! only test builds enable; `Config::faults` cannot be set from flags or configuration files.
+
+/// One way of being broken. Each names the rule it breaks in the harness's catalogue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Fault {
+    /// Error bodies with `status` as a number (R7644-3.12-status-string).
+    ErrorStatusAsNumber,
+    /// Error bodies that are not SCIM errors (R7644-3.12-error-envelope).
+    ErrorBodyNotScim,
+    /// `scimType: "null"` (R7644-3.12-scimType-values).
+    ErrorScimTypeNull,
+    /// Responses labelled `application/json` (R7644-8.1-response-media-type).
+    JsonMediaType,
+    /// ListResponses with `resources` in lower case (R7644-3.4.2-list-envelope).
+    LowercaseResources,
+    /// ListResponse counts as strings (okta.list.integer-counts).
+    CountsAsStrings,
+    /// Creates answer 200 (R7644-3.3-create-201).
+    CreateAnswers200,
+    /// No `Location` on 201 (R7644-3.3-create-location).
+    NoLocation,
+    /// Creating a user answers 201 with an empty body (okta.create.returns-user).
+    EmptyCreateBody,
+    /// Resources without `id` (R7643-3.1-id-present-stable).
+    NoId,
+    /// Resources without `meta` (R7643-3.1-meta-complete).
+    NoMeta,
+    /// Users returned with a `password` (R7643-7-never-returned).
+    ReturnsPassword,
+    /// `emails` as an object (R7643-2.4-multivalued).
+    EmailsNotArray,
+    /// `meta.version` differing from the `ETag` (R7644-3.14-meta-version).
+    VersionMismatch,
+    /// Successful PATCHes answer 202 (R7644-3.5.2-success-codes).
+    PatchAnswers202,
+    /// Successful DELETEs answer 200 (R7644-3.6-delete-204).
+    DeleteAnswers200,
+    /// 500 for any 400 (R7644-3.12-client-errors-not-5xx, R7644-3.4.2.2-invalid).
+    ClientErrorsAs500,
+    /// Users without `name` (okta.user.core-fields).
+    NoNames,
+    /// `userName eq` compares case-sensitively (okta.filter.username-eq, R7643-7-caseExact-false).
+    CaseSensitiveUserName,
+    /// `externalId eq` compares case-insensitively (R7643-7-caseExact-true).
+    CaseInsensitiveExternalId,
+    /// A duplicate userName answers 400 instead of 409 (R7644-3.3-create-409).
+    ConflictAs400,
+    /// A deactivated user answers 404 and leaves lists (okta.deactivate.user-stays-readable,
+    /// fivetran.deactivate.soft-delete).
+    HideInactiveUsers,
+    /// Reactivation is ignored (okta.reactivate.same-id).
+    IgnoreReactivation,
+    /// The `filter` parameter is ignored (R7644-3.4.2.2-not-ignored and every filter rule).
+    IgnoreFilter,
+    /// `a and b or c` is read as `a and (b or c)` (R7644-3.4.2.2-precedence).
+    OrBindsTighter,
+    /// Upper-case operators and keywords are refused (R7644-3.4.2.2-case-insensitive-grammar).
+    CaseSensitiveOperators,
+    /// `co`, `sw` and `ew` behave like `eq` (R7644-3.4.2.2-co-sw-ew).
+    SubstringAsEq,
+    /// `pr` matches everything (R7644-3.4.2.2-pr).
+    PresentMatchesAll,
+    /// `not (...)` is dropped (R7644-3.4.2.2-logical).
+    IgnoreNot,
+    /// Value filters match each condition on any value (R7644-3.4.2.2-valuePath).
+    ValuePathAnyValue,
+    /// URN-qualified and dotted paths are refused (R7644-3.4.2.2-attrpath-forms).
+    RefuseQualifiedPaths,
+    /// A query without matches answers 404 (R7644-3.4.2-empty-200).
+    EmptyListAs404,
+    /// `totalResults` is the page size (R7644-3.4.2-totalResults-total, okta.import.pages).
+    TotalIsPageSize,
+    /// `itemsPerPage` is the requested count (R7644-3.4.2-itemsPerPage).
+    ItemsPerPageIsCount,
+    /// `startIndex` is 0-based (R7644-3.4.2.4-one-based).
+    ZeroBasedStartIndex,
+    /// `startIndex` below 1 is refused (R7644-3.4.2.4-startIndex-lt1).
+    RefuseLowStartIndex,
+    /// `count=0` is ignored (R7644-3.4.2.4-count-zero).
+    IgnoreCountZero,
+    /// A negative count is refused (R7644-3.4.2.4-count-negative).
+    RefuseNegativeCount,
+    /// `count` is ignored (R7644-3.4.2.4-count-max).
+    IgnoreCount,
+    /// A startIndex past the end answers 400 (R7644-3.4.2.4-beyond-end).
+    RefuseBeyondEnd,
+    /// `attributes` is ignored (R7644-3.4.2.5-attributes).
+    IgnoreAttributes,
+    /// `excludedAttributes` is ignored (R7644-3.4.2.5-excludedAttributes).
+    IgnoreExcludedAttributes,
+    /// `excludedAttributes=id` removes `id` (R7643-7-returned-always).
+    ExcludableId,
+    /// The ETag never changes (R7644-3.14-etag-changes).
+    ConstantEtag,
+    /// `If-None-Match` is ignored (R7644-3.14-if-none-match).
+    IgnoreIfNoneMatch,
+    /// `If-Match` is ignored (R7644-3.14-if-match-write).
+    IgnoreIfMatch,
+    /// `/ServiceProviderConfig` answers 404 (R7644-4-spc).
+    NoServiceProviderConfig,
+    /// `/Schemas` answers 404 (R7644-4-schemas).
+    NoSchemas,
+    /// `/ResourceTypes` answers 404 (R7644-4-resourcetypes).
+    NoResourceTypes,
+    /// A path-less `replace` is refused (R7644-3.5.2.3-replace-no-path).
+    RefusePathlessReplace,
+    /// `remove members[value eq "x"]` removes every member (R7644-3.5.2.2-remove-valuePath,
+    /// okta.group.membership-visible).
+    RemoveValuePathRemovesAll,
+    /// Any token, or none, is accepted (R7644-2-unauthenticated).
+    AcceptAnyToken,
+    /// An unknown id answers 200 with an empty object (R7644-3.4.1-get-404).
+    UnknownIdAs200,
+    /// Any role is accepted (fivetran.role.account-level-only, fivetran.role.known-only).
+    AcceptAnyRole,
+    /// A refused update is reported as done (fivetran.update.only-names-and-role).
+    SwallowMutability,
+    /// The plan is not checked (fivetran.plan.enterprise-only).
+    IgnorePlan,
+    /// Name and role updates are ignored (fivetran.update.names-and-role).
+    IgnoreProfileUpdates,
+    /// A new user is created even when one with the same userName exists: the lookup never
+    /// finds anything (okta.assign.links-existing).
+    LookupFindsNothing,
+    /// Users cannot be created (okta.assign.creates-user, okta.provision-user).
+    RefuseCreates,
+    /// Test API Credentials' request fails (okta.test-credentials.list).
+    RefuseTestCredentials,
+    /// Group creation answers 201 but the group has another name (okta.group.push-creates).
+    GroupNameMangled,
+    /// Renames are ignored (okta.group.rename).
+    IgnoreGroupRename,
+    /// Deleting a group deletes its members (okta.group.delete-keeps-users,
+    /// fivetran.team.delete-keeps-users).
+    GroupDeleteDeletesUsers,
+}
+
+#[cfg(feature = "faults")]
+pub(crate) mod inject;
