@@ -136,6 +136,11 @@ fn parse_error(src: &Source<'_>, e: &serde_saphyr::Error) -> Diagnostic {
         .next()
         .unwrap_or("")
         .to_owned();
+    // The location is shown on its own line below; drop serde's " at line N, column M".
+    let message = match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(", column ") => message[..i].to_owned(),
+        _ => message,
+    };
     let help = suggest_from_serde(&message);
     match e.location() {
         Some(l) => src.at(
