@@ -40,14 +40,19 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn every_shipped_scenario_validates_against_the_schema() {
-    let schema: serde_json::Value = serde_json::from_str(&read("schemas/scenario-v1.json")).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&read("schemas/scenario-v1.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let mut files = Vec::new();
     yaml_files(&root().join("scenarios"), &mut files);
     assert!(!files.is_empty());
     for f in files {
-        let value: serde_json::Value = serde_saphyr::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&value).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let value: serde_json::Value =
+            serde_saphyr::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&value)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
         assert!(errors.is_empty(), "{}: {}", f.display(), errors.join("; "));
     }
 }
@@ -55,16 +60,28 @@ fn every_shipped_scenario_validates_against_the_schema() {
 #[test]
 fn every_shipped_scenario_loads() {
     let (loaded, errors) = harness::cli::load(&[root().join("scenarios")]);
-    assert!(errors.is_empty(), "{}", errors.iter().map(ToString::to_string).collect::<String>());
+    assert!(
+        errors.is_empty(),
+        "{}",
+        errors.iter().map(ToString::to_string).collect::<String>()
+    );
     let (builtin, errors) = harness::cli::load(&[]);
     assert!(errors.is_empty());
-    assert_eq!(builtin.len(), loaded.len(), "the binary embeds every scenario");
+    assert_eq!(
+        builtin.len(),
+        loaded.len(),
+        "the binary embeds every scenario"
+    );
 }
 
 #[test]
 fn the_schema_rejects_what_the_loader_rejects() {
-    let schema: serde_json::Value = serde_json::from_str(&read("schemas/scenario-v1.json")).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&read("schemas/scenario-v1.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let bad = serde_json::json!({"version": 1, "id": "x", "title": "t", "steps": [{"name": "s", "okta": "import_now", "surprise": 1}]});
-    assert!(!validator.is_valid(&bad), "unknown fields are errors in the schema too");
+    assert!(
+        !validator.is_valid(&bad),
+        "unknown fields are errors in the schema too"
+    );
 }

@@ -11,11 +11,16 @@ use harness::runner::{self, RunConfig, Target};
 use harness::scenario::{self, Mode};
 
 fn folder(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/outcomes").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/outcomes")
+        .join(name)
 }
 
 fn files(name: &str) -> Vec<PathBuf> {
-    let mut f: Vec<PathBuf> = std::fs::read_dir(folder(name)).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut f: Vec<PathBuf> = std::fs::read_dir(folder(name))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     f.sort();
     f
 }
@@ -24,14 +29,20 @@ fn files(name: &str) -> Vec<PathBuf> {
 fn redact(text: &str) -> String {
     let rules = [
         (r"h[0-9a-f]{7}", "[run]"),
-        (r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "[id]"),
+        (
+            r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+            "[id]",
+        ),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:[port]"),
         (r"in \d+ ms", "in [n] ms"),
         (r"00u[0-9A-Za-z]{17}", "[okta-id]"),
     ];
     let mut out = text.to_owned();
     for (re, with) in rules {
-        out = regex::Regex::new(re).unwrap().replace_all(&out, with).into_owned();
+        out = regex::Regex::new(re)
+            .unwrap()
+            .replace_all(&out, with)
+            .into_owned();
     }
     // Paths differ between machines.
     out.replace(&folder("").display().to_string(), "outcomes/")
@@ -39,7 +50,11 @@ fn redact(text: &str) -> String {
 
 async fn run(path: &Path) -> harness::report::RunReport {
     let (loaded, errors) = scenario::load_paths(&[path.to_owned()]);
-    assert!(errors.is_empty(), "{}", errors.iter().map(ToString::to_string).collect::<String>());
+    assert!(
+        errors.is_empty(),
+        "{}",
+        errors.iter().map(ToString::to_string).collect::<String>()
+    );
     let mut config = RunConfig::new(Target::Reference);
     config.modes = vec![Mode::OinPatch];
     runner::run(&config, &loaded, &|_| {}).await.unwrap()
@@ -49,7 +64,11 @@ async fn run(path: &Path) -> harness::report::RunReport {
 async fn pass_folder_passes() {
     for f in files("pass") {
         let report = run(&f).await;
-        assert!(report.passed(), "{}", terminal::render(&report, Style::default()));
+        assert!(
+            report.passed(),
+            "{}",
+            terminal::render(&report, Style::default())
+        );
         assert_eq!(report.summary.failed, 0);
     }
 }
@@ -78,7 +97,10 @@ async fn fail_folder_fails_with_the_named_rules() {
             .collect();
         assert_eq!(got, want, "{}", f.display());
         let name = f.file_stem().unwrap().to_string_lossy().into_owned();
-        insta::assert_snapshot!(format!("fail_{name}"), redact(&terminal::render(&report, Style::default())));
+        insta::assert_snapshot!(
+            format!("fail_{name}"),
+            redact(&terminal::render(&report, Style::default()))
+        );
     }
 }
 
@@ -86,7 +108,11 @@ async fn fail_folder_fails_with_the_named_rules() {
 fn reject_folder_is_rejected_with_located_errors() {
     for f in files("reject") {
         let (loaded, errors) = scenario::load_paths(&[f.clone()]);
-        assert!(loaded.is_empty() && !errors.is_empty(), "{} should be rejected", f.display());
+        assert!(
+            loaded.is_empty() && !errors.is_empty(),
+            "{} should be rejected",
+            f.display()
+        );
         let shown: String = errors.iter().map(ToString::to_string).collect();
         let name = f.file_stem().unwrap().to_string_lossy().into_owned();
         insta::assert_snapshot!(format!("reject_{name}"), redact(&shown));

@@ -106,7 +106,9 @@ impl Drop for Running {
 /// `--reference` mode and the end-to-end tests use it.
 pub async fn spawn(config: &Config, state: AppState) -> std::io::Result<Running> {
     if !config.faults.is_empty() && !cfg!(feature = "faults") {
-        return Err(std::io::Error::other("faults need the reference server's `faults` feature (test builds only)"));
+        return Err(std::io::Error::other(
+            "faults need the reference server's `faults` feature (test builds only)",
+        ));
     }
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
@@ -175,9 +177,18 @@ pub fn app(state: AppState) -> Router {
     let scim = if state.faults().is_empty() {
         scim
     } else {
-        let f = faults::inject::Faults { state: state.clone(), active: std::sync::Arc::new(state.faults().to_vec()) };
-        scim.layer(axum::middleware::from_fn_with_state(f.clone(), faults::inject::layer))
-            .layer(axum::middleware::from_fn_with_state(f, faults::inject::delete_members_first))
+        let f = faults::inject::Faults {
+            state: state.clone(),
+            active: std::sync::Arc::new(state.faults().to_vec()),
+        };
+        scim.layer(axum::middleware::from_fn_with_state(
+            f.clone(),
+            faults::inject::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            f,
+            faults::inject::delete_members_first,
+        ))
     };
     Router::new()
         .nest(SCIM_PREFIX, scim)

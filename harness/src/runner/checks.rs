@@ -309,7 +309,11 @@ pub(super) fn scim_expect(
                 Some(d) => format!("{} ({d})", resp.status),
                 None => resp.status.to_string(),
             };
-            Err(fail(format!("unexpected status {}", resp.status), want, actual))
+            Err(fail(
+                format!("unexpected status {}", resp.status),
+                want,
+                actual,
+            ))
         };
         out.record(rule, result, Some(index));
     }

@@ -139,7 +139,9 @@ impl Endpoint {
 }
 
 /// Starts a reference server on a free loopback port.
-pub(crate) async fn start_reference(faults: &[reference_server::faults::Fault]) -> Result<(reference_server::Running, Endpoint), RunError> {
+pub(crate) async fn start_reference(
+    faults: &[reference_server::faults::Fault],
+) -> Result<(reference_server::Running, Endpoint), RunError> {
     let token = reference_server::state::generate_token();
     let config = reference_server::Config {
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),

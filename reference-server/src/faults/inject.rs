@@ -27,22 +27,33 @@ impl Faults {
 }
 
 fn scim_error(status: u16, scim_type: Option<&str>, detail: &str) -> Response {
-    let mut body = json!({"schemas": [scim_core::urn::ERROR], "status": status.to_string(), "detail": detail});
+    let mut body =
+        json!({"schemas": [scim_core::urn::ERROR], "status": status.to_string(), "detail": detail});
     if let Some(t) = scim_type {
         body["scimType"] = json!(t);
     }
-    json_response(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &body)
+    json_response(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+        &body,
+    )
 }
 
 fn json_response(status: StatusCode, body: &Value) -> Response {
     let mut r = Response::new(Body::from(serde_json::to_vec(body).unwrap_or_default()));
     *r.status_mut() = status;
-    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/scim+json"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/scim+json"),
+    );
     r
 }
 
 fn segments(path: &str) -> Vec<String> {
-    path.trim_start_matches(crate::SCIM_PREFIX).split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+    path.trim_start_matches(crate::SCIM_PREFIX)
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Rewrites a filter's tree.
@@ -51,7 +62,10 @@ fn map_filter(f: Filter, g: &dyn Fn(Filter) -> Filter) -> Filter {
         Filter::And(items) => Filter::And(items.into_iter().map(|i| map_filter(i, g)).collect()),
         Filter::Or(items) => Filter::Or(items.into_iter().map(|i| map_filter(i, g)).collect()),
         Filter::Not(inner) => Filter::Not(Box::new(map_filter(*inner, g))),
-        Filter::ValuePath { path, filter } => Filter::ValuePath { path, filter: Box::new(map_filter(*filter, g)) },
+        Filter::ValuePath { path, filter } => Filter::ValuePath {
+            path,
+            filter: Box::new(map_filter(*filter, g)),
+        },
         other => other,
     };
     g(f)
@@ -69,7 +83,11 @@ fn any_path(f: &Filter, p: &dyn Fn(&AttrPath) -> bool) -> bool {
 fn prefix_paths(f: Filter, parent: &AttrPath) -> Filter {
     map_filter(f, &|f| match f {
         Filter::Compare { path, op, value } if path.urn.is_none() && path.sub.is_none() => {
-            Filter::Compare { path: AttrPath::with_sub(parent.name.clone(), path.name), op, value }
+            Filter::Compare {
+                path: AttrPath::with_sub(parent.name.clone(), path.name),
+                op,
+                value,
+            }
         }
         Filter::Present(path) if path.urn.is_none() && path.sub.is_none() => {
             Filter::Present(AttrPath::with_sub(parent.name.clone(), path.name))
@@ -109,16 +127,36 @@ fn rewrite_request(
     if f.on(Fault::IgnoreIfMatch) {
         headers.remove(header::IF_MATCH);
     }
-    let param = |params: &Vec<(String, String)>, k: &str| params.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.clone());
-    let int = |params: &Vec<(String, String)>, k: &str| param(params, k).and_then(|v| v.parse::<i64>().ok());
-    if f.on(Fault::RefuseTestCredentials) && method == "GET" && first == "Users" && segs.len() == 1 && int(params, "count") == Some(2) {
+    let param = |params: &Vec<(String, String)>, k: &str| {
+        params
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(k))
+            .map(|(_, v)| v.clone())
+    };
+    let int = |params: &Vec<(String, String)>, k: &str| {
+        param(params, k).and_then(|v| v.parse::<i64>().ok())
+    };
+    if f.on(Fault::RefuseTestCredentials)
+        && method == "GET"
+        && first == "Users"
+        && segs.len() == 1
+        && int(params, "count") == Some(2)
+    {
         return Err(scim_error(500, None, "cannot list users"));
     }
     if f.on(Fault::RefuseLowStartIndex) && int(params, "startIndex").is_some_and(|s| s < 1) {
-        return Err(scim_error(400, Some("invalidValue"), "startIndex must be at least 1"));
+        return Err(scim_error(
+            400,
+            Some("invalidValue"),
+            "startIndex must be at least 1",
+        ));
     }
     if f.on(Fault::RefuseNegativeCount) && int(params, "count").is_some_and(|c| c < 0) {
-        return Err(scim_error(400, Some("invalidValue"), "count must not be negative"));
+        return Err(scim_error(
+            400,
+            Some("invalidValue"),
+            "count must not be negative",
+        ));
     }
     if f.on(Fault::ZeroBasedStartIndex)
         && let Some(s) = int(params, "startIndex")
@@ -126,7 +164,9 @@ fn rewrite_request(
         params.retain(|(k, _)| !k.eq_ignore_ascii_case("startIndex"));
         params.push(("startIndex".into(), (s + 1).to_string()));
     }
-    let drop = |params: &mut Vec<(String, String)>, k: &str| params.retain(|(n, _)| !n.eq_ignore_ascii_case(k));
+    let drop = |params: &mut Vec<(String, String)>, k: &str| {
+        params.retain(|(n, _)| !n.eq_ignore_ascii_case(k))
+    };
     if f.on(Fault::IgnoreCountZero) && int(params, "count") == Some(0) {
         drop(params, "count");
     }
@@ -142,19 +182,29 @@ fn rewrite_request(
     if let Some(text) = param(params, "filter") {
         if f.on(Fault::IgnoreFilter) {
             drop(params, "filter");
-        } else if f.on(Fault::CaseSensitiveOperators)
-            && regex_like_upper(&text)
-        {
-            return Err(scim_error(400, Some("invalidFilter"), "operators must be lower case"));
+        } else if f.on(Fault::CaseSensitiveOperators) && regex_like_upper(&text) {
+            return Err(scim_error(
+                400,
+                Some("invalidFilter"),
+                "operators must be lower case",
+            ));
         } else if let Ok(parsed) = filter::parse(&text) {
-            if f.on(Fault::RefuseQualifiedPaths) && any_path(&parsed, &|p| p.urn.is_some() || p.sub.is_some()) {
-                return Err(scim_error(400, Some("invalidFilter"), "only plain attribute names are supported"));
+            if f.on(Fault::RefuseQualifiedPaths)
+                && any_path(&parsed, &|p| p.urn.is_some() || p.sub.is_some())
+            {
+                return Err(scim_error(
+                    400,
+                    Some("invalidFilter"),
+                    "only plain attribute names are supported",
+                ));
             }
             let mut rewritten = parsed.clone();
             if f.on(Fault::OrBindsTighter) {
                 rewritten = map_filter(rewritten, &|f| match f {
                     Filter::Or(mut items) if matches!(items.first(), Some(Filter::And(_))) => {
-                        let Filter::And(mut ands) = items.remove(0) else { unreachable!() };
+                        let Filter::And(mut ands) = items.remove(0) else {
+                            unreachable!()
+                        };
                         let last = ands.pop().unwrap_or(Filter::Present(AttrPath::new("id")));
                         let mut ors = vec![last];
                         ors.extend(items);
@@ -166,9 +216,15 @@ fn rewrite_request(
             }
             if f.on(Fault::SubstringAsEq) {
                 rewritten = map_filter(rewritten, &|f| match f {
-                    Filter::Compare { path, op: CompareOp::Co | CompareOp::Sw | CompareOp::Ew, value } => {
-                        Filter::Compare { path, op: CompareOp::Eq, value }
-                    }
+                    Filter::Compare {
+                        path,
+                        op: CompareOp::Co | CompareOp::Sw | CompareOp::Ew,
+                        value,
+                    } => Filter::Compare {
+                        path,
+                        op: CompareOp::Eq,
+                        value,
+                    },
                     other => other,
                 });
             }
@@ -190,7 +246,9 @@ fn rewrite_request(
                     other => other,
                 });
             }
-            if f.on(Fault::CaseInsensitiveExternalId) && any_path(&parsed, &|p| p.matches_name("externalId")) {
+            if f.on(Fault::CaseInsensitiveExternalId)
+                && any_path(&parsed, &|p| p.matches_name("externalId"))
+            {
                 drop(params, "filter");
             } else if rewritten != parsed {
                 drop(params, "filter");
@@ -200,24 +258,45 @@ fn rewrite_request(
     }
 
     // Bodies.
-    let Some(b) = body.as_mut() else { return Ok(()) };
+    let Some(b) = body.as_mut() else {
+        return Ok(());
+    };
     let users = first == "Users";
     let groups = first == "Groups";
     if f.on(Fault::RefuseCreates) && method == "POST" && users && segs.len() == 1 {
-        return Err(scim_error(400, Some("invalidValue"), "users cannot be created"));
+        return Err(scim_error(
+            400,
+            Some("invalidValue"),
+            "users cannot be created",
+        ));
     }
     if f.on(Fault::RefusePathlessReplace) && method == "PATCH" {
-        let pathless = b.get("Operations").and_then(Value::as_array).is_some_and(|ops| ops.iter().any(|o| o.get("path").is_none()));
+        let pathless = b
+            .get("Operations")
+            .and_then(Value::as_array)
+            .is_some_and(|ops| ops.iter().any(|o| o.get("path").is_none()));
         if pathless {
-            return Err(scim_error(400, Some("invalidPath"), "every operation needs a path"));
+            return Err(scim_error(
+                400,
+                Some("invalidPath"),
+                "every operation needs a path",
+            ));
         }
     }
-    if f.on(Fault::RemoveValuePathRemovesAll) && method == "PATCH"
+    if f.on(Fault::RemoveValuePathRemovesAll)
+        && method == "PATCH"
         && let Some(ops) = b.get_mut("Operations").and_then(Value::as_array_mut)
     {
         for op in ops {
-            let is_remove = op.get("op").and_then(Value::as_str).is_some_and(|o| o.eq_ignore_ascii_case("remove"));
-            let path = op.get("path").and_then(Value::as_str).unwrap_or("").to_owned();
+            let is_remove = op
+                .get("op")
+                .and_then(Value::as_str)
+                .is_some_and(|o| o.eq_ignore_ascii_case("remove"));
+            let path = op
+                .get("path")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
             if is_remove && path.starts_with("members[") {
                 op["path"] = json!("members");
             }
@@ -229,7 +308,9 @@ fn rewrite_request(
     if f.on(Fault::IgnoreReactivation) && users {
         set_active_false(b);
     }
-    if f.on(Fault::IgnoreProfileUpdates) && users && method == "PUT"
+    if f.on(Fault::IgnoreProfileUpdates)
+        && users
+        && method == "PUT"
         && let Some(id) = segs.get(1)
         && let Some(view) = f.state.store().user(id)
     {
@@ -245,8 +326,13 @@ fn rewrite_request(
             }
         }
     }
-    if f.on(Fault::GroupNameMangled) && groups && method == "POST"
-        && let Some(n) = b.get("displayName").and_then(Value::as_str).map(str::to_owned)
+    if f.on(Fault::GroupNameMangled)
+        && groups
+        && method == "POST"
+        && let Some(n) = b
+            .get("displayName")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
     {
         b["displayName"] = json!(format!("{n} (mangled)"));
     }
@@ -273,7 +359,11 @@ fn rewrite_request(
 fn regex_like_upper(text: &str) -> bool {
     text.split_whitespace().any(|w| {
         let lower = w.to_ascii_lowercase();
-        ["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "pr", "and", "or"].contains(&lower.as_str()) && w != lower
+        [
+            "eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le", "pr", "and", "or",
+        ]
+        .contains(&lower.as_str())
+            && w != lower
     })
 }
 
@@ -299,13 +389,20 @@ fn set_active_false(v: &mut Value) {
             for (k, val) in o.iter_mut() {
                 if k.eq_ignore_ascii_case("active") && *val == Value::Bool(true) {
                     *val = Value::Bool(false);
-                } else if k.eq_ignore_ascii_case("path") && val.as_str().is_some_and(|p| p.eq_ignore_ascii_case("active")) {
+                } else if k.eq_ignore_ascii_case("path")
+                    && val
+                        .as_str()
+                        .is_some_and(|p| p.eq_ignore_ascii_case("active"))
+                {
                     // {"op": "replace", "path": "active", "value": true}: handled through "value" below.
                 } else {
                     set_active_false(val);
                 }
             }
-            let path_active = o.get("path").and_then(Value::as_str).is_some_and(|p| p.eq_ignore_ascii_case("active"));
+            let path_active = o
+                .get("path")
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.eq_ignore_ascii_case("active"));
             if path_active && let Some(val) = o.get_mut("value") {
                 *val = Value::Bool(false);
             }
@@ -317,7 +414,11 @@ fn set_active_false(v: &mut Value) {
 
 fn resources_mut(body: &mut Value, is_list: bool) -> Vec<&mut Map<String, Value>> {
     if is_list {
-        return body.get_mut("Resources").and_then(Value::as_array_mut).map(|a| a.iter_mut().filter_map(Value::as_object_mut).collect()).unwrap_or_default();
+        return body
+            .get_mut("Resources")
+            .and_then(Value::as_array_mut)
+            .map(|a| a.iter_mut().filter_map(Value::as_object_mut).collect())
+            .unwrap_or_default();
     }
     body.as_object_mut().into_iter().collect()
 }
@@ -336,7 +437,12 @@ fn rewrite_response(
     let first = segs.first().map(String::as_str).unwrap_or("");
     let is_list = method == "GET" && segs.len() == 1 && (first == "Users" || first == "Groups");
     let single = segs.len() == 2 && (first == "Users" || first == "Groups") && segs[1] != ".search";
-    let param = |k: &str| params.iter().find(|(n, _)| n.eq_ignore_ascii_case(k)).map(|(_, v)| v.clone());
+    let param = |k: &str| {
+        params
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(k))
+            .map(|(_, v)| v.clone())
+    };
     let code = status.as_u16();
 
     if f.on(Fault::UnknownIdAs200) && method == "GET" && single && code == 404 {
@@ -344,7 +450,14 @@ fn rewrite_response(
         *body = Some(json!({}));
         return;
     }
-    if f.on(Fault::SwallowMutability) && code == 400 && body.as_ref().and_then(|b| b.get("scimType")).and_then(Value::as_str) == Some("mutability") {
+    if f.on(Fault::SwallowMutability)
+        && code == 400
+        && body
+            .as_ref()
+            .and_then(|b| b.get("scimType"))
+            .and_then(Value::as_str)
+            == Some("mutability")
+    {
         *status = StatusCode::OK;
         *body = request_body.cloned();
         return;
@@ -364,9 +477,14 @@ fn rewrite_response(
                 }
             }
         }
-        if f.on(Fault::CaseSensitiveUserName) && is_list
+        if f.on(Fault::CaseSensitiveUserName)
+            && is_list
             && let Some(text) = param("filter")
-            && let Ok(Filter::Compare { path, op: CompareOp::Eq, value: scim_core::filter::CompValue::String(want) }) = filter::parse(&text)
+            && let Ok(Filter::Compare {
+                path,
+                op: CompareOp::Eq,
+                value: scim_core::filter::CompValue::String(want),
+            }) = filter::parse(&text)
             && path.matches_name("userName")
             && let Some(items) = b.get_mut("Resources").and_then(Value::as_array_mut)
         {
@@ -375,19 +493,30 @@ fn rewrite_response(
             b["totalResults"] = json!(n);
             b["itemsPerPage"] = json!(n);
         }
-        if f.on(Fault::CaseInsensitiveExternalId) && is_list
+        if f.on(Fault::CaseInsensitiveExternalId)
+            && is_list
             && let Some(text) = param("filter")
             && let Ok(parsed) = filter::parse(&text)
         {
             let want = external_id_eq(&parsed);
-            if let (Some(want), Some(items)) = (want, b.get_mut("Resources").and_then(Value::as_array_mut)) {
-                items.retain(|u| u.get("externalId").and_then(Value::as_str).is_some_and(|x| x.eq_ignore_ascii_case(&want)));
+            if let (Some(want), Some(items)) =
+                (want, b.get_mut("Resources").and_then(Value::as_array_mut))
+            {
+                items.retain(|u| {
+                    u.get("externalId")
+                        .and_then(Value::as_str)
+                        .is_some_and(|x| x.eq_ignore_ascii_case(&want))
+                });
                 let n = items.len();
                 b["totalResults"] = json!(n);
                 b["itemsPerPage"] = json!(n);
             }
         }
-        if f.on(Fault::LookupFindsNothing) && is_list && first == "Users" && param("filter").is_some() {
+        if f.on(Fault::LookupFindsNothing)
+            && is_list
+            && first == "Users"
+            && param("filter").is_some()
+        {
             b["Resources"] = json!([]);
             b["totalResults"] = json!(0);
             b["itemsPerPage"] = json!(0);
@@ -396,9 +525,14 @@ fn rewrite_response(
             *status = StatusCode::NOT_FOUND;
             *b = json!({"schemas": [scim_core::urn::ERROR], "status": "404", "detail": "nothing found"});
         }
-        if f.on(Fault::RefuseBeyondEnd) && is_list
-            && b.get("Resources").and_then(Value::as_array).is_some_and(Vec::is_empty)
-            && b.get("totalResults").and_then(Value::as_u64).is_some_and(|t| t > 0)
+        if f.on(Fault::RefuseBeyondEnd)
+            && is_list
+            && b.get("Resources")
+                .and_then(Value::as_array)
+                .is_some_and(Vec::is_empty)
+            && b.get("totalResults")
+                .and_then(Value::as_u64)
+                .is_some_and(|t| t > 0)
             && param("count") != Some("0".into())
         {
             *status = StatusCode::BAD_REQUEST;
@@ -406,10 +540,15 @@ fn rewrite_response(
         }
         if is_list && *status == StatusCode::OK {
             if f.on(Fault::TotalIsPageSize) {
-                let n = b.get("Resources").and_then(Value::as_array).map_or(0, Vec::len);
+                let n = b
+                    .get("Resources")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
                 b["totalResults"] = json!(n);
             }
-            if f.on(Fault::ItemsPerPageIsCount) && let Some(c) = param("count").and_then(|c| c.parse::<u64>().ok()) {
+            if f.on(Fault::ItemsPerPageIsCount)
+                && let Some(c) = param("count").and_then(|c| c.parse::<u64>().ok())
+            {
                 b["itemsPerPage"] = json!(c);
             }
             if f.on(Fault::CountsAsStrings) {
@@ -426,7 +565,10 @@ fn rewrite_response(
                 o.insert("resources".into(), r);
             }
         }
-        if f.on(Fault::ExcludableId) && param("excludedAttributes").is_some_and(|e| e.split(',').any(|a| a.trim().eq_ignore_ascii_case("id"))) {
+        if f.on(Fault::ExcludableId)
+            && param("excludedAttributes")
+                .is_some_and(|e| e.split(',').any(|a| a.trim().eq_ignore_ascii_case("id")))
+        {
             for r in resources_mut(b, is_list) {
                 r.remove("id");
             }
@@ -464,7 +606,12 @@ fn rewrite_response(
             }
         }
         if code >= 400 || status.as_u16() >= 400 {
-            if f.on(Fault::ErrorStatusAsNumber) && let Some(s) = b.get("status").and_then(Value::as_str).and_then(|s| s.parse::<u16>().ok()) {
+            if f.on(Fault::ErrorStatusAsNumber)
+                && let Some(s) = b
+                    .get("status")
+                    .and_then(Value::as_str)
+                    .and_then(|s| s.parse::<u16>().ok())
+            {
                 b["status"] = json!(s);
             }
             if f.on(Fault::ErrorScimTypeNull) && b.get("scimType").is_some() {
@@ -485,13 +632,17 @@ fn rewrite_response(
             b["status"] = json!("400");
         }
     }
-    if f.on(Fault::ClientErrorsAs500) && status.is_client_error() && *status != StatusCode::UNAUTHORIZED {
+    if f.on(Fault::ClientErrorsAs500)
+        && status.is_client_error()
+        && *status != StatusCode::UNAUTHORIZED
+    {
         *status = StatusCode::INTERNAL_SERVER_ERROR;
         if let Some(b) = body.as_mut() {
             b["status"] = json!("500");
         }
     }
-    let collection_post = method == "POST" && segs.len() == 1 && (first == "Users" || first == "Groups");
+    let collection_post =
+        method == "POST" && segs.len() == 1 && (first == "Users" || first == "Groups");
     if collection_post && *status == StatusCode::CREATED {
         if f.on(Fault::NoLocation) {
             headers.remove(header::LOCATION);
@@ -510,13 +661,20 @@ fn rewrite_response(
         *status = StatusCode::OK;
     }
     if f.on(Fault::JsonMediaType) && headers.contains_key(header::CONTENT_TYPE) {
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
     }
 }
 
 fn external_id_eq(f: &Filter) -> Option<String> {
     match f {
-        Filter::Compare { path, op: CompareOp::Eq, value: scim_core::filter::CompValue::String(s) } if path.matches_name("externalId") => Some(s.clone()),
+        Filter::Compare {
+            path,
+            op: CompareOp::Eq,
+            value: scim_core::filter::CompValue::String(s),
+        } if path.matches_name("externalId") => Some(s.clone()),
         Filter::And(items) => items.iter().find_map(external_id_eq),
         _ => None,
     }
@@ -529,21 +687,36 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
     let method = parts.method.as_str().to_owned();
     let segs = segments(parts.uri.path());
     let mut params: Vec<(String, String)> =
-        form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes()).into_owned().collect();
+        form_urlencoded::parse(parts.uri.query().unwrap_or("").as_bytes())
+            .into_owned()
+            .collect();
     let original_params = params.clone();
     let mut json: Option<Value> = serde_json::from_slice(&bytes).ok();
     let original_json = json.clone();
-    if let Err(short) = rewrite_request(&f, &method, &segs, &mut params, &mut parts.headers, &mut json) {
+    if let Err(short) = rewrite_request(
+        &f,
+        &method,
+        &segs,
+        &mut params,
+        &mut parts.headers,
+        &mut json,
+    ) {
         return short;
     }
     if params != original_params {
-        let query: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(params.iter()).finish();
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(params.iter())
+            .finish();
         let path = parts.uri.path().to_owned();
         if let Ok(uri) = format!("{path}?{query}").parse::<Uri>() {
             parts.uri = uri;
         }
     }
-    let body = if json != original_json { Bytes::from(serde_json::to_vec(&json).unwrap_or_default()) } else { bytes };
+    let body = if json != original_json {
+        Bytes::from(serde_json::to_vec(&json).unwrap_or_default())
+    } else {
+        bytes
+    };
     parts.headers.remove(header::CONTENT_LENGTH);
     let request_body = json.clone();
     let response = next.run(Request::from_parts(parts, Body::from(body))).await;
@@ -554,7 +727,16 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
     let mut rjson: Option<Value> = serde_json::from_slice(&rbytes).ok();
     let before = rjson.clone();
     let mut status = rparts.status;
-    rewrite_response(&f, &method, &segs, &params, &mut status, &mut rparts.headers, &mut rjson, request_body.as_ref());
+    rewrite_response(
+        &f,
+        &method,
+        &segs,
+        &params,
+        &mut status,
+        &mut rparts.headers,
+        &mut rjson,
+        request_body.as_ref(),
+    );
     rparts.status = status;
     let out = if rjson != before {
         rparts.headers.remove(header::CONTENT_LENGTH);
@@ -569,15 +751,25 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
 }
 
 /// `GroupDeleteDeletesUsers` needs the members before the group goes.
-pub(crate) async fn delete_members_first(State(f): State<Faults>, request: Request, next: Next) -> Response {
+pub(crate) async fn delete_members_first(
+    State(f): State<Faults>,
+    request: Request,
+    next: Next,
+) -> Response {
     let segs = segments(request.uri().path());
-    if f.on(Fault::GroupDeleteDeletesUsers) && request.method() == "DELETE" && segs.len() == 2 && segs[0] == "Groups"
+    if f.on(Fault::GroupDeleteDeletesUsers)
+        && request.method() == "DELETE"
+        && segs.len() == 2
+        && segs[0] == "Groups"
         && let Some(view) = f.state.store().group(&segs[1], true)
     {
         let response = next.run(request).await;
         if response.status() == StatusCode::NO_CONTENT {
             for m in view.members.unwrap_or_default() {
-                let _ = f.state.store().delete_user(&m.id, &mut |_| Ok(()), f.state.clock().now());
+                let _ = f
+                    .state
+                    .store()
+                    .delete_user(&m.id, &mut |_| Ok(()), f.state.clock().now());
             }
         }
         return response;

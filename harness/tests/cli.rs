@@ -1,0 +1,226 @@
+//! The `scim-harness` command line: exit codes (0 passed, 1 a MUST failed, 2 usage or scenario
+//! errors, 3 unreachable), reports written where asked, and a token that never appears in any
+//! output.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "cli-test-secret-token-123";
+
+fn outcomes(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/outcomes")
+        .join(name)
+}
+
+async fn harness(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_scim-harness"))
+            .args(&args)
+            .env("MY_SCIM_TOKEN", TOKEN)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn args(a: &[&str]) -> Vec<String> {
+    a.iter().map(|s| (*s).to_owned()).collect()
+}
+
+#[tokio::test]
+async fn the_reference_run_passes_and_writes_reports() {
+    let dir = std::env::temp_dir().join(format!("harness-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (json, junit) = (dir.join("r.json"), dir.join("r.xml"));
+    let o = harness(vec![
+        "run".into(),
+        "--reference".into(),
+        "--scenarios".into(),
+        outcomes("pass").display().to_string(),
+        "--json".into(),
+        json.display().to_string(),
+        "--junit".into(),
+        junit.display().to_string(),
+    ])
+    .await;
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        text(&o).contains("2 passed, 0 failed, 0 skipped"),
+        "{}",
+        text(&o)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["format_version"], 1);
+    assert_eq!(report["summary"]["passed"], 2);
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("<testsuite name=\"outcome.pass.user-roundtrip [oin-patch]\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("name=\"rule\" value=\"okta.assign.creates-user\""),
+        "{xml}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_failed_must_rule_exits_1_and_the_token_never_shows() {
+    // A target that gets everything wrong: lists without a ListResponse, errors without bodies.
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/ServiceProviderConfig"))
+        .respond_with(ResponseTemplate::new(404))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"users": []})))
+        .mount(&server)
+        .await;
+    let dir = std::env::temp_dir().join(format!("harness-cli-fail-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (json, junit) = (dir.join("r.json"), dir.join("r.xml"));
+    let o = harness(vec![
+        "run".into(),
+        "--target".into(),
+        format!("{}/scim/v2", server.uri()),
+        "--token-env".into(),
+        "MY_SCIM_TOKEN".into(),
+        "--scenarios".into(),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../scenarios/01-connection")
+            .display()
+            .to_string(),
+        "--okta-mode".into(),
+        "oin-patch".into(),
+        "--json".into(),
+        json.display().to_string(),
+        "--junit".into(),
+        junit.display().to_string(),
+    ])
+    .await;
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("FAIL connection.test-api-credentials [oin-patch]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("R7644-3.4.2-list-envelope (MUST, rfc)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"Authorization: Bearer $SCIM_TOKEN\""),
+        "the replay names the variable: {out}"
+    );
+    for written in [
+        out,
+        std::fs::read_to_string(&json).unwrap(),
+        std::fs::read_to_string(&junit).unwrap(),
+    ] {
+        assert!(!written.contains(TOKEN), "the token leaked");
+    }
+    for request in server.received_requests().await.unwrap() {
+        assert_eq!(
+            request.headers.get("authorization").unwrap(),
+            &format!("Bearer {TOKEN}")
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn an_unreachable_target_exits_3() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let o = harness(vec![
+        "run".into(),
+        "--target".into(),
+        format!("http://127.0.0.1:{port}/scim/v2"),
+        "--token-env".into(),
+        "MY_SCIM_TOKEN".into(),
+    ])
+    .await;
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("cannot reach"), "{}", text(&o));
+}
+
+#[tokio::test]
+async fn usage_and_scenario_errors_exit_2() {
+    let o = harness(args(&[
+        "run",
+        "--target",
+        "http://127.0.0.1:9/scim/v2",
+        "--token-env",
+        "NOT_SET_ANYWHERE",
+    ]))
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("NOT_SET_ANYWHERE holds no token"));
+    let o = harness(vec![
+        "lint".into(),
+        outcomes("reject").display().to_string(),
+    ])
+    .await;
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("did you mean `assign_user`?"),
+        "{}",
+        text(&o)
+    );
+    let o = harness(vec![
+        "run".into(),
+        "--reference".into(),
+        "--scenarios".into(),
+        outcomes("reject").display().to_string(),
+    ])
+    .await;
+    assert_eq!(o.status.code(), Some(2));
+    let o = harness(args(&["run"])).await;
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "clap's own usage errors exit 2 too"
+    );
+}
+
+#[tokio::test]
+async fn lint_rules_and_schema_answer() {
+    let o = harness(vec!["lint".into(), outcomes("pass").display().to_string()]).await;
+    assert_eq!(o.status.code(), Some(0));
+    let o = harness(args(&["rules", "--format", "json"])).await;
+    let rules: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        rules.as_array().unwrap().len(),
+        harness::rules::CATALOGUE.len()
+    );
+    let o = harness(args(&["rules"])).await;
+    assert!(String::from_utf8_lossy(&o.stdout).contains("fivetran.role.account-level-only"));
+    let o = harness(args(&["schema"])).await;
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        harness::cli::schema_text()
+    );
+    let o = harness(args(&["--help"])).await;
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Exit codes: 0"));
+}
