@@ -1,0 +1,32 @@
+//! The whole built-in suite passes against the reference server, in both Okta client modes,
+//! with every profile, without warnings; and every rule of the catalogue is checked by some
+//! built-in scenario, so a normal run exercises it.
+
+use std::collections::BTreeSet;
+
+use harness::report::terminal::{self, Style};
+use harness::rules::CATALOGUE;
+use harness::runner::{self, RunConfig, Target};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_built_in_suite_passes_against_the_reference_server_in_both_modes() {
+    let (scenarios, errors) = harness::cli::load(&[]);
+    assert!(errors.is_empty());
+    let config = RunConfig::new(Target::Reference);
+    assert_eq!(config.modes.len(), 2);
+    let report = runner::run(&config, &scenarios, &|_| {}).await.unwrap();
+    assert!(report.passed(), "{}", terminal::render(&report, Style::default()));
+    assert_eq!(report.summary.warnings, 0, "{}", terminal::render(&report, Style::default()));
+    let ran = report.scenarios.iter().filter(|s| s.status != harness::report::Status::Skipped).count();
+    assert!(ran >= scenarios.len(), "most scenarios run in at least one mode");
+
+    let asserted: BTreeSet<&str> = report
+        .scenarios
+        .iter()
+        .flat_map(|s| &s.steps)
+        .flat_map(|st| st.held.iter())
+        .map(String::as_str)
+        .collect();
+    let missing: Vec<&str> = CATALOGUE.iter().filter(|r| !asserted.contains(r.id)).map(|r| r.id).collect();
+    assert!(missing.is_empty(), "rules never checked by the built-in suite: {missing:?}");
+}
