@@ -9,12 +9,17 @@ fn main() {
 
 #[divan::bench(sample_count = 10)]
 fn full_suite(bencher: divan::Bencher) {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap_or_else(|e| unreachable!("{e}"));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| unreachable!("{e}"));
     let (scenarios, errors) = harness::cli::load(&[]);
     assert!(errors.is_empty());
     let config = RunConfig::new(Target::Reference);
     bencher.bench(|| {
-        let report = rt.block_on(runner::run(&config, &scenarios, &|_| {})).unwrap_or_else(|e| unreachable!("{e}"));
+        let report = rt
+            .block_on(runner::run(&config, &scenarios, &|_| {}))
+            .unwrap_or_else(|e| unreachable!("{e}"));
         assert!(report.passed());
         report.summary
     });

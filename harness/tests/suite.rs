@@ -15,10 +15,26 @@ async fn the_built_in_suite_passes_against_the_reference_server_in_both_modes() 
     let config = RunConfig::new(Target::Reference);
     assert_eq!(config.modes.len(), 2);
     let report = runner::run(&config, &scenarios, &|_| {}).await.unwrap();
-    assert!(report.passed(), "{}", terminal::render(&report, Style::default()));
-    assert_eq!(report.summary.warnings, 0, "{}", terminal::render(&report, Style::default()));
-    let ran = report.scenarios.iter().filter(|s| s.status != harness::report::Status::Skipped).count();
-    assert!(ran >= scenarios.len(), "most scenarios run in at least one mode");
+    assert!(
+        report.passed(),
+        "{}",
+        terminal::render(&report, Style::default())
+    );
+    assert_eq!(
+        report.summary.warnings,
+        0,
+        "{}",
+        terminal::render(&report, Style::default())
+    );
+    let ran = report
+        .scenarios
+        .iter()
+        .filter(|s| s.status != harness::report::Status::Skipped)
+        .count();
+    assert!(
+        ran >= scenarios.len(),
+        "most scenarios run in at least one mode"
+    );
 
     let asserted: BTreeSet<&str> = report
         .scenarios
@@ -27,6 +43,13 @@ async fn the_built_in_suite_passes_against_the_reference_server_in_both_modes() 
         .flat_map(|st| st.held.iter())
         .map(String::as_str)
         .collect();
-    let missing: Vec<&str> = CATALOGUE.iter().filter(|r| !asserted.contains(r.id)).map(|r| r.id).collect();
-    assert!(missing.is_empty(), "rules never checked by the built-in suite: {missing:?}");
+    let missing: Vec<&str> = CATALOGUE
+        .iter()
+        .filter(|r| !asserted.contains(r.id))
+        .map(|r| r.id)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules never checked by the built-in suite: {missing:?}"
+    );
 }

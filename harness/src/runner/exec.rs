@@ -17,7 +17,8 @@ use super::{Capabilities, Endpoint, RunConfig};
 use crate::report::{ScenarioRun, Status, StepRun};
 use crate::scenario::vars::{Undefined, Vars};
 use crate::scenario::{
-    Auth, Loaded, Method, Mode, OktaAction, ReferenceAction, ScimRequest, Settings, Step,
+    Auth, Loaded, Method, Mode, OktaAction, OperandMut, ReferenceAction, ScimRequest, Settings,
+    Step,
 };
 
 /// What every scenario run shares.
@@ -589,23 +590,15 @@ impl<'a> Run<'a> {
         e: &crate::scenario::Expect,
     ) -> Result<crate::scenario::Expect, Undefined> {
         let mut e = e.clone();
-        for b in &mut e.body {
-            for v in [&mut b.equals, &mut b.contains, &mut b.not_equals]
-                .into_iter()
-                .flatten()
-            {
-                *v = self.vars.interpolate_json(v)?;
-            }
-            for s in [&mut b.equals_ignoring_case, &mut b.matches]
-                .into_iter()
-                .flatten()
-            {
-                *s = self.text(s)?;
-            }
-        }
-        for c in e.headers.values_mut() {
-            if let Some(v) = &mut c.equals {
-                *v = self.vars.interpolate_json(v)?;
+        let operands = e
+            .body
+            .iter_mut()
+            .flat_map(|b| b.operands_mut())
+            .chain(e.headers.values_mut().flat_map(|c| c.operands_mut()));
+        for operand in operands {
+            match operand {
+                OperandMut::Json(v) => *v = self.vars.interpolate_json(v)?,
+                OperandMut::Text(t) => *t = self.text(t)?,
             }
         }
         if let Some(m) = &mut e.message_contains {

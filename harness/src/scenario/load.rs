@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::model::{OktaAction, Scenario, Step, ValueCheck};
+use super::model::{OktaAction, OperandMut, Scenario, Step, ValueCheck};
 use super::{nearest, vars};
 use crate::rules;
 
@@ -298,7 +298,9 @@ fn validate(src: &Source<'_>, s: &Scenario, errors: &mut Vec<Diagnostic>) {
                 check_value(src, line, &format!("header {name}"), check, errors);
             }
             for b in &expect.body {
-                if let Err(e) = serde_json_path::JsonPath::parse(&b.path) {
+                if b.path.contains("${") {
+                    // Checked once its variables are known, at run time.
+                } else if let Err(e) = serde_json_path::JsonPath::parse(&b.path) {
                     errors.push(src.find(
                         &b.path,
                         line,
@@ -309,7 +311,7 @@ fn validate(src: &Source<'_>, s: &Scenario, errors: &mut Vec<Diagnostic>) {
                 check_value(src, line, &b.path, &b.check(), errors);
             }
         }
-        for path in step.capture.values() {
+        for path in step.capture.values().filter(|p| !p.contains("${")) {
             if let Err(e) = serde_json_path::JsonPath::parse(path) {
                 errors.push(src.find(path, line, format!("invalid JSON path `{path}`: {e}"), None));
             }
@@ -419,22 +421,21 @@ fn step_strings(step: &Step) -> Vec<String> {
         if let Some(m) = &e.message_contains {
             json(&serde_json::Value::String(m.clone()));
         }
-        for b in &e.body {
-            for v in [&b.equals, &b.contains, &b.not_equals]
-                .into_iter()
-                .flatten()
-            {
-                json(v);
-            }
-            if let Some(s) = b.equals_ignoring_case.as_ref().or(b.matches.as_ref()) {
-                json(&serde_json::Value::String(s.clone()));
-            }
-        }
-        for c in e.headers.values() {
-            if let Some(v) = &c.equals {
-                json(v);
+        let mut e = e.clone();
+        let operands = e
+            .body
+            .iter_mut()
+            .flat_map(|b| b.operands_mut())
+            .chain(e.headers.values_mut().flat_map(|c| c.operands_mut()));
+        for operand in operands {
+            match operand {
+                OperandMut::Json(v) => json(v),
+                OperandMut::Text(t) => json(&serde_json::Value::String(t.clone())),
             }
         }
+    }
+    for path in step.capture.values() {
+        json(&serde_json::Value::String(path.clone()));
     }
     out
 }

@@ -588,7 +588,49 @@ impl BodyCheck {
     }
 }
 
+/// A value a check compares with, for `${variable}` substitution.
+#[derive(Debug)]
+pub enum OperandMut<'a> {
+    /// A JSON operand (`equals`, `not_equals`, `contains`).
+    Json(&'a mut Value),
+    /// A text operand (`equals_ignoring_case`, `matches`, a body check's `path`).
+    Text(&'a mut String),
+}
+
+macro_rules! operands {
+    ($s:expr) => {{
+        let mut out = Vec::new();
+        for v in [&mut $s.equals, &mut $s.not_equals, &mut $s.contains]
+            .into_iter()
+            .flatten()
+        {
+            out.push(OperandMut::Json(v));
+        }
+        for t in [&mut $s.equals_ignoring_case, &mut $s.matches]
+            .into_iter()
+            .flatten()
+        {
+            out.push(OperandMut::Text(t));
+        }
+        out
+    }};
+}
+
+impl BodyCheck {
+    /// Every operand, the path included.
+    pub fn operands_mut(&mut self) -> Vec<OperandMut<'_>> {
+        let mut out = operands!(self);
+        out.push(OperandMut::Text(&mut self.path));
+        out
+    }
+}
+
 impl ValueCheck {
+    /// Every operand.
+    pub fn operands_mut(&mut self) -> Vec<OperandMut<'_>> {
+        operands!(self)
+    }
+
     /// How many of the check's fields are set (exactly one must be).
     pub fn count(&self) -> usize {
         [
