@@ -107,7 +107,7 @@ async fn fail_folder_fails_with_the_named_rules() {
 #[test]
 fn reject_folder_is_rejected_with_located_errors() {
     for f in files("reject") {
-        let (loaded, errors) = scenario::load_paths(&[f.clone()]);
+        let (loaded, errors) = scenario::load_paths(std::slice::from_ref(&f));
         assert!(
             loaded.is_empty() && !errors.is_empty(),
             "{} should be rejected",

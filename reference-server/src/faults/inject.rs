@@ -104,13 +104,13 @@ fn rewrite_request(
     params: &mut Vec<(String, String)>,
     headers: &mut axum::http::HeaderMap,
     body: &mut Option<Value>,
-) -> Result<(), Response> {
+) -> Result<(), Box<Response>> {
     let first = segs.first().map(String::as_str).unwrap_or("");
     if f.on(Fault::NoServiceProviderConfig) && first == "ServiceProviderConfig"
         || f.on(Fault::NoSchemas) && first == "Schemas"
         || f.on(Fault::NoResourceTypes) && first == "ResourceTypes"
     {
-        return Err(scim_error(404, None, "not here"));
+        return Err(Box::new(scim_error(404, None, "not here")));
     }
     if f.on(Fault::AcceptAnyToken) {
         let token = f.state.settings().token.clone();
@@ -142,21 +142,21 @@ fn rewrite_request(
         && segs.len() == 1
         && int(params, "count") == Some(2)
     {
-        return Err(scim_error(500, None, "cannot list users"));
+        return Err(Box::new(scim_error(500, None, "cannot list users")));
     }
     if f.on(Fault::RefuseLowStartIndex) && int(params, "startIndex").is_some_and(|s| s < 1) {
-        return Err(scim_error(
+        return Err(Box::new(scim_error(
             400,
             Some("invalidValue"),
             "startIndex must be at least 1",
-        ));
+        )));
     }
     if f.on(Fault::RefuseNegativeCount) && int(params, "count").is_some_and(|c| c < 0) {
-        return Err(scim_error(
+        return Err(Box::new(scim_error(
             400,
             Some("invalidValue"),
             "count must not be negative",
-        ));
+        )));
     }
     if f.on(Fault::ZeroBasedStartIndex)
         && let Some(s) = int(params, "startIndex")
@@ -183,20 +183,20 @@ fn rewrite_request(
         if f.on(Fault::IgnoreFilter) {
             drop(params, "filter");
         } else if f.on(Fault::CaseSensitiveOperators) && regex_like_upper(&text) {
-            return Err(scim_error(
+            return Err(Box::new(scim_error(
                 400,
                 Some("invalidFilter"),
                 "operators must be lower case",
-            ));
+            )));
         } else if let Ok(parsed) = filter::parse(&text) {
             if f.on(Fault::RefuseQualifiedPaths)
                 && any_path(&parsed, &|p| p.urn.is_some() || p.sub.is_some())
             {
-                return Err(scim_error(
+                return Err(Box::new(scim_error(
                     400,
                     Some("invalidFilter"),
                     "only plain attribute names are supported",
-                ));
+                )));
             }
             let mut rewritten = parsed.clone();
             if f.on(Fault::OrBindsTighter) {
@@ -264,11 +264,11 @@ fn rewrite_request(
     let users = first == "Users";
     let groups = first == "Groups";
     if f.on(Fault::RefuseCreates) && method == "POST" && users && segs.len() == 1 {
-        return Err(scim_error(
+        return Err(Box::new(scim_error(
             400,
             Some("invalidValue"),
             "users cannot be created",
-        ));
+        )));
     }
     if f.on(Fault::RefusePathlessReplace) && method == "PATCH" {
         let pathless = b
@@ -276,11 +276,11 @@ fn rewrite_request(
             .and_then(Value::as_array)
             .is_some_and(|ops| ops.iter().any(|o| o.get("path").is_none()));
         if pathless {
-            return Err(scim_error(
+            return Err(Box::new(scim_error(
                 400,
                 Some("invalidPath"),
                 "every operation needs a path",
-            ));
+            )));
         }
     }
     if f.on(Fault::RemoveValuePathRemovesAll)
@@ -336,8 +336,12 @@ fn rewrite_request(
     {
         b["displayName"] = json!(format!("{n} (mangled)"));
     }
-    if f.on(Fault::IgnoreGroupRename) && groups && segs.len() == 2 {
-        if let Some(view) = f.state.store().group(&segs[1], false) {
+    if f.on(Fault::IgnoreGroupRename)
+        && groups
+        && segs.len() == 2
+        && let Some(view) = f.state.store().group(&segs[1], false)
+    {
+        {
             if method == "PUT" {
                 b["displayName"] = json!(view.display_name);
             }
@@ -423,17 +427,28 @@ fn resources_mut(body: &mut Value, is_list: bool) -> Vec<&mut Map<String, Value>
     body.as_object_mut().into_iter().collect()
 }
 
+/// What a response rewrite knows about the request.
+struct Asked<'a> {
+    method: &'a str,
+    segs: &'a [String],
+    params: &'a [(String, String)],
+    body: Option<&'a Value>,
+}
+
 /// The response-side rewrites.
 fn rewrite_response(
     f: &Faults,
-    method: &str,
-    segs: &[String],
-    params: &[(String, String)],
+    asked: &Asked<'_>,
     status: &mut StatusCode,
     headers: &mut axum::http::HeaderMap,
     body: &mut Option<Value>,
-    request_body: Option<&Value>,
 ) {
+    let Asked {
+        method,
+        segs,
+        params,
+        body: request_body,
+    } = *asked;
     let first = segs.first().map(String::as_str).unwrap_or("");
     let is_list = method == "GET" && segs.len() == 1 && (first == "Users" || first == "Groups");
     let single = segs.len() == 2 && (first == "Users" || first == "Groups") && segs[1] != ".search";
@@ -701,7 +716,7 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
         &mut parts.headers,
         &mut json,
     ) {
-        return short;
+        return *short;
     }
     if params != original_params {
         let query: String = form_urlencoded::Serializer::new(String::new())
@@ -721,22 +736,18 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
     let request_body = json.clone();
     let response = next.run(Request::from_parts(parts, Body::from(body))).await;
 
-    // GroupDeleteDeletesUsers acts after the real delete.
     let (mut rparts, rbody) = response.into_parts();
     let rbytes = to_bytes(rbody, 64 * 1024 * 1024).await.unwrap_or_default();
     let mut rjson: Option<Value> = serde_json::from_slice(&rbytes).ok();
     let before = rjson.clone();
     let mut status = rparts.status;
-    rewrite_response(
-        &f,
-        &method,
-        &segs,
-        &params,
-        &mut status,
-        &mut rparts.headers,
-        &mut rjson,
-        request_body.as_ref(),
-    );
+    let asked = Asked {
+        method: &method,
+        segs: &segs,
+        params: &params,
+        body: request_body.as_ref(),
+    };
+    rewrite_response(&f, &asked, &mut status, &mut rparts.headers, &mut rjson);
     rparts.status = status;
     let out = if rjson != before {
         rparts.headers.remove(header::CONTENT_LENGTH);
