@@ -326,15 +326,8 @@ fn rewrite_request(
             }
         }
     }
-    if f.on(Fault::GroupNameMangled)
-        && groups
-        && method == "POST"
-        && let Some(n) = b
-            .get("displayName")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    {
-        b["displayName"] = json!(format!("{n} (mangled)"));
+    if f.on(Fault::GroupNameMangled) && groups {
+        mangle_display_names(b);
     }
     if f.on(Fault::IgnoreGroupRename)
         && groups
@@ -358,6 +351,22 @@ fn rewrite_request(
         }
     }
     Ok(())
+}
+
+/// Appends " (mangled)" to every `displayName` a group request writes.
+fn mangle_display_names(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            for (k, val) in o.iter_mut() {
+                match val {
+                    Value::String(s) if k == "displayName" => s.push_str(" (mangled)"),
+                    other => mangle_display_names(other),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mangle_display_names),
+        _ => {}
+    }
 }
 
 fn regex_like_upper(text: &str) -> bool {

@@ -67,7 +67,7 @@ pub enum Fault {
     PresentMatchesAll,
     /// `not (...)` is dropped (R7644-3.4.2.2-logical).
     IgnoreNot,
-    /// Value filters match each condition on any value (R7644-3.4.2.2-valuePath).
+    /// Value filters match each condition on any value, not all on one (R7644-3.4.2.2-valuePath).
     ValuePathAnyValue,
     /// URN-qualified and dotted paths are refused (R7644-3.4.2.2-attrpath-forms).
     RefuseQualifiedPaths,
@@ -131,7 +131,7 @@ pub enum Fault {
     RefuseCreates,
     /// Test API Credentials' request fails (okta.test-credentials.list).
     RefuseTestCredentials,
-    /// Group creation answers 201 but the group has another name (okta.group.push-creates).
+    /// Groups are stored under another name than the one sent (okta.group.push-creates).
     GroupNameMangled,
     /// Renames are ignored (okta.group.rename).
     IgnoreGroupRename,
