@@ -224,3 +224,22 @@ async fn lint_rules_and_schema_answer() {
     let o = harness(args(&["--help"])).await;
     assert!(String::from_utf8_lossy(&o.stdout).contains("Exit codes: 0"));
 }
+
+#[tokio::test]
+async fn run_target_checks_a_server_on_another_port() {
+    let config = reference_server::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        token: Some(TOKEN.into()),
+        ..reference_server::Config::default()
+    };
+    let server = reference_server::spawn(&config, reference_server::AppState::new(&config)).await.unwrap();
+    let o = harness(vec!["run".into(), "--target".into(), server.base_url.clone(), "--token-env".into(), "MY_SCIM_TOKEN".into()]).await;
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains(" passed, 0 failed, "), "{out}");
+    assert!(!out.contains(TOKEN));
+    // What the run created was cleaned up.
+    let (users, teams) = server.state.store().counts();
+    assert_eq!((users, teams), (0, 0), "the run left users or teams behind");
+    server.stop().await.unwrap();
+}
