@@ -232,8 +232,17 @@ async fn run_target_checks_a_server_on_another_port() {
         token: Some(TOKEN.into()),
         ..reference_server::Config::default()
     };
-    let server = reference_server::spawn(&config, reference_server::AppState::new(&config)).await.unwrap();
-    let o = harness(vec!["run".into(), "--target".into(), server.base_url.clone(), "--token-env".into(), "MY_SCIM_TOKEN".into()]).await;
+    let server = reference_server::spawn(&config, reference_server::AppState::new(&config))
+        .await
+        .unwrap();
+    let o = harness(vec![
+        "run".into(),
+        "--target".into(),
+        server.base_url.clone(),
+        "--token-env".into(),
+        "MY_SCIM_TOKEN".into(),
+    ])
+    .await;
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(out.contains(" passed, 0 failed, "), "{out}");

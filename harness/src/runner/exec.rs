@@ -52,7 +52,10 @@ fn skip_reason(ctx: &Context, loaded: &Loaded, mode: Mode) -> Option<String> {
             "runs only in {}",
             req.modes
                 .iter()
-                .map(|m| format!("{m:?}"))
+                .map(|m| serde_json::to_value(m)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default())
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
@@ -312,7 +315,23 @@ impl<'a> Run<'a> {
 
     async fn execute(&mut self, step: &Step, out: &mut StepOut) -> Result<(), Undefined> {
         if let Some(action) = &step.okta {
-            let report = self.okta_action(action).await?;
+            let report = match self.okta_action(action).await? {
+                Ok(report) => report,
+                Err(e) => {
+                    // The scenario asked for something the org cannot do: a scenario bug.
+                    out.checked.findings.push(crate::report::Finding {
+                        rule: None,
+                        level: crate::rules::Level::Must,
+                        profile: None,
+                        message: format!("the Okta action could not run: {e}"),
+                        expected: None,
+                        actual: None,
+                        citation: None,
+                        exchange: None,
+                    });
+                    return Ok(());
+                }
+            };
             out.exchanges.extend(report.exchanges.iter().cloned());
             checks::exchange_rules(
                 &out.exchanges,
@@ -369,23 +388,14 @@ impl<'a> Run<'a> {
     async fn okta_action(
         &mut self,
         action: &OktaAction,
-    ) -> Result<mock_okta::ActionReport, Undefined> {
+    ) -> Result<Result<mock_okta::ActionReport, mock_okta::ActionError>, Undefined> {
         let o = &mut self.okta;
-        let not_applicable = |e: mock_okta::ActionError| mock_okta::ActionReport {
-            action: "harness".into(),
-            outcome: Outcome::Failed {
-                message: e.to_string(),
-            },
-            exchanges: Vec::new(),
-            events: Vec::new(),
-            import: None,
-        };
         Ok(match action {
-            OktaAction::TestApiCredentials => o.test_api_credentials().await,
-            OktaAction::SaveSettings => o.save_settings().await,
+            OktaAction::TestApiCredentials => Ok(o.test_api_credentials().await),
+            OktaAction::SaveSettings => Ok(o.save_settings().await),
             OktaAction::Settings(s) => {
                 apply_settings(o.org_mut(), s);
-                mock_okta::ActionReport {
+                Ok(mock_okta::ActionReport {
                     action: "settings".into(),
                     outcome: Outcome::NothingSent {
                         reason: "settings changed".into(),
@@ -393,35 +403,23 @@ impl<'a> Run<'a> {
                     exchanges: Vec::new(),
                     events: Vec::new(),
                     import: None,
-                }
+                })
             }
             OktaAction::AssignUser { user, role: r } => {
                 let (login, r) = (self.login(user), self.opt(r)?);
-                self.okta
-                    .assign_user(&login, role(&r))
-                    .await
-                    .unwrap_or_else(not_applicable)
+                self.okta.assign_user(&login, role(&r)).await
             }
             OktaAction::AssignGroup { group, role: r } => {
                 let (g, r) = (self.group(group), self.opt(r)?);
-                self.okta
-                    .assign_group(&g, role(&r))
-                    .await
-                    .unwrap_or_else(not_applicable)
+                self.okta.assign_group(&g, role(&r)).await
             }
             OktaAction::AddGroupMember { group, user } => {
                 let (g, u) = (self.group(group), self.login(user));
-                self.okta
-                    .add_group_member(&g, &u)
-                    .await
-                    .unwrap_or_else(not_applicable)
+                self.okta.add_group_member(&g, &u).await
             }
             OktaAction::RemoveGroupMember { group, user } => {
                 let (g, u) = (self.group(group), self.login(user));
-                self.okta
-                    .remove_group_member(&g, &u)
-                    .await
-                    .unwrap_or_else(not_applicable)
+                self.okta.remove_group_member(&g, &u).await
             }
             OktaAction::UpdateUser {
                 user,
@@ -436,92 +434,60 @@ impl<'a> Run<'a> {
                     login: None,
                 };
                 let login = self.login(user);
-                self.okta
-                    .update_user(&login, change)
-                    .await
-                    .unwrap_or_else(not_applicable)
+                self.okta.update_user(&login, change).await
             }
             OktaAction::SetRole { user, role: r } => {
                 let (login, r) = (self.login(user), self.text(r)?);
-                self.okta
-                    .set_app_attributes(&login, role(&Some(r)))
-                    .await
-                    .unwrap_or_else(not_applicable)
+                self.okta.set_app_attributes(&login, role(&Some(r))).await
             }
             OktaAction::UnassignUser { user } => {
                 let login = self.login(user);
-                self.okta
-                    .unassign_user(&login)
-                    .await
-                    .unwrap_or_else(not_applicable)
+                self.okta.unassign_user(&login).await
             }
             OktaAction::DeactivateUser { user } => {
                 let login = self.login(user);
-                self.okta
-                    .deactivate_user(&login)
-                    .await
-                    .unwrap_or_else(not_applicable)
+                self.okta.deactivate_user(&login).await
             }
             OktaAction::ReactivateUser { user } => {
                 let login = self.login(user);
-                self.okta
-                    .reactivate_user(&login)
-                    .await
-                    .unwrap_or_else(not_applicable)
+                self.okta.reactivate_user(&login).await
             }
             OktaAction::SuspendUser { user } => {
                 let login = self.login(user);
-                self.okta
-                    .suspend_user(&login)
-                    .unwrap_or_else(not_applicable)
+                self.okta.suspend_user(&login)
             }
             OktaAction::ProvisionUser { user } => {
                 let login = self.login(user);
-                self.okta
-                    .provision_user(&login)
-                    .await
-                    .unwrap_or_else(not_applicable)
+                self.okta.provision_user(&login).await
             }
-            OktaAction::ImportNow => self.okta.import_now().await,
+            OktaAction::ImportNow => Ok(self.okta.import_now().await),
             OktaAction::ConfirmAssignments { users } => {
                 let names = users
                     .iter()
                     .map(|u| self.text(u))
                     .collect::<Result<Vec<_>, _>>()?;
-                self.okta
-                    .confirm_assignments(&names)
-                    .unwrap_or_else(not_applicable)
+                self.okta.confirm_assignments(&names)
             }
             OktaAction::PushGroup { group } => {
                 let g = self.group(group);
-                self.okta
-                    .push_group(&g)
-                    .await
-                    .unwrap_or_else(not_applicable)
+                self.okta.push_group(&g).await
             }
             OktaAction::PushNow { group } => {
                 let g = self.group(group);
-                self.okta.push_now(&g).await.unwrap_or_else(not_applicable)
+                self.okta.push_now(&g).await
             }
             OktaAction::RenameGroup { group, name } => {
                 let (old, new) = (
                     self.group(group),
                     format!("{} {}", self.prefix, self.text(name)?),
                 );
-                let report = self
-                    .okta
-                    .rename_group(&old, &new)
-                    .await
-                    .unwrap_or_else(not_applicable);
+                let report = self.okta.rename_group(&old, &new).await;
                 self.vars.set(format!("groups.{group}.name"), new);
                 report
             }
             OktaAction::UnlinkGroup { group, delete } => {
                 let g = self.group(group);
-                self.okta
-                    .unlink_group(&g, *delete)
-                    .await
-                    .unwrap_or_else(not_applicable)
+                self.okta.unlink_group(&g, *delete).await
             }
         })
     }

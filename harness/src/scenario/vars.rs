@@ -50,11 +50,6 @@ impl Vars {
         self.0.get(name).map(String::as_str)
     }
 
-    /// Every variable name that is set.
-    pub fn names(&self) -> Vec<String> {
-        self.0.keys().cloned().collect()
-    }
-
     /// Replaces every `${name}` in `s`.
     pub fn interpolate(&self, s: &str) -> Result<String, Undefined> {
         let mut out = String::with_capacity(s.len());
