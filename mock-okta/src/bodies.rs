@@ -2,7 +2,8 @@
 //! (okta-wire §2). Values Okta does not have are omitted, as Okta omits empty values.
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde::ser::SerializeMap;
+use serde_json::Value;
 
 use scim_core::urn;
 
@@ -51,6 +52,10 @@ pub struct CreateUser<'a> {
     /// Only when the Okta user has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<&'a str>,
+    /// Mapped app-user attributes (`roles`), after the standard ones and before `externalId`,
+    /// in mapping order (as in the one capture with a mapped attribute, okta-wire §2b).
+    #[serde(flatten)]
+    pub mapped: OrderedFields,
     /// The Okta user id.
     #[serde(rename = "externalId")]
     pub external_id: &'a str,
@@ -60,9 +65,20 @@ pub struct CreateUser<'a> {
     pub password: String,
     /// Always true.
     pub active: bool,
-    /// Mapped app-user attributes (`roles`), after the standard ones.
-    #[serde(flatten)]
-    pub mapped: Map<String, Value>,
+}
+
+/// JSON fields kept in the order they were added.
+#[derive(Debug, Default)]
+pub struct OrderedFields(pub Vec<(String, Value)>);
+
+impl Serialize for OrderedFields {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
 }
 
 /// A PATCH operation.

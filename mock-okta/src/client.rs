@@ -107,6 +107,13 @@ pub struct ScimClient {
     exchanges: Vec<Exchange>,
 }
 
+/// The query Okta sends to find a resource by one attribute:
+/// `?filter=<attr>%20eq%20%22<value>%22&startIndex=1&count=100` (the value JSON-escaped).
+pub fn lookup_query(attribute: &str, value: &str) -> String {
+    let filter = format!("{attribute} eq {}", serde_json::Value::from(value));
+    format!("?filter={}&startIndex=1&count=100", encode(&filter))
+}
+
 /// Percent-encodes a query value the way Okta does: `%20` for spaces, `%22` for quotes,
 /// `%40` for `@`; unreserved characters stay.
 pub fn encode(value: &str) -> String {
@@ -122,7 +129,8 @@ pub fn encode(value: &str) -> String {
     out
 }
 
-fn path_and_query(url: &str) -> String {
+/// The path and query of a URL, as a transcript records them.
+pub fn path_and_query(url: &str) -> String {
     match reqwest::Url::parse(url) {
         Ok(u) => match u.query() {
             Some(q) => format!("{}?{q}", u.path()),
@@ -301,10 +309,11 @@ impl ScimClient {
                 if attempt >= self.options.max_attempts {
                     return Err(SendError::RateLimited(attempt));
                 }
-                let asked = retry_after.map(Duration::from_secs);
+                // A huge Retry-After is still a wait, not an overflow.
+                let asked = retry_after.map(|s| Duration::from_secs(s.min(u64::from(u32::MAX))));
                 let wait = match previous_wait {
                     None => asked.unwrap_or(DEFAULT_RETRY_AFTER),
-                    Some(prev) => (prev * 2).max(asked.unwrap_or_default()),
+                    Some(prev) => prev.saturating_mul(2).max(asked.unwrap_or_default()),
                 };
                 previous_wait = Some(wait);
                 if let Some(last) = self.exchanges.last_mut() {
@@ -319,7 +328,8 @@ impl ScimClient {
     }
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
+/// An error and all its sources, on one line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut s = e.to_string();
     let mut source = e.source();
     while let Some(inner) = source {

@@ -25,6 +25,21 @@ impl Clock for SystemClock {
     }
 }
 
+/// Real time, but never longer than a cap per wait: Okta's back-off after repeated 429s grows
+/// to hours, which a test run cannot afford. The transcript still shows the wait Okta would
+/// have made.
+#[derive(Debug)]
+pub struct CappedClock {
+    /// The longest single wait.
+    pub cap: Duration,
+}
+
+impl Clock for CappedClock {
+    fn sleep(&self, d: Duration) -> Sleep<'_> {
+        Box::pin(tokio::time::sleep(d.min(self.cap)))
+    }
+}
+
 /// A clock that does not wait: it records each requested wait and returns at once.
 #[derive(Debug, Default)]
 pub struct RecordingClock {

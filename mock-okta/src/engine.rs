@@ -175,7 +175,7 @@ impl MockOkta {
         let outcome = match retry {
             RetryAction::Provision(user) => self.provision(&user).await,
             RetryAction::PushProfile(user) => self.push_profile(&user).await,
-            RetryAction::PushGroup(group) => self.push_members_now(&group).await,
+            RetryAction::PushGroup(group) => self.push_group_now(&group).await,
         };
         Ok(self.finish("retry task", outcome))
     }

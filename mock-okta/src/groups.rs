@@ -6,7 +6,7 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::bodies::{self, Group, Member, Operation, Patch, Rename};
-use crate::client::encode;
+use crate::client::lookup_query;
 use crate::engine::{ActionError, ActionReport, MockOkta, Outcome, failure, list_resources};
 use crate::model::{
     Assignment, ClientMode, GroupAssignment, OktaGroup, PushedGroup, RetryAction, TaskKind,
@@ -279,13 +279,25 @@ impl MockOkta {
     pub async fn push_group(&mut self, group: &str) -> Result<ActionReport, ActionError> {
         let g = self.group_ref(group)?;
         self.begin();
+        let outcome = self.push_group_now(&g.id).await;
+        Ok(self.finish("push-group", outcome))
+    }
+
+    /// Pushes a group: Push Now when it is linked already; otherwise find or create the app
+    /// group first. Retrying a Group Push task comes here too.
+    pub(crate) async fn push_group_now(&mut self, group_id: &str) -> Outcome {
+        let Some(g) = self.org.group(group_id).cloned() else {
+            return Outcome::NothingSent {
+                reason: "the group no longer exists in Okta".into(),
+            };
+        };
         if self.pushed_id(&g.id).is_some() {
-            let outcome = self.push_members_now(&g.id).await;
-            return Ok(self.finish("push-group", outcome));
+            return self.push_members_now(&g.id).await;
         }
         let label = self.org.app.label.clone();
         let fail =
             |detail: String| format!("Push group {} to app {label} failed: {detail}", g.name);
+        let retry = Some(RetryAction::PushGroup(g.id.clone()));
         let existing = if self.org.app.import_groups {
             self.org
                 .app
@@ -294,10 +306,7 @@ impl MockOkta {
                 .find(|i| i.display_name.eq_ignore_ascii_case(&g.name))
                 .map(|i| i.scim_id.clone())
         } else {
-            let path = format!(
-                "/Groups?filter={}&startIndex=1&count=100",
-                encode(&format!("displayName eq {}", Value::from(g.name.as_str())))
-            );
+            let path = format!("/Groups{}", lookup_query("displayName", &g.name));
             let r = self.client.get(&path).await;
             let Some((_, items)) = r
                 .as_ref()
@@ -305,13 +314,7 @@ impl MockOkta {
                 .filter(|r| r.status == 200)
                 .and_then(list_resources)
             else {
-                let outcome = self.task(
-                    TaskKind::GroupPush,
-                    &g.name,
-                    fail(failure(&r)),
-                    Some(RetryAction::PushGroup(g.id.clone())),
-                );
-                return Ok(self.finish("push-group", outcome));
+                return self.task(TaskKind::GroupPush, &g.name, fail(failure(&r)), retry);
             };
             items
                 .first()
@@ -326,13 +329,18 @@ impl MockOkta {
             });
             self.org
                 .event(format!("group {} linked to app group {scim_id}", g.name));
-            let outcome = self.push_members_now(&g.id).await;
-            return Ok(self.finish("push-group", outcome));
+            return self.push_members_now(&g.id).await;
         }
+        // The current OIN flow creates the group empty and pushes members after; an AIW app
+        // sends them inline (okta-wire §2h).
+        let members = match self.org.app.mode {
+            ClientMode::OinPatch => Vec::new(),
+            ClientMode::AiwPut => self.pushable(&g),
+        };
         let body = Group {
             schemas: [scim_core::urn::GROUP],
             display_name: &g.name,
-            members: &[],
+            members: &members,
         };
         let r = self
             .client
@@ -344,13 +352,7 @@ impl MockOkta {
             .filter(|r| r.is_success())
             .and_then(|r| r.json.as_ref()?.get("id")?.as_str().map(str::to_owned))
         else {
-            let outcome = self.task(
-                TaskKind::GroupPush,
-                &g.name,
-                fail(failure(&r)),
-                Some(RetryAction::PushGroup(g.id.clone())),
-            );
-            return Ok(self.finish("push-group", outcome));
+            return self.task(TaskKind::GroupPush, &g.name, fail(failure(&r)), retry);
         };
         self.org.app.pushed_groups.push(PushedGroup {
             group_id: g.id.clone(),
@@ -359,14 +361,9 @@ impl MockOkta {
         self.org
             .event(format!("group {} created in {label} as {scim_id}", g.name));
         // Reconcile the name right after the create, then push the members.
-        let outcome = match self.org.app.mode {
+        match self.org.app.mode {
             ClientMode::OinPatch => match self.patch_rename(&scim_id, &g.name).await {
-                Err(detail) => self.task(
-                    TaskKind::GroupPush,
-                    &g.name,
-                    fail(detail),
-                    Some(RetryAction::PushGroup(g.id.clone())),
-                ),
+                Err(detail) => self.task(TaskKind::GroupPush, &g.name, fail(detail), retry),
                 Ok(()) => {
                     let members = self.pushable(&g);
                     if members.is_empty() {
@@ -378,8 +375,7 @@ impl MockOkta {
                 }
             },
             ClientMode::AiwPut => self.get_then_put_group(&g.id, &scim_id).await,
-        };
-        Ok(self.finish("push-group", outcome))
+        }
     }
 
     /// Push Now: the whole member list (PATCH `replace` of `members`, or GET then PUT).
@@ -409,22 +405,16 @@ impl MockOkta {
                     path: Some("members".into()),
                     value: Some(members),
                 }]);
+                let path = format!("/Groups/{scim_id}");
                 let r = self
                     .client
-                    .send(
-                        Method::PATCH,
-                        &format!("/Groups/{scim_id}"),
-                        Some(&bodies::to_bytes(&body)),
-                    )
+                    .send(Method::PATCH, &path, Some(&bodies::to_bytes(&body)))
                     .await;
-                self.group_result(
-                    &g,
-                    r.as_ref()
-                        .is_ok_and(|r| r.is_success())
-                        .then_some(())
-                        .ok_or_else(|| failure(&r)),
-                    "pushed",
-                )
+                if !r.as_ref().is_ok_and(|r| r.is_success()) {
+                    return self.group_result(&g, Err(failure(&r)), "");
+                }
+                // Every membership update is followed by a GET and the name PATCH.
+                self.after_membership_update(&g, &scim_id, "pushed").await
             }
             ClientMode::AiwPut => self.get_then_put_group(group_id, &scim_id).await,
         }
@@ -557,12 +547,25 @@ impl MockOkta {
         if !r.as_ref().is_ok_and(|r| r.is_success()) {
             return self.group_result(&g, Err(failure(&r)), "");
         }
-        let got = self.client.get(&path).await;
+        self.after_membership_update(&g, scim_id, "membership pushed")
+            .await
+    }
+
+    /// What follows every membership PATCH in `oin-patch` mode: `GET /Groups/{id}`, then the
+    /// name PATCH (okta-wire §2h: "The group name update operation is triggered each time
+    /// there's a group membership update operation").
+    async fn after_membership_update(
+        &mut self,
+        g: &OktaGroup,
+        scim_id: &str,
+        what: &str,
+    ) -> Outcome {
+        let got = self.client.get(&format!("/Groups/{scim_id}")).await;
         if !got.as_ref().is_ok_and(|r| r.status == 200) {
-            return self.group_result(&g, Err(failure(&got)), "");
+            return self.group_result(g, Err(failure(&got)), "");
         }
         let renamed = self.patch_rename(scim_id, &g.name).await;
-        self.group_result(&g, renamed, "membership pushed")
+        self.group_result(g, renamed, what)
     }
 
     /// Renames an Okta group; a pushed group is renamed in the app.

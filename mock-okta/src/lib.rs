@@ -46,7 +46,7 @@ pub mod transcript;
 mod users;
 
 pub use client::{ClientOptions, ScimClient, SendError};
-pub use clock::{Clock, RecordingClock, SystemClock};
+pub use clock::{CappedClock, Clock, RecordingClock, SystemClock};
 pub use engine::{ActionError, ActionReport, ImportSummary, MockOkta, Outcome};
 pub use model::{ClientMode, HeaderProfile, Org};
 pub use transcript::Exchange;

@@ -34,6 +34,15 @@ pub enum Target {
     },
 }
 
+impl Target {
+    /// The top-level attribute the expression writes.
+    pub fn attribute(&self) -> &str {
+        match self {
+            Target::Path { attr, .. } | Target::Select { attr, .. } => attr,
+        }
+    }
+}
+
 /// Why an External name could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid external name {0:?}: expected attr, attr.sub or attr.^[key==value].sub")]

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use reqwest::Method;
 use serde_json::{Map, Value, json};
 
-use crate::bodies::{self, Active, CreateUser, Email, Name, Operation, Patch};
-use crate::client::encode;
+use crate::bodies::{self, Active, CreateUser, Email, Name, Operation, OrderedFields, Patch};
+use crate::client::lookup_query;
 use crate::engine::{ActionError, ActionReport, MockOkta, Outcome, failure, list_resources};
 use crate::mapping;
 use crate::model::{Assignment, ClientMode, OktaUser, RetryAction, TaskKind, UserStatus};
@@ -36,11 +36,6 @@ pub struct NewUser {
     pub last_name: String,
     /// Email; the login when `None`.
     pub email: Option<String>,
-}
-
-/// Escapes a value for a quoted filter string (JSON string rules).
-fn quoted(s: &str) -> String {
-    serde_json::Value::from(s).to_string()
 }
 
 impl MockOkta {
@@ -140,10 +135,7 @@ impl MockOkta {
         };
         let user_name = self.org.app_username(&user);
         let label = self.org.app.label.clone();
-        let path = format!(
-            "/Users?filter={}&startIndex=1&count=100",
-            encode(&format!("userName eq {}", quoted(&user_name)))
-        );
+        let path = format!("/Users{}", lookup_query("userName", &user_name));
         let result = self.client.get(&path).await;
         let found = match &result {
             Ok(r) if r.status == 200 => {
@@ -203,19 +195,31 @@ impl MockOkta {
         }
     }
 
-    /// The app-user attribute values of a user, mapped into a body.
-    fn apply_mappings(&self, user_id: &str, body: &mut Map<String, Value>) {
+    /// Writes the user's app-user attribute values into a body, by the app's mappings. Returns
+    /// the top-level keys written, in mapping order.
+    fn apply_mappings(&self, user_id: &str, body: &mut Map<String, Value>) -> Vec<String> {
+        let mut order: Vec<String> = Vec::new();
         let Some(a) = self.org.assignment(user_id) else {
-            return;
+            return order;
         };
         for m in &self.org.app.mappings {
             let Some(value) = a.attributes.get(&m.attribute).filter(|v| !v.is_empty()) else {
                 continue;
             };
-            if let Ok(target) = mapping::parse(&m.external_name) {
-                mapping::apply(body, &m.external_namespace, &target, value);
+            let Ok(target) = mapping::parse(&m.external_name) else {
+                continue;
+            };
+            mapping::apply(body, &m.external_namespace, &target, value);
+            let key = if scim_core::urn::eq(&m.external_namespace, scim_core::urn::USER) {
+                target.attribute().to_owned()
+            } else {
+                m.external_namespace.clone()
+            };
+            if !order.contains(&key) {
+                order.push(key);
             }
         }
+        order
     }
 
     async fn create(&mut self, user: &OktaUser) -> Outcome {
@@ -223,11 +227,17 @@ impl MockOkta {
         let label = self.org.app.label.clone();
         let mut mapped = Map::new();
         mapped.insert("schemas".into(), json!([scim_core::urn::USER]));
-        self.apply_mappings(&user.id, &mut mapped);
+        let order = self.apply_mappings(&user.id, &mut mapped);
         let schemas: Vec<String> = mapped
             .remove("schemas")
             .and_then(|s| serde_json::from_value(s).ok())
             .unwrap_or_else(|| vec![scim_core::urn::USER.to_owned()]);
+        let mapped = OrderedFields(
+            order
+                .into_iter()
+                .filter_map(|k| mapped.remove(&k).map(|v| (k, v)))
+                .collect(),
+        );
         let password = self.org.ids.placeholder_password();
         let body = CreateUser {
             schemas,
@@ -506,11 +516,8 @@ impl MockOkta {
         let label = self.org.app.label.clone();
         if self.org.app.mode == ClientMode::AiwPut && !looked_up {
             let path = format!(
-                "/Users?filter={}&startIndex=1&count=100",
-                encode(&format!(
-                    "userName eq {}",
-                    quoted(&self.org.app_username(&user))
-                ))
+                "/Users{}",
+                lookup_query("userName", &self.org.app_username(&user))
             );
             let r = self.client.get(&path).await;
             if !r.as_ref().is_ok_and(|r| r.status == 200) {

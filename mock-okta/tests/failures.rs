@@ -412,3 +412,68 @@ async fn switches_that_are_off_send_nothing() {
     assert!(matches!(r.outcome, Outcome::NothingSent { .. }));
     assert!(h.received().await.is_empty());
 }
+
+#[tokio::test]
+async fn a_huge_retry_after_neither_overflows_nor_panics() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(too_many(Some("18446744073709551615")))
+        .mount(&h.server)
+        .await;
+    let report = h.okta.test_api_credentials().await;
+    assert!(matches!(report.outcome, Outcome::Failed { .. }));
+    let waits = h.clock.waits();
+    assert_eq!(waits.len(), 9);
+    assert!(
+        waits.windows(2).all(|w| w[1] >= w[0]),
+        "waits never shrink: {waits:?}"
+    );
+}
+
+#[tokio::test]
+async fn retrying_a_failed_group_create_pushes_the_group_again() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    h.okta.create_group("Analysts").unwrap();
+    h.answer(vec![
+        on("GET", "/scim/v2/Groups", scim(200, list(vec![]))),
+        on(
+            "POST",
+            "/scim/v2/Groups",
+            scim(500, scim_error(500, None, "try later")),
+        ),
+    ])
+    .await;
+    let report = h.okta.push_group("Analysts").await.unwrap();
+    let Outcome::TaskOpened { task } = &report.outcome else {
+        panic!("{:?}", report.outcome)
+    };
+    let gpath = format!("/scim/v2/Groups/{GROUP_ID}");
+    h.answer(vec![
+        on("GET", "/scim/v2/Groups", scim(200, list(vec![]))),
+        on(
+            "POST",
+            "/scim/v2/Groups",
+            scim(201, group(GROUP_ID, "Analysts", vec![])),
+        ),
+        on(
+            "PATCH",
+            &gpath,
+            scim(200, group(GROUP_ID, "Analysts", vec![])),
+        ),
+    ])
+    .await;
+    let retried = h.okta.retry_task(task.id).await.unwrap();
+    assert_eq!(retried.outcome, Outcome::Succeeded);
+    let methods: Vec<String> = h
+        .received()
+        .await
+        .iter()
+        .map(|r| r.method.to_string())
+        .collect();
+    assert_eq!(
+        methods,
+        ["GET", "POST", "PATCH"],
+        "lookup, create, reconcile"
+    );
+}

@@ -571,3 +571,53 @@ async fn runscope_header_profile() {
     );
     insta::assert_snapshot!("runscope_headers", out);
 }
+
+/// The transcript records what went over the wire: every header it lists arrived at the server
+/// with that value (the token excepted, which the transcript masks), in both header profiles.
+#[tokio::test]
+async fn recorded_headers_are_what_the_server_received() {
+    for profile in [HeaderProfile::Okta, HeaderProfile::Runscope] {
+        let mut h = Harness::new(ClientMode::OinPatch).await;
+        h.okta.org_mut().app.headers = profile;
+        h.answer(vec![
+            lookup(vec![]),
+            on(
+                "POST",
+                "/scim/v2/Users",
+                scim(201, user(USER_ID, "test.user@okta.local", true)),
+            ),
+        ])
+        .await;
+        let report = h
+            .okta
+            .assign_user("test.user@okta.local", role("Account Analyst"))
+            .await
+            .unwrap();
+        let received = h.received().await;
+        assert_eq!(received.len(), report.exchanges.len());
+        for (ex, wire) in report.exchanges.iter().zip(&received) {
+            assert_eq!(ex.request.method, wire.method.to_string());
+            let wire_path = match wire.url.query() {
+                Some(q) => format!("{}?{q}", wire.url.path()),
+                None => wire.url.path().to_owned(),
+            };
+            assert_eq!(ex.request.path, wire_path);
+            for (k, v) in &ex.request.headers {
+                let got = wire
+                    .headers
+                    .get(k.as_str())
+                    .and_then(|x| x.to_str().ok())
+                    .unwrap_or_else(|| panic!("{k} did not reach the server"));
+                if k == "Authorization" {
+                    assert_eq!(got, "Bearer secret-token-that-must-not-leak");
+                } else {
+                    assert_eq!(got, v, "{profile:?} {k}");
+                }
+            }
+            assert_eq!(
+                ex.request.body.as_deref().map(str::as_bytes),
+                (!wire.body.is_empty()).then_some(wire.body.as_slice())
+            );
+        }
+    }
+}

@@ -1,0 +1,344 @@
+//! The results, as JSON and as Markdown tables.
+
+use serde::Serialize;
+
+use crate::import::ImportResult;
+use crate::load::LoadResult;
+use crate::scale::ScaleResult;
+use crate::stats::{
+    fmt_duration, fmt_factor, fmt_latency, fmt_mib, fmt_percent, fmt_rate, group_thousands, table,
+};
+use crate::suite::SuiteResult;
+use crate::sys::Machine;
+use crate::throughput::LoadRow;
+
+/// How the run was shaped.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Settings {
+    pub(crate) quick: bool,
+    pub(crate) connections: usize,
+    pub(crate) warmup_secs: f64,
+    pub(crate) window_secs: f64,
+    pub(crate) load_users: usize,
+    pub(crate) scale_users: usize,
+    pub(crate) scale_window_secs: f64,
+    pub(crate) import_users: usize,
+    pub(crate) suite_runs: usize,
+}
+
+/// Everything one run measured.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Results {
+    pub(crate) format_version: u32,
+    pub(crate) started_at: String,
+    pub(crate) machine: Machine,
+    pub(crate) settings: Settings,
+    /// The bare hyper server, measured before and after the reference-server runs.
+    pub(crate) baseline: Vec<LoadResult>,
+    /// The mean of the baseline runs: what every ratio divides by.
+    pub(crate) baseline_rps: f64,
+    pub(crate) load: Vec<LoadRow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) scale: Option<ScaleResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) suite: Option<SuiteResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) import: Option<ImportResult>,
+}
+
+/// "met" or "**missed**".
+pub(crate) fn verdict(met: bool) -> String {
+    if met { "met" } else { "**missed**" }.to_owned()
+}
+
+fn cpu(share: Option<f64>) -> String {
+    share.map_or_else(|| "?".to_owned(), fmt_percent)
+}
+
+fn mib(bytes: Option<u64>) -> String {
+    bytes.map_or_else(|| "?".to_owned(), fmt_mib)
+}
+
+/// One row of the throughput table.
+pub(crate) fn load_cells(
+    name: &str,
+    request: &str,
+    r: &LoadResult,
+    ratio: f64,
+    goal: Option<(f64, bool)>,
+) -> Vec<String> {
+    vec![
+        name.to_owned(),
+        format!("`{request}`"),
+        fmt_rate(r.requests_per_sec),
+        fmt_percent(ratio),
+        goal.map_or_else(|| "—".to_owned(), |(g, _)| format!("≥ {}", fmt_percent(g))),
+        fmt_latency(r.p50_ns),
+        fmt_latency(r.p99_ns),
+        cpu(r.server_cpu),
+        cpu(r.client_cpu),
+        group_thousands(r.errors),
+        goal.map_or_else(|| "—".to_owned(), |(_, met)| verdict(met)),
+    ]
+}
+
+/// The throughput table: the baseline runs, then each reference-server scenario.
+pub(crate) fn throughput_table(res: &Results) -> String {
+    let mut rows = Vec::new();
+    for (i, b) in res.baseline.iter().enumerate() {
+        let when = if i == 0 { "before" } else { "after" };
+        rows.push(load_cells(
+            &format!("baseline ({when})"),
+            &format!(
+                "GET, bare hyper, fixed {}-byte body",
+                crate::load::BASELINE_BODY.len()
+            ),
+            b,
+            b.requests_per_sec / res.baseline_rps,
+            None,
+        ));
+    }
+    for row in &res.load {
+        rows.push(load_cells(
+            row.name,
+            row.request,
+            &row.result,
+            row.ratio,
+            Some((row.goal, row.met)),
+        ));
+    }
+    table(
+        &[
+            "scenario",
+            "request",
+            "req/s",
+            "vs baseline",
+            "goal",
+            "p50",
+            "p99",
+            "server CPU",
+            "client CPU",
+            "errors",
+            "verdict",
+        ],
+        &rows,
+    )
+}
+
+/// The scale tables: memory, then the small-versus-large latencies.
+pub(crate) fn scale_tables(s: &ScaleResult) -> String {
+    let users = group_thousands(s.users as u64);
+    let memory = table(
+        &["memory", "value", "goal", "verdict"],
+        &[
+            vec![
+                format!("load {users} users through `Store::insert_user`"),
+                format!("{:.1} s", s.load_secs),
+                "—".into(),
+                "—".into(),
+            ],
+            vec![
+                "resident before loading".into(),
+                mib(s.rss_start_bytes),
+                "—".into(),
+                "—".into(),
+            ],
+            vec![
+                format!("resident with {users} users loaded"),
+                mib(s.rss_loaded_bytes),
+                "—".into(),
+                "—".into(),
+            ],
+            vec![
+                "per user (loaded - before) / users".into(),
+                s.bytes_per_user
+                    .map_or_else(|| "?".into(), |b| format!("{b:.0} bytes")),
+                "about 1 KB".into(),
+                "—".into(),
+            ],
+            vec![
+                "peak resident (VmHWM: loading, then serving)".into(),
+                mib(s.peak_rss_bytes),
+                format!("< {}", fmt_mib(s.memory_goal_bytes)),
+                verdict(s.memory_met),
+            ],
+        ],
+    );
+    let rows: Vec<Vec<String>> = s
+        .comparisons
+        .iter()
+        .map(|c| {
+            vec![
+                c.name.clone(),
+                c.small_case.clone(),
+                format!(
+                    "{} / {}",
+                    fmt_latency(c.small.p50_ns),
+                    fmt_latency(c.small.p99_ns)
+                ),
+                c.large_case.clone(),
+                format!(
+                    "{} / {}",
+                    fmt_latency(c.large.p50_ns),
+                    fmt_latency(c.large.p99_ns)
+                ),
+                fmt_factor(c.ratio),
+                format!("≤ {}", fmt_factor(c.goal)),
+                verdict(c.met),
+            ]
+        })
+        .collect();
+    let latency = table(
+        &[
+            "latency",
+            "small case",
+            "p50 / p99",
+            "large case",
+            "p50 / p99",
+            "large / small (p50)",
+            "goal",
+            "verdict",
+        ],
+        &rows,
+    );
+    format!("{memory}\n{latency}")
+}
+
+/// The harness and mock-okta table.
+pub(crate) fn tools_table(res: &Results) -> String {
+    let mut rows = Vec::new();
+    if let Some(s) = &res.suite {
+        rows.push(vec![
+            "harness: full built-in suite, in-process reference server".into(),
+            format!(
+                "{} (median of {}); {} scenario runs, {} exchanges",
+                fmt_duration(std::time::Duration::from_secs_f64(s.median_wall_ms / 1e3)),
+                s.runs.len(),
+                s.runs.first().map_or(0, |r| r.scenario_runs),
+                group_thousands(s.exchanges as u64),
+            ),
+            fmt_rate(s.requests_per_sec),
+            fmt_percent(s.ratio),
+            "—".into(),
+        ]);
+    }
+    if let Some(i) = &res.import {
+        rows.push(vec![
+            format!(
+                "mock-okta: Import Now of {} users",
+                group_thousands(i.users as u64)
+            ),
+            format!(
+                "{:.2} s; {} pages; {} users/s{}",
+                i.wall_secs,
+                group_thousands(i.requests as u64),
+                fmt_rate(i.users_per_sec),
+                if i.succeeded { "" } else { " (FAILED)" }
+            ),
+            fmt_rate(i.requests_per_sec),
+            fmt_percent(i.requests_per_sec / res.baseline_rps),
+            format!(
+                "peak {} (server with its users: {} before; import added {})",
+                mib(i.peak_rss_bytes),
+                mib(i.rss_before_bytes),
+                mib(i.import_growth_bytes),
+            ),
+        ]);
+    }
+    table(
+        &["measure", "time", "req/s", "vs baseline", "memory"],
+        &rows,
+    )
+}
+
+/// Every table, with headings.
+pub(crate) fn render(res: &Results) -> String {
+    let mut out = format!(
+        "scim-bench {} on {} cores, {}, {}\n\n",
+        if res.settings.quick {
+            "--quick"
+        } else {
+            "(full)"
+        },
+        res.machine.cores,
+        mib(res.machine.memory_bytes),
+        res.machine.cpu.as_deref().unwrap_or("unknown CPU"),
+    );
+    out.push_str(&format!(
+        "Throughput: {} keep-alive connections, {:.1} s each after {:.1} s warm-up, {} users loaded\n\n",
+        res.settings.connections,
+        res.settings.window_secs,
+        res.settings.warmup_secs,
+        group_thousands(res.settings.load_users as u64),
+    ));
+    out.push_str(&throughput_table(res));
+    if let Some(s) = &res.scale {
+        out.push_str(&format!(
+            "\nScale: {} users; latencies one request at a time for {:.1} s each\n\n",
+            group_thousands(s.users as u64),
+            res.settings.scale_window_secs
+        ));
+        out.push_str(&scale_tables(s));
+    }
+    if res.suite.is_some() || res.import.is_some() {
+        out.push_str("\nHarness and mock-okta\n\n");
+        out.push_str(&tools_table(res));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(rps: f64) -> LoadResult {
+        LoadResult {
+            requests: 1000,
+            errors: 0,
+            first_error: None,
+            requests_per_sec: rps,
+            p50_ns: 1_250_000,
+            p99_ns: 4_000_000,
+            server_cpu: Some(0.98),
+            client_cpu: None,
+            connections: 64,
+            window_secs: 5.0,
+        }
+    }
+
+    #[test]
+    fn a_throughput_row_shows_rate_ratio_goal_and_verdict() {
+        let cells = load_cells(
+            "get by id",
+            "GET /Users/{id}",
+            &result(30_500.4),
+            0.55,
+            Some((0.6, false)),
+        );
+        assert_eq!(
+            cells,
+            [
+                "get by id",
+                "`GET /Users/{id}`",
+                "30,500",
+                "55%",
+                "≥ 60%",
+                "1.25 ms",
+                "4.00 ms",
+                "98%",
+                "?",
+                "0",
+                "**missed**"
+            ]
+        );
+        let baseline = load_cells("baseline", "GET", &result(50_000.0), 1.0, None);
+        assert_eq!(baseline[4], "—");
+        assert_eq!(baseline[10], "—");
+    }
+
+    #[test]
+    fn verdicts() {
+        assert_eq!(verdict(true), "met");
+        assert_eq!(verdict(false), "**missed**");
+    }
+}

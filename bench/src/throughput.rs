@@ -1,0 +1,249 @@
+//! Section 1 and 2: the bare hyper baseline and the reference server under load, each scenario
+//! on a fresh server holding the same users and teams.
+
+use std::sync::Arc;
+
+use hyper::Method;
+use reference_server::store::{Id, MemoryStore};
+use serde::Serialize;
+
+use crate::fixtures::{self, Server};
+use crate::load::{self, LoadResult, MakeRequest, Req, Runtimes, Shape, Target};
+use crate::stats::SplitMix;
+
+/// Users in the store during the load runs.
+pub(crate) const USERS: usize = 10_000;
+/// Teams (one per connection), each starting with this many members.
+pub(crate) const TEAM_START_MEMBERS: usize = 10;
+
+/// Reads must reach this share of the baseline, writes this one.
+pub(crate) const READ_GOAL: f64 = 0.60;
+pub(crate) const WRITE_GOAL: f64 = 0.40;
+
+/// A request kind and its goal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Kind {
+    Read,
+    Write,
+}
+
+impl Kind {
+    pub(crate) fn goal(self) -> f64 {
+        match self {
+            Kind::Read => READ_GOAL,
+            Kind::Write => WRITE_GOAL,
+        }
+    }
+}
+
+/// One measured scenario.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct LoadRow {
+    pub(crate) name: &'static str,
+    pub(crate) request: &'static str,
+    pub(crate) kind: Kind,
+    /// Requests per second over the baseline's.
+    pub(crate) ratio: f64,
+    pub(crate) goal: f64,
+    pub(crate) met: bool,
+    pub(crate) result: LoadResult,
+}
+
+/// The bare hyper server under the same load.
+pub(crate) fn baseline(shape: Shape) -> anyhow::Result<LoadResult> {
+    let rts = Runtimes::new()?;
+    let addr = load::spawn_baseline(&rts.server)?;
+    let target = Target { addr, token: None };
+    let u = fixtures::uri("/scim/v2/Users?count=0")?;
+    load::run(
+        &rts,
+        &target,
+        shape,
+        200,
+        Arc::new(move |_, _| Req::get(u.clone())),
+    )
+}
+
+struct Fixture {
+    store: Arc<MemoryStore>,
+    ids: Vec<Id>,
+    teams: Vec<Id>,
+}
+
+fn fixture(connections: usize) -> anyhow::Result<Fixture> {
+    let store = Arc::new(MemoryStore::new());
+    let ids: Vec<Id> = fixtures::load_users(&*store, USERS, &|_| true)?
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect();
+    let mut teams = Vec::with_capacity(connections);
+    for c in 0..connections {
+        let start = (c * TEAM_START_MEMBERS) % (USERS - TEAM_START_MEMBERS);
+        teams.push(fixtures::team(
+            &*store,
+            &format!("Load team {c}"),
+            &ids[start..start + TEAM_START_MEMBERS],
+        )?);
+    }
+    Ok(Fixture { store, ids, teams })
+}
+
+/// The reference-server scenarios.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scenario {
+    GetById,
+    UserNameEq,
+    Page,
+    Create,
+    Deactivate,
+    AddMember,
+}
+
+const SCENARIOS: [Scenario; 6] = [
+    Scenario::GetById,
+    Scenario::UserNameEq,
+    Scenario::Page,
+    Scenario::Create,
+    Scenario::Deactivate,
+    Scenario::AddMember,
+];
+
+impl Scenario {
+    /// Name, request, kind, expected status.
+    fn spec(self) -> (&'static str, &'static str, Kind, u16) {
+        match self {
+            Scenario::GetById => ("get by id", "GET /Users/{id}", Kind::Read, 200),
+            Scenario::UserNameEq => (
+                "userName eq",
+                "GET /Users?filter=userName eq \"...\"",
+                Kind::Read,
+                200,
+            ),
+            Scenario::Page => (
+                "page of 100",
+                "GET /Users?startIndex=..&count=100",
+                Kind::Read,
+                200,
+            ),
+            Scenario::Create => ("create", "POST /Users", Kind::Write, 201),
+            Scenario::Deactivate => (
+                "deactivate",
+                "PATCH /Users/{id} replace active",
+                Kind::Write,
+                200,
+            ),
+            Scenario::AddMember => (
+                "add team member",
+                "PATCH /Groups/{id}?excludedAttributes=members add members",
+                Kind::Write,
+                200,
+            ),
+        }
+    }
+
+    /// Connection `c`'s `i`th request.
+    fn maker(self, f: &Fixture, connections: usize) -> anyhow::Result<MakeRequest> {
+        let n = f.ids.len();
+        let mut rng = SplitMix::new(0x5c13);
+        // Random picks, precomputed so the load generator only clones a URI per request.
+        let pick = |uris: Vec<hyper::Uri>| -> MakeRequest {
+            Arc::new(move |c, i| Req::get(uris[(c * 7919 + i as usize) % uris.len()].clone()))
+        };
+        Ok(match self {
+            Scenario::GetById => pick(
+                (0..4096)
+                    .map(|_| fixtures::user_uri(&f.ids[rng.below(n)]))
+                    .collect::<anyhow::Result<_>>()?,
+            ),
+            Scenario::UserNameEq => pick(
+                (0..4096)
+                    .map(|_| fixtures::filter_uri(&fixtures::user_name(rng.below(n))))
+                    .collect::<anyhow::Result<_>>()?,
+            ),
+            Scenario::Page => pick(
+                (0..1024)
+                    .map(|_| fixtures::page_uri(1 + rng.below(n - 100)))
+                    .collect::<anyhow::Result<_>>()?,
+            ),
+            Scenario::Create => {
+                let users = fixtures::uri("/scim/v2/Users")?;
+                Arc::new(move |c, i| {
+                    Req::with_body(
+                        Method::POST,
+                        users.clone(),
+                        fixtures::create_body(&format!("load.{c}.{i}@bench.example.com")),
+                    )
+                })
+            }
+            Scenario::Deactivate => {
+                // Each connection owns a slice of the users and walks it; every pass flips
+                // `active`, so every PATCH changes the user (one that changes nothing would
+                // skip the write).
+                let uris = f
+                    .ids
+                    .iter()
+                    .map(|id| fixtures::user_uri(id))
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                let off = hyper::body::Bytes::from(fixtures::active_body(false));
+                let on = hyper::body::Bytes::from(fixtures::active_body(true));
+                let per_conn = n / connections;
+                Arc::new(move |c, i| {
+                    let i = i as usize;
+                    let body = if (i / per_conn) % 2 == 0 { &off } else { &on };
+                    Req::with_body(
+                        Method::PATCH,
+                        uris[c * per_conn + i % per_conn].clone(),
+                        body.clone(),
+                    )
+                })
+            }
+            Scenario::AddMember => {
+                // Each connection adds users to its own team that the team does not have yet
+                // (the first `connections * 10` users are the initial members): an add would
+                // become a no-op only after `n - 640` requests on one connection.
+                let uris = f
+                    .teams
+                    .iter()
+                    .map(|t| fixtures::team_patch_uri(t))
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                let first_free = connections * TEAM_START_MEMBERS;
+                let ids = f.ids.clone();
+                Arc::new(move |c, i| {
+                    let u = first_free + (c * 131 + i as usize) % (n - first_free);
+                    Req::with_body(
+                        Method::PATCH,
+                        uris[c].clone(),
+                        fixtures::add_member_body(&ids[u]),
+                    )
+                })
+            }
+        })
+    }
+}
+
+/// Each scenario on a fresh server; ratios against `baseline_rps`.
+pub(crate) fn reference(shape: Shape, baseline_rps: f64) -> anyhow::Result<Vec<LoadRow>> {
+    let mut rows = Vec::new();
+    for scenario in SCENARIOS {
+        let (name, request, kind, expect) = scenario.spec();
+        eprintln!("  reference-server: {name}");
+        let rts = Runtimes::new()?;
+        let f = fixture(shape.connections)?;
+        let make = scenario.maker(&f, shape.connections)?;
+        let server = Server::start(&rts.server, Arc::clone(&f.store))?;
+        let result = load::run(&rts, &server.target, shape, expect, make)?;
+        server.stop(&rts.server)?;
+        let ratio = result.requests_per_sec / baseline_rps;
+        rows.push(LoadRow {
+            name,
+            request,
+            kind,
+            ratio,
+            goal: kind.goal(),
+            met: ratio >= kind.goal() && result.errors == 0,
+            result,
+        });
+    }
+    Ok(rows)
+}
