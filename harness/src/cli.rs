@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -58,55 +59,63 @@ pub enum RulesFormat {
     Json,
 }
 
+/// `scim-harness run`'s options.
+#[derive(Debug, clap::Args)]
+struct RunArgs {
+    /// The SCIM base URL (e.g. https://api.example.com/scim/v2).
+    #[arg(
+        long,
+        conflicts_with = "reference",
+        required_unless_present = "reference"
+    )]
+    target: Option<String>,
+    /// The environment variable holding the bearer token.
+    #[arg(long, default_value = "SCIM_TOKEN")]
+    token_env: String,
+    /// Start the reference server in-process on a free port and run against it.
+    #[arg(long)]
+    reference: bool,
+    /// Scenario files or folders (default: the built-in scenarios).
+    #[arg(long, num_args = 1..)]
+    scenarios: Vec<PathBuf>,
+    /// Only scenarios with this tag (repeatable).
+    #[arg(long)]
+    tag: Vec<String>,
+    /// Rule profiles to check (default: rfc,okta; with --reference, also fivetran).
+    #[arg(long, value_delimiter = ',')]
+    profile: Vec<Profile>,
+    /// Okta client modes.
+    #[arg(long, value_enum, default_value = "both")]
+    okta_mode: ModeChoice,
+    /// Write a JUnit XML report.
+    #[arg(long)]
+    junit: Option<PathBuf>,
+    /// Write a JSON report.
+    #[arg(long)]
+    json: Option<PathBuf>,
+    /// Keep what the run created (no cleanup).
+    #[arg(long)]
+    keep: bool,
+    /// Scenario runs at once.
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Per-request timeout in seconds.
+    #[arg(long, default_value_t = 60)]
+    timeout: u64,
+    /// The domain of the test users' logins.
+    #[arg(long, default_value = "example.com")]
+    email_domain: String,
+    /// The longest single wait after a 429, in seconds. Okta's own back-off grows to
+    /// hours; the report still shows the wait Okta would have made.
+    #[arg(long, default_value_t = 30)]
+    max_retry_wait: u64,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run scenarios against a SCIM endpoint (or the built-in reference server).
     #[command(after_help = AFTER_HELP)]
-    Run {
-        /// The SCIM base URL (e.g. https://api.example.com/scim/v2).
-        #[arg(
-            long,
-            conflicts_with = "reference",
-            required_unless_present = "reference"
-        )]
-        target: Option<String>,
-        /// The environment variable holding the bearer token.
-        #[arg(long, default_value = "SCIM_TOKEN")]
-        token_env: String,
-        /// Start the reference server in-process on a free port and run against it.
-        #[arg(long)]
-        reference: bool,
-        /// Scenario files or folders (default: the built-in scenarios).
-        #[arg(long, num_args = 1..)]
-        scenarios: Vec<PathBuf>,
-        /// Only scenarios with this tag (repeatable).
-        #[arg(long)]
-        tag: Vec<String>,
-        /// Rule profiles to check (default: rfc,okta; with --reference, also fivetran).
-        #[arg(long, value_delimiter = ',')]
-        profile: Vec<Profile>,
-        /// Okta client modes.
-        #[arg(long, value_enum, default_value = "both")]
-        okta_mode: ModeChoice,
-        /// Write a JUnit XML report.
-        #[arg(long)]
-        junit: Option<PathBuf>,
-        /// Write a JSON report.
-        #[arg(long)]
-        json: Option<PathBuf>,
-        /// Keep what the run created (no cleanup).
-        #[arg(long)]
-        keep: bool,
-        /// Scenario runs at once.
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Per-request timeout in seconds.
-        #[arg(long, default_value_t = 60)]
-        timeout: u64,
-        /// The domain of the test users' logins.
-        #[arg(long, default_value = "example.com")]
-        email_domain: String,
-    },
+    Run(Box<RunArgs>),
     /// Check scenario files without running them.
     Lint {
         /// Files or folders.
@@ -154,7 +163,7 @@ pub fn rules_text(format: RulesFormat) -> String {
                     "{:<44} {:<6} {:<8} {:<8} {}\n",
                     r.id,
                     r.level.to_string(),
-                    profile_name(r.profile),
+                    r.profile,
                     kind_name(r.kind),
                     r.title
                 ));
@@ -162,14 +171,6 @@ pub fn rules_text(format: RulesFormat) -> String {
             out
         }
         RulesFormat::Markdown => rules_markdown(),
-    }
-}
-
-fn profile_name(p: Profile) -> &'static str {
-    match p {
-        Profile::Rfc => "rfc",
-        Profile::Okta => "okta",
-        Profile::Fivetran => "fivetran",
     }
 }
 
@@ -193,7 +194,7 @@ fn rules_markdown() -> String {
             "| `{}` | {} | {} | {} | {} | {}: \"{}\" |\n",
             r.id,
             r.level,
-            profile_name(r.profile),
+            r.profile,
             kind_name(r.kind),
             r.title.replace('|', "\\|"),
             r.source.replace('|', "\\|"),
@@ -238,21 +239,23 @@ pub async fn main() -> ExitCode {
                 ExitCode::from(exit::USAGE)
             }
         }
-        Command::Run {
-            target,
-            token_env,
-            reference,
-            scenarios,
-            tag,
-            profile,
-            okta_mode,
-            junit,
-            json,
-            keep,
-            jobs,
-            timeout,
-            email_domain,
-        } => {
+        Command::Run(args) => {
+            let RunArgs {
+                target,
+                token_env,
+                reference,
+                scenarios,
+                tag,
+                profile,
+                okta_mode,
+                junit,
+                json,
+                keep,
+                jobs,
+                timeout,
+                email_domain,
+                max_retry_wait,
+            } = *args;
             let target = if reference {
                 Target::Reference
             } else {
@@ -290,6 +293,9 @@ pub async fn main() -> ExitCode {
             }
             config.timeout = Duration::from_secs(timeout.max(1));
             config.email_domain = email_domain;
+            config.clock = Arc::new(mock_okta::CappedClock {
+                cap: Duration::from_secs(max_retry_wait),
+            });
             let style = terminal::Style::detect();
             let progress = std::sync::Mutex::new(terminal::Progress::new(style));
             let result = runner::run(&config, &loaded, &|e| {

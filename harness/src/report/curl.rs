@@ -1,5 +1,6 @@
-//! A `curl` command that replays a request, with the token written as `$SCIM_TOKEN` so the
-//! command can be shared without leaking it.
+//! A `curl` command that replays a request, with the run's token written as `$SCIM_TOKEN` so
+//! the command can be shared without leaking it. A deliberately wrong token that a step sent
+//! is replayed as it was.
 
 use mock_okta::Exchange;
 
@@ -26,7 +27,7 @@ pub fn command(ex: &Exchange, base_url: &str) -> String {
         quote(&format!("{}{}", origin(base_url), r.path)),
     ];
     for (k, v) in &r.headers {
-        if k.eq_ignore_ascii_case("authorization") {
+        if k.eq_ignore_ascii_case("authorization") && v == mock_okta::transcript::MASKED {
             parts.push("-H".into());
             parts.push("\"Authorization: Bearer $SCIM_TOKEN\"".into());
         } else {

@@ -10,10 +10,7 @@ pub fn render(report: &RunReport) -> String {
     let mut junit = Report::new("scim-harness");
     junit.set_time(std::time::Duration::from_millis(report.duration_ms));
     for run in &report.scenarios {
-        let mode = serde_json::to_value(run.mode)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let mode = run.mode;
         let mut suite = TestSuite::new(format!("{} [{mode}]", run.id));
         suite.add_property(Property::new("title", run.title.as_str()));
         suite.add_property(Property::new("file", run.file.as_str()));

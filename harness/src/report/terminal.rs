@@ -39,10 +39,7 @@ impl Style {
 }
 
 fn mode(run: &ScenarioRun) -> String {
-    serde_json::to_value(run.mode)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    run.mode.to_string()
 }
 
 /// Progress while the run goes on.
@@ -118,14 +115,7 @@ pub fn render(report: &RunReport, style: Style) -> String {
                     step.name
                 );
                 let rule = match (&f.rule, f.profile) {
-                    (Some(id), Some(p)) => format!(
-                        "{id} ({}, {})",
-                        f.level,
-                        serde_json::to_value(p)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default()
-                    ),
+                    (Some(id), Some(p)) => format!("{id} ({}, {p})", f.level),
                     _ => format!("scenario expectation ({})", f.level),
                 };
                 let _ = writeln!(out, "  rule:     {rule}");

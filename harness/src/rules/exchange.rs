@@ -25,6 +25,8 @@ pub struct View<'a> {
     pub body: Option<&'a Value>,
     /// Whether the response had a non-empty body at all.
     pub has_body: bool,
+    /// The `count` the request asked for (query parameter, or a `.search` body's member).
+    pub count: Option<i64>,
 }
 
 /// What a broken rule reports.
@@ -167,7 +169,9 @@ fn short(v: &Value) -> String {
 pub fn check(rule: &Rule, v: &View<'_>) -> Verdict {
     match rule.id {
         "R7644-3.12-error-envelope" => {
-            if v.status < 400 {
+            // A 429 often comes from a gateway in front of the SCIM service; Okta reads only
+            // its status and Retry-After.
+            if v.status < 400 || v.status == 429 {
                 return None;
             }
             if !v.has_body {
@@ -291,10 +295,10 @@ pub fn check(rule: &Rule, v: &View<'_>) -> Verdict {
                     "\"resources\"",
                 )));
             }
-            if total > 0
-                && !body.get("Resources").is_some_and(Value::is_array)
-                && !matches!(form_urlencoded::parse(v.query.as_bytes()).find(|(k, _)| k.eq_ignore_ascii_case("count")), Some((_, c)) if c == "0")
-            {
+            // A request for no resources (count=0, or negative, which RFC 7644 §3.4.2.4 says
+            // means 0) may get totalResults alone.
+            let asked_none = v.count.is_some_and(|c| c <= 0);
+            if total > 0 && !asked_none && !body.get("Resources").is_some_and(Value::is_array) {
                 return Some(Err(broken(
                     "totalResults is positive but there is no Resources array",
                     "a \"Resources\" array",
@@ -564,5 +568,55 @@ pub fn check(rule: &Rule, v: &View<'_>) -> Verdict {
             })
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn rule(id: &str) -> &'static Rule {
+        crate::rules::find(id).expect("rule exists")
+    }
+
+    fn view<'a>(method: &'a str, path: &'a str, status: u16, body: Option<&'a Value>) -> View<'a> {
+        View {
+            method,
+            path,
+            query: "",
+            status,
+            headers: &[],
+            body,
+            has_body: body.is_some(),
+            count: None,
+        }
+    }
+
+    #[test]
+    fn a_bare_429_is_not_an_envelope_failure_but_a_bare_500_is() {
+        let r = rule("R7644-3.12-error-envelope");
+        assert_eq!(check(r, &view("GET", "/Users", 429, None)), None);
+        assert!(matches!(
+            check(r, &view("GET", "/Users", 500, None)),
+            Some(Err(_))
+        ));
+    }
+
+    #[test]
+    fn asking_for_no_resources_excuses_a_missing_resources_array() {
+        let r = rule("R7644-3.4.2-list-envelope");
+        let body = json!({
+            "schemas": [scim_core::urn::LIST_RESPONSE],
+            "totalResults": 3
+        });
+        let mut v = view("GET", "/Users", 200, Some(&body));
+        assert!(matches!(check(r, &v), Some(Err(_))));
+        for asked in [0, -1] {
+            v.count = Some(asked);
+            assert_eq!(check(r, &v), Some(Ok(())), "count={asked}");
+        }
+        v.count = Some(2);
+        assert!(matches!(check(r, &v), Some(Err(_))));
     }
 }

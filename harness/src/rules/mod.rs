@@ -109,7 +109,7 @@ pub static CATALOGUE: &[Rule] = &[
         Must,
         Rfc,
         X,
-        "Error responses carry a top-level SCIM Error JSON body",
+        "Error responses (other than 429, which gateways often send bare) carry a top-level SCIM Error JSON body",
         "RFC 7644 §3.12",
         "When returning HTTP error status codes, the server SHOULD return a JSON body ... \"schemas\": [\"urn:ietf:params:scim:api:messages:2.0:Error\"]",
     ),

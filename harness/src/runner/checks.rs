@@ -68,6 +68,20 @@ fn fail(
     }
 }
 
+/// The `count` a request asked for: its query parameter, or a search body's member.
+fn requested_count(query: &str, body: Option<&str>) -> Option<i64> {
+    let from_query = form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k.eq_ignore_ascii_case("count"))
+        .and_then(|(_, c)| c.trim().parse().ok());
+    from_query.or_else(|| {
+        let body: Value = serde_json::from_str(body?).ok()?;
+        body.as_object()?
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("count"))
+            .and_then(|(_, c)| c.as_i64())
+    })
+}
+
 /// The exchange rules of the selected profiles, on every exchange that got a response.
 pub(super) fn exchange_rules(
     exchanges: &[Exchange],
@@ -95,6 +109,7 @@ pub(super) fn exchange_rules(
             headers: &resp.headers,
             body: body.as_ref(),
             has_body: resp.body.as_deref().is_some_and(|b| !b.trim().is_empty()),
+            count: requested_count(query, ex.request.body.as_deref()),
         };
         for rule in rules::CATALOGUE
             .iter()
@@ -410,5 +425,20 @@ pub(super) fn okta_expect(
             )),
         };
         out.record(rule, result, None);
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    use super::requested_count;
+
+    #[test]
+    fn count_comes_from_the_query_or_the_search_body() {
+        assert_eq!(requested_count("startIndex=1&count=0", None), Some(0));
+        assert_eq!(requested_count("Count=-5", None), Some(-5));
+        assert_eq!(requested_count("count=lots", None), None);
+        assert_eq!(requested_count("", Some(r#"{"count":0}"#)), Some(0));
+        assert_eq!(requested_count("", Some("not json")), None);
+        assert_eq!(requested_count("", None), None);
     }
 }

@@ -52,10 +52,7 @@ fn skip_reason(ctx: &Context, loaded: &Loaded, mode: Mode) -> Option<String> {
             "runs only in {}",
             req.modes
                 .iter()
-                .map(|m| serde_json::to_value(m)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_owned))
-                    .unwrap_or_default())
+                .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join(", ")
         ));
@@ -91,8 +88,11 @@ struct Run<'a> {
     vars: Vars,
     prefix: String,
     profiles: BTreeSet<crate::scenario::Profile>,
-    /// Resources created by raw requests, for cleanup: (collection, id).
-    created: Vec<(String, String)>,
+    /// Every user id the target gave out during the run (through Okta or raw requests), for
+    /// cleanup: a user Okta later unassigned or deactivated is still on the target.
+    users_seen: BTreeSet<String>,
+    /// Every group id the target gave out during the run, for cleanup.
+    groups_seen: BTreeSet<String>,
     user_keys: Vec<String>,
     group_keys: Vec<String>,
 }
@@ -195,6 +195,7 @@ impl<'a> Run<'a> {
         let mut vars = Vars::default();
         vars.set("run", prefix.clone());
         vars.set("base_url", endpoint.base_url.clone());
+        vars.set("email_domain", ctx.config.email_domain.clone());
         for (key, u) in &loaded.scenario.fixtures.users {
             let login = format!(
                 "{prefix}-{}@{}",
@@ -238,7 +239,8 @@ impl<'a> Run<'a> {
             vars,
             prefix,
             profiles,
-            created: Vec::new(),
+            users_seen: BTreeSet::new(),
+            groups_seen: BTreeSet::new(),
             user_keys,
             group_keys,
         }
@@ -290,18 +292,30 @@ impl<'a> Run<'a> {
         for (k, v) in found {
             self.vars.set(k, v);
         }
+        let org = self.okta.org();
+        self.users_seen
+            .extend(org.app.assignments.iter().filter_map(|a| a.scim_id.clone()));
+        self.groups_seen.extend(
+            org.app
+                .pushed_groups
+                .iter()
+                .filter_map(|p| p.scim_id.clone()),
+        );
     }
 
     async fn step(&mut self, step: &Step) -> StepRun {
         let mut out = StepOut::default();
         let result = self.execute(step, &mut out).await;
-        let status = match &result {
-            Err(u) => {
-                out.note = Some(format!("skipped: {u} (an earlier step did not set it)"));
-                Status::Skipped
-            }
-            Ok(()) if out.checked.findings.iter().any(|f| f.is_failure()) => Status::Failed,
-            Ok(()) => Status::Passed,
+        if let Err(u) = &result {
+            out.note = Some(format!("skipped: {u} (an earlier step did not set it)"));
+        }
+        // A failure already found stands even if the step could not finish.
+        let status = if out.checked.findings.iter().any(|f| f.is_failure()) {
+            Status::Failed
+        } else if result.is_err() {
+            Status::Skipped
+        } else {
+            Status::Passed
         };
         StepRun {
             name: step.name.clone(),
@@ -314,6 +328,17 @@ impl<'a> Run<'a> {
     }
 
     async fn execute(&mut self, step: &Step, out: &mut StepOut) -> Result<(), Undefined> {
+        // Expectations are resolved before anything is sent: a step whose expectation names a
+        // variable no earlier step set is skipped without touching the target.
+        if let Some(times) = step.repeat {
+            // In a repeated step, an expectation speaks of the last request.
+            self.vars.set("i", times.max(1).to_string());
+        }
+        let expect = step
+            .expect
+            .as_ref()
+            .map(|e| self.interpolate_expect(e))
+            .transpose()?;
         if let Some(action) = &step.okta {
             let report = match self.okta_action(action).await? {
                 Ok(report) => report,
@@ -339,9 +364,8 @@ impl<'a> Run<'a> {
                 &self.profiles,
                 &mut out.checked,
             );
-            if let Some(expect) = &step.expect {
-                let expect = self.interpolate_expect(expect)?;
-                checks::okta_expect(&expect, &report.outcome, &self.profiles, &mut out.checked);
+            if let Some(expect) = &expect {
+                checks::okta_expect(expect, &report.outcome, &self.profiles, &mut out.checked);
             } else if let Outcome::TaskOpened { task } = &report.outcome {
                 out.note = Some(format!("Okta opened a task: {}", task.message));
             }
@@ -353,7 +377,13 @@ impl<'a> Run<'a> {
                     self.vars.set("i", i.to_string());
                 }
                 let prepared = self.prepare(request)?;
-                let ex = http::send(&self.ctx.http, &prepared, self.ctx.config.timeout).await;
+                let ex = http::send(
+                    &self.ctx.http,
+                    &prepared,
+                    self.ctx.config.timeout,
+                    &self.endpoint.token,
+                )
+                .await;
                 self.note_created(&ex);
                 out.exchanges.push(ex);
             }
@@ -363,14 +393,13 @@ impl<'a> Run<'a> {
                 &self.profiles,
                 &mut out.checked,
             );
-            if let Some(expect) = &step.expect {
-                let expect = self.interpolate_expect(expect)?;
+            if let Some(expect) = &expect {
                 let last = out
                     .exchanges
                     .len()
                     .checked_sub(1)
                     .map(|i| (i, &out.exchanges[i]));
-                checks::scim_expect(&expect, last, &self.profiles, &mut out.checked);
+                checks::scim_expect(expect, last, &self.profiles, &mut out.checked);
             }
             if let Some(ex) = out.exchanges.last().cloned() {
                 out.note = self.capture(step, &ex);
@@ -617,7 +646,11 @@ impl<'a> Run<'a> {
             .and_then(|b| serde_json::from_str::<Value>(b).ok())
             .and_then(|b| b.get("id").and_then(Value::as_str).map(str::to_owned))
         {
-            self.created.push((collection, id));
+            if collection.eq_ignore_ascii_case("Groups") {
+                self.groups_seen.insert(id);
+            } else if collection.eq_ignore_ascii_case("Users") {
+                self.users_seen.insert(id);
+            }
         }
     }
 
@@ -647,26 +680,9 @@ impl<'a> Run<'a> {
 
     /// Deletes what the run created (users that cannot be deleted are deactivated).
     async fn cleanup(&mut self) {
-        let org = self.okta.org().clone();
-        let mut groups: Vec<String> = org
-            .app
-            .pushed_groups
-            .iter()
-            .filter_map(|p| p.scim_id.clone())
-            .collect();
-        let mut users: Vec<String> = org
-            .app
-            .assignments
-            .iter()
-            .filter_map(|a| a.scim_id.clone())
-            .collect();
-        for (collection, id) in &self.created {
-            if collection.eq_ignore_ascii_case("Groups") {
-                groups.push(id.clone());
-            } else if collection.eq_ignore_ascii_case("Users") {
-                users.push(id.clone());
-            }
-        }
+        self.refresh_ids();
+        let groups = std::mem::take(&mut self.groups_seen);
+        let users = std::mem::take(&mut self.users_seen);
         let auth = format!("Bearer {}", self.endpoint.token);
         let send = |method: HttpMethod, path: String, body: Option<Vec<u8>>| {
             let mut headers = vec![("Authorization".to_owned(), auth.clone())];
@@ -688,16 +704,16 @@ impl<'a> Run<'a> {
                 &self.ctx.http,
                 &send(HttpMethod::DELETE, format!("/Groups/{id}"), None),
                 self.ctx.config.timeout,
+                &self.endpoint.token,
             )
             .await;
         }
-        users.sort();
-        users.dedup();
         for id in users {
             let ex = http::send(
                 &self.ctx.http,
                 &send(HttpMethod::DELETE, format!("/Users/{id}"), None),
                 self.ctx.config.timeout,
+                &self.endpoint.token,
             )
             .await;
             let deleted = ex
@@ -710,6 +726,7 @@ impl<'a> Run<'a> {
                     &self.ctx.http,
                     &send(HttpMethod::PATCH, format!("/Users/{id}"), Some(body)),
                     self.ctx.config.timeout,
+                    &self.endpoint.token,
                 )
                 .await;
             }

@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use mock_okta::client::{error_chain, path_and_query};
 use mock_okta::transcript::{Exchange, MASKED, RecordedRequest, RecordedResponse};
 use reqwest::Method;
 
@@ -19,7 +20,16 @@ pub(super) struct Prepared {
 }
 
 /// Sends a request and records it; a failure to get any answer is recorded too.
-pub(super) async fn send(http: &reqwest::Client, p: &Prepared, timeout: Duration) -> Exchange {
+///
+/// `secret` is the run's token: it is masked wherever it appears in the record. Any other
+/// credential (a scenario's deliberately wrong token) is kept verbatim, so that the replay
+/// command sends the same wrong token the step did.
+pub(super) async fn send(
+    http: &reqwest::Client,
+    p: &Prepared,
+    timeout: Duration,
+    secret: &str,
+) -> Exchange {
     let mut req = http.request(p.method.clone(), &p.url).timeout(timeout);
     for (k, v) in &p.headers {
         req = req.header(k.as_str(), v.as_str());
@@ -27,34 +37,26 @@ pub(super) async fn send(http: &reqwest::Client, p: &Prepared, timeout: Duration
     if let Some(b) = &p.body {
         req = req.body(b.clone());
     }
-    let path = match reqwest::Url::parse(&p.url) {
-        Ok(u) => match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_owned(),
-        },
-        Err(_) => p.url.clone(),
-    };
+    let scrub = |text: &str| scrub(text, secret);
     let request = RecordedRequest {
         method: p.method.to_string(),
-        path,
+        path: scrub(&path_and_query(&p.url)),
         headers: p
             .headers
             .iter()
             .map(|(k, v)| {
-                (
-                    k.clone(),
-                    if k.eq_ignore_ascii_case("authorization") {
-                        mask(v)
-                    } else {
-                        v.clone()
-                    },
-                )
+                let shown = if k.eq_ignore_ascii_case("authorization")
+                    && !secret.is_empty()
+                    && v.split_once(' ').map(|(_, t)| t) == Some(secret)
+                {
+                    MASKED.to_owned()
+                } else {
+                    scrub(v)
+                };
+                (k.clone(), shown)
             })
             .collect(),
-        body: p
-            .body
-            .as_ref()
-            .map(|b| String::from_utf8_lossy(b).into_owned()),
+        body: p.body.as_ref().map(|b| scrub(&String::from_utf8_lossy(b))),
     };
     let started = Instant::now();
     let result = async {
@@ -66,7 +68,7 @@ pub(super) async fn send(http: &reqwest::Client, p: &Prepared, timeout: Duration
             .map(|(k, v)| {
                 (
                     k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    scrub(&String::from_utf8_lossy(v.as_bytes())),
                 )
             })
             .collect();
@@ -77,7 +79,7 @@ pub(super) async fn send(http: &reqwest::Client, p: &Prepared, timeout: Duration
     let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     match result {
         Ok((status, headers, bytes)) => {
-            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let text = scrub(&String::from_utf8_lossy(&bytes));
             Exchange {
                 request,
                 response: Some(RecordedResponse {
@@ -94,7 +96,7 @@ pub(super) async fn send(http: &reqwest::Client, p: &Prepared, timeout: Duration
             let message = if e.is_timeout() {
                 format!("no response within {timeout:?}")
             } else {
-                format!("connection failed: {e}")
+                scrub(&format!("connection failed: {}", error_chain(&e)))
             };
             Exchange {
                 request,
@@ -106,11 +108,48 @@ pub(super) async fn send(http: &reqwest::Client, p: &Prepared, timeout: Duration
     }
 }
 
-/// Masks a bearer token (any other scheme's credentials too).
-fn mask(value: &str) -> String {
-    match value.split_once(' ') {
-        Some((scheme, _)) if scheme.eq_ignore_ascii_case("bearer") => MASKED.to_owned(),
-        Some((scheme, _)) => format!("{scheme} ********"),
-        None => "********".to_owned(),
+/// `text` with every standalone occurrence of the run's token replaced, so that a server
+/// echoing the token back (in an error message, say) cannot leak it into a report.
+/// "Standalone" means not inside a longer run of token characters: a short token such as `t`
+/// must not turn `application/json` into `applica********ion/json`.
+fn scrub(text: &str, secret: &str) -> String {
+    if secret.is_empty() || !text.contains(secret) {
+        return text.to_owned();
+    }
+    // RFC 6750's b64token characters.
+    let token_char = |c: char| c.is_ascii_alphanumeric() || "-._~+/=".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (at, _) in text.match_indices(secret) {
+        let end = at + secret.len();
+        let before = text[..at].chars().next_back();
+        let after = text[end..].chars().next();
+        if before.is_some_and(token_char) || after.is_some_and(token_char) {
+            continue;
+        }
+        out.push_str(&text[copied..at]);
+        out.push_str("********");
+        copied = end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrub;
+
+    #[test]
+    fn scrubs_only_the_secret() {
+        assert_eq!(scrub("token s3cr3t here", "s3cr3t"), "token ******** here");
+        assert_eq!(scrub("nothing", "s3cr3t"), "nothing");
+        assert_eq!(scrub("anything", ""), "anything");
+        assert_eq!(scrub("s3cr3t", "s3cr3t"), "********");
+        assert_eq!(scrub(r#"{"t":"s3cr3t"}"#, "s3cr3t"), r#"{"t":"********"}"#);
+        assert_eq!(
+            scrub("application/json t", "t"),
+            "application/json ********"
+        );
+        assert_eq!(scrub("xs3cr3t s3cr3t", "s3cr3t"), "xs3cr3t ********");
     }
 }

@@ -30,6 +30,10 @@ pub enum Target {
     Reference,
 }
 
+/// The longest single 429 back-off wait by default: Okta's own back-off grows to hours, which
+/// no test run can afford; the report still shows the wait Okta would have made.
+pub const DEFAULT_MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
+
 /// How to run.
 #[derive(Clone, Debug)]
 pub struct RunConfig {
@@ -49,7 +53,8 @@ pub struct RunConfig {
     pub email_domain: String,
     /// Per-request timeout.
     pub timeout: Duration,
-    /// Where mock-okta waits (429 back-off).
+    /// Where mock-okta waits (429 back-off). By default real time capped at
+    /// [`DEFAULT_MAX_RETRY_WAIT`] per wait; tests pass a recording clock that never waits.
     pub clock: Arc<dyn mock_okta::Clock>,
     /// Deliberate faults for an in-process reference server: the harness's own tests use them
     /// to prove each rule can fail. They take effect only in test builds.
@@ -73,7 +78,9 @@ impl RunConfig {
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
             email_domain: "example.com".into(),
             timeout: mock_okta::client::DEFAULT_TIMEOUT,
-            clock: Arc::new(mock_okta::SystemClock),
+            clock: Arc::new(mock_okta::CappedClock {
+                cap: DEFAULT_MAX_RETRY_WAIT,
+            }),
             reference_faults: Vec::new(),
         }
     }
@@ -177,7 +184,7 @@ async fn discover(
         .await
         .map_err(|e| RunError::Unreachable {
             base_url: endpoint.base_url.clone(),
-            reason: mock_okta_error(&e),
+            reason: mock_okta::client::error_chain(&e),
         })?;
     let spc: Value = if spc.status().is_success() {
         spc.json().await.unwrap_or(Value::Null)
@@ -212,17 +219,6 @@ async fn discover(
         sort: flag("sort"),
         search,
     })
-}
-
-fn mock_okta_error(e: &reqwest::Error) -> String {
-    let mut s = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(inner) = source {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    s
 }
 
 /// An event during a run, for progress display.

@@ -213,7 +213,10 @@ fn validate(src: &Source<'_>, s: &Scenario, errors: &mut Vec<Diagnostic>) {
         }
     }
 
-    let mut known: BTreeSet<String> = ["run", "base_url"].into_iter().map(str::to_owned).collect();
+    let mut known: BTreeSet<String> = ["run", "base_url", "email_domain"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     for key in &users {
         known.extend(user_vars(key));
     }
@@ -416,10 +419,22 @@ fn step_strings(step: &Step) -> Vec<String> {
         if let Some(b) = &r.raw_body {
             json(&serde_json::Value::String(b.clone()));
         }
+        if let crate::scenario::model::Auth::Bearer(t) = &r.auth {
+            json(&serde_json::Value::String(t.clone()));
+        }
+    }
+    if let Some(action) = &step.okta {
+        // Every string an action holds (emails, roles, names) may carry variables.
+        if let Ok(v) = serde_json::to_value(action) {
+            json(&v);
+        }
     }
     if let Some(e) = &step.expect {
         if let Some(m) = &e.message_contains {
             json(&serde_json::Value::String(m.clone()));
+        }
+        for b in &e.body {
+            json(&serde_json::Value::String(b.path.clone()));
         }
         let mut e = e.clone();
         let operands = e

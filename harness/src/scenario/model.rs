@@ -46,6 +46,15 @@ pub enum Mode {
     AiwPut,
 }
 
+impl std::fmt::Display for Mode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Mode::OinPatch => "oin-patch",
+            Mode::AiwPut => "aiw-put",
+        })
+    }
+}
+
 /// A rule profile.
 #[derive(
     Clone,
@@ -69,6 +78,16 @@ pub enum Profile {
     Okta,
     /// What the Fivetran guide says.
     Fivetran,
+}
+
+impl std::fmt::Display for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Profile::Rfc => "rfc",
+            Profile::Okta => "okta",
+            Profile::Fivetran => "fivetran",
+        })
+    }
 }
 
 /// A capability a service provider may or may not have.

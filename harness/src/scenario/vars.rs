@@ -1,6 +1,7 @@
 //! `${name}` variables in scenario strings.
 //!
-//! Built in: `${run}` (the run's prefix), `${base_url}`, `${i}` (in a repeated step),
+//! Built in: `${run}` (the run's prefix), `${base_url}`, `${email_domain}` (test users'
+//! domain), `${i}` (in a repeated step),
 //! `${users.KEY.login|email|first_name|last_name|okta_id|id}` (`id` once Okta has provisioned
 //! the user) and `${groups.KEY.name|id}`. Captures add their own names. `$${` writes a
 //! literal `${`.

@@ -1,0 +1,78 @@
+//! The run's token never reaches a report, even when the target echoes it back; a wrong token a
+//! step sends on purpose is kept, so that the replay command sends that same wrong token.
+
+use harness::report::curl;
+use harness::runner::{self, RunConfig, Target};
+use harness::scenario::{Loaded, Mode, load_str};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "secrets-test-token-4f9a";
+
+const SCENARIO: &str = r#"version: 1
+id: secrets.echo
+title: a target that echoes the token
+steps:
+  - name: with the run's token
+    scim: {method: GET, path: /Users}
+  - name: with a wrong token
+    scim: {method: GET, path: /Users, auth: {bearer: wrong-token}}
+"#;
+
+#[tokio::test]
+async fn the_token_is_scrubbed_and_a_wrong_token_is_replayed_as_sent() {
+    let server = MockServer::start().await;
+    let echo = format!(
+        r#"{{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401","detail":"token {TOKEN} is not welcome"}}"#
+    );
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("x-seen-token", TOKEN)
+                .insert_header("www-authenticate", "Bearer")
+                .set_body_raw(echo, "application/scim+json"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(ResponseTemplate::new(401).insert_header("www-authenticate", "Bearer"))
+        .mount(&server)
+        .await;
+
+    let scenario = Loaded {
+        path: "secrets.yaml".into(),
+        scenario: load_str("secrets.yaml", SCENARIO).expect("the scenario loads"),
+    };
+    let base_url = format!("{}/scim/v2", server.uri());
+    let mut config = RunConfig::new(Target::Url {
+        base_url: base_url.clone(),
+        token: TOKEN.into(),
+    });
+    config.modes = vec![Mode::OinPatch];
+    let report = runner::run(&config, &[scenario], &|_| {}).await.unwrap();
+
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(!json.contains(TOKEN), "the token leaked into the report");
+    assert!(
+        json.contains("is not welcome"),
+        "the echoed body is kept, scrubbed"
+    );
+
+    let steps = &report.scenarios[0].steps;
+    let first = &steps[0].exchanges[0];
+    let second = &steps[1].exchanges[0];
+    let auth = |ex: &mock_okta::Exchange| {
+        ex.request
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(auth(first).as_deref(), Some(mock_okta::transcript::MASKED));
+    assert_eq!(auth(second).as_deref(), Some("Bearer wrong-token"));
+    assert!(curl::command(first, &base_url).contains("\"Authorization: Bearer $SCIM_TOKEN\""));
+    assert!(curl::command(second, &base_url).contains("'Authorization: Bearer wrong-token'"));
+}

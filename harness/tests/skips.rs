@@ -1,0 +1,79 @@
+//! A step whose variables were never set is skipped before anything is sent, and the rest of
+//! the scenario goes on without it.
+
+use harness::report::Status;
+use harness::runner::{self, RunConfig, Target};
+use harness::scenario::{Loaded, Mode, load_str};
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const SCENARIO: &str = r#"version: 1
+id: skips.unset-variable
+title: a capture that finds nothing
+steps:
+  - name: list, capturing an id that is not there
+    scim: {method: GET, path: /Users, query: {count: 1}}
+    capture: {first: "$.Resources[0].id"}
+  - name: a request whose expectation needs the capture
+    scim: {method: GET, path: /Users, query: {count: 2}}
+    expect:
+      status: 200
+      body:
+        - {path: "$.Resources[0].id", equals: "${first}"}
+  - name: a request that needs nothing
+    scim: {method: GET, path: /Users, query: {count: 3}}
+    expect: {status: 200}
+"#;
+
+#[tokio::test]
+async fn an_unset_variable_skips_the_step_without_sending_it() {
+    let server = MockServer::start().await;
+    let empty = json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+        "totalResults": 0,
+        "Resources": [],
+        "startIndex": 1,
+        "itemsPerPage": 0
+    });
+    for (count, times) in [("1", 1), ("2", 0), ("3", 1)] {
+        Mock::given(method("GET"))
+            .and(path("/scim/v2/Users"))
+            .and(query_param("count", count))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(empty.to_string(), "application/scim+json"),
+            )
+            .expect(times)
+            .mount(&server)
+            .await;
+    }
+
+    let scenario = Loaded {
+        path: "skips.yaml".into(),
+        scenario: load_str("skips.yaml", SCENARIO).expect("the scenario loads"),
+    };
+    let mut config = RunConfig::new(Target::Url {
+        base_url: format!("{}/scim/v2", server.uri()),
+        token: "t".into(),
+    });
+    config.modes = vec![Mode::OinPatch];
+    let report = runner::run(&config, &[scenario], &|_| {}).await.unwrap();
+
+    let steps = &report.scenarios[0].steps;
+    let statuses: Vec<Status> = steps.iter().map(|s| s.status).collect();
+    assert_eq!(
+        statuses,
+        [Status::Passed, Status::Skipped, Status::Passed],
+        "{steps:#?}"
+    );
+    assert!(steps[1].exchanges.is_empty());
+    assert!(
+        steps[1]
+            .note
+            .as_deref()
+            .is_some_and(|n| n.contains("first")),
+        "{:?}",
+        steps[1].note
+    );
+    // MockServer verifies the `expect(times)` counts when it drops.
+}
