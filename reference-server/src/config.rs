@@ -38,9 +38,12 @@ impl Plan {
     }
 }
 
+/// What `Debug` shows instead of a token.
+pub(crate) const REDACTED: &str = "********";
+
 /// Everything the server needs to start. Every field has a default, so a file only names what
-/// it changes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// it changes. Its `Debug` hides the tokens.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
     /// Where to listen; port 0 picks a free port.
@@ -72,6 +75,26 @@ pub struct Config {
     /// The externally visible base URL (`https://scim.example.com/scim/v2`), for `Location`
     /// and `meta.location`; by default it is built from the request's `Host` header.
     pub public_url: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |t: &Option<String>| t.as_ref().map(|_| REDACTED);
+        f.debug_struct("Config")
+            .field("listen", &self.listen)
+            .field("token", &hidden(&self.token))
+            .field("admin_token", &hidden(&self.admin_token))
+            .field("plan", &self.plan)
+            .field("scim_enabled", &self.scim_enabled)
+            .field("custom_roles", &self.custom_roles)
+            .field("max_results", &self.max_results)
+            .field("default_count", &self.default_count)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("public_discovery", &self.public_discovery)
+            .field("faults", &self.faults)
+            .field("public_url", &self.public_url)
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -133,7 +156,15 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Config::default());
         }
-        serde_saphyr::from_str(text).map_err(|e| e.to_string())
+        // No source snippet in the message: it would show the lines around the problem,
+        // tokens included.
+        serde_saphyr::from_str_with_options(
+            text,
+            serde_saphyr::options! {
+                with_snippet: false,
+            },
+        )
+        .map_err(|e| e.to_string())
     }
 }
 
@@ -152,6 +183,39 @@ mod tests {
         assert_eq!(c.max_results, 50);
         assert_eq!(c.default_count, 100);
         assert!(Config::from_yaml("").unwrap() == Config::default());
+    }
+
+    #[test]
+    fn debug_never_shows_the_tokens() {
+        let c = Config {
+            token: Some("s3cr3t-value".into()),
+            admin_token: Some("adm1n-value".into()),
+            ..Config::default()
+        };
+        let state = crate::AppState::new(&c);
+        for shown in [
+            format!("{c:?}"),
+            format!("{state:?}"),
+            format!("{:?}", *state.settings()),
+        ] {
+            assert!(
+                !shown.contains("s3cr3t-value") && !shown.contains("adm1n-value"),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_error_never_shows_the_tokens() {
+        let e =
+            Config::from_yaml("token: s3cr3t-value\nplann: starter\nadmin-token: adm1n-value\n")
+                .unwrap_err();
+        assert!(e.contains("plann"), "{e}");
+        assert!(e.contains("line 2"), "{e}");
+        assert!(
+            !e.contains("s3cr3t-value") && !e.contains("adm1n-value"),
+            "{e}"
+        );
     }
 
     #[test]

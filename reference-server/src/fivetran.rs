@@ -238,9 +238,10 @@ fn refuse_identity_change(
 
 /// The draft that replaces `current` (PUT, or the result of a PATCH): only the name, the role,
 /// `active` and `externalId` may differ. An omitted role or `active` keeps the stored value.
-pub fn changed_user(body: UserBody, current: &UserFields) -> Result<UserFields, ApiError> {
-    refuse_identity_change(&body.user_name, &body.email, current)?;
-    Ok(UserFields {
+/// `body` comes from [`read_user`] with `Some(current)`, which already refused a change of
+/// identity; the stored `userName` and email are kept as they were.
+pub fn changed_user(body: UserBody, current: &UserFields) -> UserFields {
+    UserFields {
         user_name: current.user_name.clone(),
         email: current.email.clone(),
         email_type: body.email_type.or_else(|| current.email_type.clone()),
@@ -252,7 +253,7 @@ pub fn changed_user(body: UserBody, current: &UserFields) -> Result<UserFields, 
             RoleChoice::Set(r) => Some(r),
         },
         external_id: body.external_id,
-    })
+    }
 }
 
 #[cfg(test)]

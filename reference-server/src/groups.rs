@@ -42,7 +42,7 @@ fn respond(
 }
 
 fn wants_members(params: &ListParams) -> Result<bool, ApiError> {
-    Ok(list::keeps(&params.projection()?, "members"))
+    Ok(params.projection()?.keeps("members", schemas::group()))
 }
 
 /// Reads a team body (POST, PUT, or a PATCH result).

@@ -94,19 +94,18 @@ fn plan(state: &AppState, params: &ListParams, schema: &ResourceSchema) -> Resul
             )
         })?,
     };
-    let sorter = match params.sort_by.as_deref() {
-        None => None,
+    let (sorter, sort_members) = match params.sort_by.as_deref() {
+        None => (None, false),
         Some(s) => {
             let path = AttrPath::parse(s).map_err(|e| {
                 ApiError::bad_request(ScimType::InvalidValue, format!("invalid sortBy {s:?}: {e}"))
             })?;
-            Some(Sorter::new(&path, schema, order))
+            (
+                Some(Sorter::new(&path, schema, order)),
+                path.matches_name("members"),
+            )
         }
     };
-    let sort_members = params
-        .sort_by
-        .as_deref()
-        .is_some_and(|s| s.to_ascii_lowercase().starts_with("members"));
     Ok(Plan {
         matcher,
         hint,
@@ -116,18 +115,6 @@ fn plan(state: &AppState, params: &ListParams, schema: &ResourceSchema) -> Resul
         count: params.page_size(limits.default_count, limits.max_results),
         mentions_members: mentions_members || sort_members,
     })
-}
-
-/// Whether a projection keeps an attribute of the given name.
-pub fn keeps(projection: &Projection, name: &str) -> bool {
-    if projection.attributes.is_empty() {
-        !projection
-            .excluded
-            .iter()
-            .any(|p| p.matches_name(name) && p.sub.is_none())
-    } else {
-        projection.attributes.iter().any(|p| p.matches_name(name))
-    }
 }
 
 fn respond_page(
@@ -202,7 +189,7 @@ pub fn users(state: &AppState, base: &str, params: &ListParams) -> Result<Respon
 pub fn groups(state: &AppState, base: &str, params: &ListParams) -> Result<Response, ApiError> {
     let schema = schemas::group();
     let plan = plan(state, params, schema)?;
-    let with_members = plan.mentions_members || keeps(&plan.projection, "members");
+    let with_members = plan.mentions_members || plan.projection.keeps("members", schema);
     let page = run(&plan, base, &render::group, with_members, |q| {
         state.store().query_groups(q)
     });

@@ -8,7 +8,8 @@ use clap::Parser;
 use reference_server::{AppState, Config, Plan, app};
 
 /// A Fivetran-style SCIM 2.0 service provider, for testing Okta provisioning.
-#[derive(Debug, Parser)]
+/// (No `Debug`: it holds the tokens.)
+#[derive(Parser)]
 #[command(version, about)]
 struct Args {
     /// Address to listen on; port 0 picks a free port.

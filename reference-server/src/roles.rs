@@ -28,6 +28,22 @@ pub const NON_ACCOUNT_ROLES: [&str; 7] = [
     "Connection Reviewer",
 ];
 
+/// Whether a role name is (or is named like) a destination-, connector- or connection-level
+/// role.
+fn is_scoped(name: &str) -> bool {
+    NON_ACCOUNT_ROLES
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(name))
+        || ["destination ", "connector ", "connection "]
+            .iter()
+            .any(|p| {
+                name.len() > p.len()
+                    && name
+                        .get(..p.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(p))
+            })
+}
+
 /// The canonical name of an account role, or why it cannot be set.
 pub fn canonical(role: &str, custom: &[String]) -> Result<String, ApiError> {
     let wanted = role.trim();
@@ -40,13 +56,7 @@ pub fn canonical(role: &str, custom: &[String]) -> Result<String, ApiError> {
     if let Some(r) = custom.iter().find(|r| r.eq_ignore_ascii_case(wanted)) {
         return Ok(r.clone());
     }
-    let scoped = NON_ACCOUNT_ROLES
-        .iter()
-        .any(|r| r.eq_ignore_ascii_case(wanted))
-        || ["destination ", "connector ", "connection "]
-            .iter()
-            .any(|p| wanted.len() > p.len() && wanted[..p.len()].eq_ignore_ascii_case(p));
-    if scoped {
+    if is_scoped(wanted) {
         return Err(ApiError::invalid_value(format!(
             "role {wanted:?} is a destination- or connector-level role; only account-level roles can be set \
              through SCIM (the guide: \"Destination-level or connector-level roles are not supported in the \
@@ -71,11 +81,7 @@ pub fn check_custom_name(name: &str) -> Result<(), String> {
     if ACCOUNT_ROLES.iter().any(|r| r.eq_ignore_ascii_case(name)) {
         return Err(format!("{name:?} is a standard role"));
     }
-    if canonical(name, &[]).is_err_and(|e| {
-        e.0.detail
-            .as_deref()
-            .is_some_and(|d| d.contains("destination- or connector-level"))
-    }) {
+    if is_scoped(name) {
         return Err(format!(
             "{name:?} is named like a destination- or connector-level role"
         ));
@@ -97,6 +103,24 @@ mod tests {
             canonical(" DESTINATION CREATOR ", &[]).unwrap(),
             "Destination Creator"
         );
+    }
+
+    #[test]
+    fn multi_byte_names_are_judged_not_panicked_on() {
+        for name in ["aaaaaaaaaé", "aaaaaaaaaaaé", "destinatioé x", "é"] {
+            assert!(canonical(name, &[]).is_err(), "{name}");
+            assert!(check_custom_name(name).is_ok(), "{name}");
+        }
+        assert!(check_custom_name("Connection Ünterwelt").is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_name_is_judged_without_panicking(name in "\\PC{0,24}") {
+            let custom = vec!["Data Steward".to_owned()];
+            let _ = canonical(&name, &custom);
+            let _ = check_custom_name(&name);
+        }
     }
 
     #[test]

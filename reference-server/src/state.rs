@@ -8,7 +8,8 @@ use crate::config::{Config, Plan};
 use crate::store::{MemoryStore, Store};
 
 /// What "Account Settings > General > SCIM Config" holds, and can change at runtime.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Its `Debug` hides the token.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Settings {
     /// The account's plan.
     pub plan: Plan,
@@ -31,11 +32,10 @@ pub struct Limits {
     pub max_body_bytes: usize,
 }
 
-/// Shared, cheaply clonable server state.
-#[derive(Clone, Debug)]
+/// Shared, cheaply clonable server state. Its `Debug` shows no token.
+#[derive(Clone)]
 pub struct AppState(Arc<Shared>);
 
-#[derive(Debug)]
 struct Shared {
     store: Arc<dyn Store>,
     settings: RwLock<Settings>,
@@ -45,6 +45,27 @@ struct Shared {
     public_url: Option<String>,
     public_discovery: bool,
     faults: Vec<crate::faults::Fault>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("plan", &self.plan)
+            .field("scim_enabled", &self.scim_enabled)
+            .field("token", &crate::config::REDACTED)
+            .field("custom_roles", &self.custom_roles)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("limits", &self.0.limits)
+            .field("public_url", &self.0.public_url)
+            .field("public_discovery", &self.0.public_discovery)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A fresh random token: 256 bits from the OS, as 64 hex digits.

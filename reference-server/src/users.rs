@@ -112,7 +112,7 @@ pub async fn replace(
             &mut |current| {
                 respond::check_if_match(&headers, current.user.version)?;
                 let parsed = fivetran::read_user(&body, &custom, Some(&current.user.fields))?;
-                fivetran::changed_user(parsed, &current.user.fields).map(Some)
+                Ok(Some(fivetran::changed_user(parsed, &current.user.fields)))
             },
             state.clock().now(),
         )
@@ -150,7 +150,7 @@ pub async fn modify(
                     ));
                 }
                 let parsed = fivetran::read_user(&after, &custom, Some(&current.user.fields))?;
-                fivetran::changed_user(parsed, &current.user.fields).map(Some)
+                Ok(Some(fivetran::changed_user(parsed, &current.user.fields)))
             },
             state.clock().now(),
         )

@@ -337,6 +337,47 @@ async fn adding_an_existing_member_is_a_no_op() {
 }
 
 #[tokio::test]
+async fn a_patch_that_ends_where_it_began_changes_nothing() {
+    let s = Server::new();
+    let u1 = s.create_user("u1@okta.local").await;
+    let u2 = s.create_user("u2@okta.local").await;
+    let g = s.create_group("Team", &[&u1]).await;
+    let before = get_team(&s, &g).await;
+    let users_before = (
+        s.get(&format!("/Users/{u1}")).await.body,
+        s.get(&format!("/Users/{u2}")).await.body,
+    );
+    s.clock.advance(chrono::Duration::seconds(60));
+    let plans = [
+        // Okta's Push Now: replace with the list the team already has.
+        json!([{"op": "replace", "path": "members", "value": [{"value": u1}]}]),
+        // A non-member added and removed in one request.
+        json!([
+            {"op": "add", "path": "members", "value": [{"value": u2}]},
+            {"op": "remove", "path": format!("members[value eq \"{u2}\"]")}
+        ]),
+        // A member removed and added back.
+        json!([
+            {"op": "remove", "path": format!("members[value eq \"{u1}\"]")},
+            {"op": "add", "path": "members", "value": [{"value": u1}]}
+        ]),
+    ];
+    for ops in plans {
+        let r = s.patch(&format!("/Groups/{g}"), ops.clone()).await;
+        assert_eq!(r.status, StatusCode::OK, "{ops}: {}", r.body);
+        assert_eq!(version(&r.body), version(&before), "{ops}");
+    }
+    assert_eq!(get_team(&s, &g).await, before);
+    assert_eq!(
+        (
+            s.get(&format!("/Users/{u1}")).await.body,
+            s.get(&format!("/Users/{u2}")).await.body,
+        ),
+        users_before
+    );
+}
+
+#[tokio::test]
 async fn removing_a_non_member_succeeds_unchanged() {
     let s = Server::new();
     let u1 = s.create_user("u1@okta.local").await;

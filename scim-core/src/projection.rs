@@ -62,6 +62,18 @@ impl Projection {
         self.attributes.is_empty() && self.excluded.is_empty()
     }
 
+    /// Whether the projection keeps any part of the core attribute `key` (one returned by
+    /// default): servers use it to skip gathering what no response will show, such as a
+    /// large team's members under `excludedAttributes=members`.
+    pub fn keeps(&self, key: &str, schema: &ResourceSchema) -> bool {
+        let names = |p: &AttrPath| names_attribute(p, key, None, schema);
+        if self.attributes.is_empty() {
+            !self.excluded.iter().any(|p| names(p) && p.sub.is_none())
+        } else {
+            self.attributes.iter().any(names)
+        }
+    }
+
     /// Applies the projection to a full resource representation.
     pub fn apply(
         &self,
@@ -171,7 +183,7 @@ impl Projection {
         if subs.is_empty() {
             return Some(value);
         }
-        drop_subs(value, &subs, def)
+        drop_subs(value, &subs)
     }
 }
 
@@ -210,7 +222,7 @@ fn keep_subs(value: Value, subs: &[&str], def: Option<&AttributeDef>) -> Option<
     project_objects(value, keep)
 }
 
-fn drop_subs(value: Value, subs: &[&str], _def: Option<&AttributeDef>) -> Option<Value> {
+fn drop_subs(value: Value, subs: &[&str]) -> Option<Value> {
     let drop = |mut o: Map<String, Value>| -> Map<String, Value> {
         for s in subs {
             take_ci(&mut o, s);
@@ -247,6 +259,24 @@ mod tests {
     use super::*;
     use crate::schema::{group, user};
     use serde_json::json;
+
+    #[test]
+    fn keeps_tells_whether_any_of_an_attribute_survives() {
+        let g = group();
+        let p = |a: Option<&str>, x: Option<&str>| Projection::parse(a, x).unwrap();
+        assert!(p(None, None).keeps("members", g));
+        assert!(!p(None, Some("members")).keeps("members", g));
+        assert!(
+            !p(
+                None,
+                Some("urn:ietf:params:scim:schemas:core:2.0:Group:members")
+            )
+            .keeps("members", g)
+        );
+        assert!(p(None, Some("members.display")).keeps("members", g));
+        assert!(p(Some("members.value"), None).keeps("members", g));
+        assert!(!p(Some("displayName"), None).keeps("members", g));
+    }
 
     fn user_json() -> Map<String, Value> {
         let Value::Object(m) = json!({

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
-use indexmap::IndexSet;
+use indexmap::{IndexMap, IndexSet};
 use scim_core::ScimError;
 use scim_core::text::fold;
 
@@ -216,16 +216,13 @@ fn candidates<'a, R>(
     order: &'a [(u64, Id)],
     by_name: &'a HashMap<String, Id>,
     by_external: &'a HashMap<String, Vec<Id>>,
-    name_hint_applies: bool,
 ) -> Box<dyn Iterator<Item = &'a R> + 'a> {
     let one = |id: Option<&Id>| {
         Box::new(id.and_then(|id| by_id.get(id)).into_iter()) as Box<dyn Iterator<Item = &R>>
     };
     match hint {
         IndexHint::Id(id) => Box::new(by_id.get(id.as_str()).into_iter()),
-        IndexHint::UserName(n) | IndexHint::DisplayName(n) if name_hint_applies => {
-            one(by_name.get(fold(n).as_ref()))
-        }
+        IndexHint::UserName(n) | IndexHint::DisplayName(n) => one(by_name.get(fold(n).as_ref())),
         IndexHint::ExternalId(x) => Box::new(
             by_external
                 .get(x)
@@ -424,7 +421,6 @@ impl Store for MemoryStore {
             &inner.user_order,
             &inner.user_by_name,
             &inner.user_by_external,
-            true,
         );
         run_query(c, query, |u| inner.user_view(u), |u| u.seq)
     }
@@ -513,41 +509,53 @@ impl Store for MemoryStore {
             }
         };
 
-        // Apply the membership plan, tracking who joined and who left.
-        let mut joined: Vec<Id> = Vec::new();
-        let mut left: Vec<Id> = Vec::new();
-        {
+        // Apply the membership plan, noting whether each user it touches was a member before,
+        // so that a plan that ends where it began (replace with the same list; add then
+        // remove a non-member) changes nothing, not even the version.
+        let (joined, left) = {
             let group = inner.groups.get_mut(&gid).ok_or(StoreError::NotFound)?;
+            let mut before: IndexMap<Id, bool> = IndexMap::new();
             for step in plan {
                 match step {
                     MemberPlan::Add(ids) => {
                         for m in ids {
-                            if group.members.insert(m.clone()) {
-                                joined.push(m);
-                            }
+                            before
+                                .entry(m.clone())
+                                .or_insert_with(|| group.members.contains(&m));
+                            group.members.insert(m);
                         }
                     }
                     MemberPlan::Remove(m) => {
-                        if let Some(m) = group.members.shift_remove_full(m.as_str()).map(|(_, m)| m)
-                        {
-                            left.push(m);
+                        // Removing a non-member touches nothing worth tracking.
+                        if let Some((_, id)) = group.members.shift_remove_full(m.as_str()) {
+                            before.entry(id).or_insert(true);
                         }
                     }
                     MemberPlan::Set(ids) => {
                         let old = std::mem::replace(&mut group.members, ids);
-                        left.extend(old.iter().filter(|m| !group.members.contains(*m)).cloned());
-                        joined.extend(group.members.iter().filter(|m| !old.contains(*m)).cloned());
+                        for m in old {
+                            before.entry(m).or_insert(true);
+                        }
+                        for m in &group.members {
+                            if !before.contains_key(m) {
+                                before.insert(m.clone(), false);
+                            }
+                        }
                     }
                 }
             }
-        }
-        // A member that left and came back within one request is still a member.
-        let members_changed = {
-            let group = &inner.groups[&gid];
-            joined.retain(|m| group.members.contains(m));
-            left.retain(|m| !group.members.contains(m));
-            !joined.is_empty() || !left.is_empty()
+            let mut joined: Vec<Id> = Vec::new();
+            let mut left: Vec<Id> = Vec::new();
+            for (m, was) in before {
+                match (was, group.members.contains(&m)) {
+                    (false, true) => joined.push(m),
+                    (true, false) => left.push(m),
+                    _ => {}
+                }
+            }
+            (joined, left)
         };
+        let members_changed = !joined.is_empty() || !left.is_empty();
         for m in &joined {
             inner.join(m, &gid);
         }
@@ -640,7 +648,6 @@ impl Store for MemoryStore {
             &inner.group_order,
             &inner.group_by_name,
             &inner.group_by_external,
-            true,
         );
         run_query(
             c,

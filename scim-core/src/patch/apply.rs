@@ -339,7 +339,7 @@ fn whole(
         (_, incoming) => {
             if attr.mutability == Mutability::Immutable
                 && let Some(current) = &slot.value
-                && !same_scalar(attr, current, &incoming)
+                && !same_immutable(attr, current, &incoming)
             {
                 return Err(PatchError::Mutability(format!(
                     "'{}' is immutable and already set",
@@ -614,6 +614,27 @@ fn same_value(attr: &AttributeDef, a: &Value, b: &Value) -> bool {
         }
         (Value::String(x), Value::String(y)) => text::eq(x, y, attr.case_exact),
         _ => a == b,
+    }
+}
+
+/// Whether a write to an immutable attribute keeps what it holds. For a multi-valued one
+/// that is the same set of values (under `caseExact`, in any order): restating an email in
+/// another case, or without its `primary` flag, changes nothing an immutability rule guards.
+fn same_immutable(attr: &AttributeDef, current: &Value, incoming: &Value) -> bool {
+    match (current, incoming) {
+        (Value::Array(old), Value::Array(new)) => {
+            let key = |v: &Value| match v {
+                Value::Object(o) => get_ci(o, "value").cloned().unwrap_or(Value::Null),
+                other => other.clone(),
+            };
+            let def = attr.sub_attribute("value").unwrap_or(attr);
+            let covers = |xs: &[Value], ys: &[Value]| {
+                xs.iter()
+                    .all(|x| ys.iter().any(|y| same_scalar(def, &key(x), &key(y))))
+            };
+            covers(old, new) && covers(new, old)
+        }
+        _ => same_scalar(attr, current, incoming),
     }
 }
 

@@ -129,21 +129,25 @@ impl PatchError {
         }
     }
 
+    /// The same kind of error with its message rewritten.
+    fn map_message(self, f: impl FnOnce(String) -> String) -> PatchError {
+        match self {
+            PatchError::InvalidSyntax(m) => PatchError::InvalidSyntax(f(m)),
+            PatchError::InvalidPath(m) => PatchError::InvalidPath(f(m)),
+            PatchError::InvalidFilter(m) => PatchError::InvalidFilter(f(m)),
+            PatchError::NoTarget(m) => PatchError::NoTarget(f(m)),
+            PatchError::InvalidValue(m) => PatchError::InvalidValue(f(m)),
+            PatchError::Mutability(m) => PatchError::Mutability(f(m)),
+        }
+    }
+
     /// The same error, its message prefixed with the operation it came from.
     fn in_operation(self, index: usize, op: &PatchOperation) -> PatchError {
         let at = match &op.path {
             Some(p) => format!("operation {} ({} '{p}'): ", index + 1, op.op),
             None => format!("operation {} ({}): ", index + 1, op.op),
         };
-        let prefix = |m: String| format!("{at}{m}");
-        match self {
-            PatchError::InvalidSyntax(m) => PatchError::InvalidSyntax(prefix(m)),
-            PatchError::InvalidPath(m) => PatchError::InvalidPath(prefix(m)),
-            PatchError::InvalidFilter(m) => PatchError::InvalidFilter(prefix(m)),
-            PatchError::NoTarget(m) => PatchError::NoTarget(prefix(m)),
-            PatchError::InvalidValue(m) => PatchError::InvalidValue(prefix(m)),
-            PatchError::Mutability(m) => PatchError::Mutability(prefix(m)),
-        }
+        self.map_message(|m| format!("{at}{m}"))
     }
 }
 
@@ -192,18 +196,8 @@ impl PatchRequest {
             .iter()
             .enumerate()
             .map(|(i, op)| {
-                PatchOperation::from_json(op).map_err(|e| match e {
-                    PatchError::InvalidSyntax(m) => {
-                        PatchError::InvalidSyntax(format!("operation {}: {m}", i + 1))
-                    }
-                    PatchError::InvalidPath(m) => {
-                        PatchError::InvalidPath(format!("operation {}: {m}", i + 1))
-                    }
-                    PatchError::InvalidValue(m) => {
-                        PatchError::InvalidValue(format!("operation {}: {m}", i + 1))
-                    }
-                    other => other,
-                })
+                PatchOperation::from_json(op)
+                    .map_err(|e| e.map_message(|m| format!("operation {}: {m}", i + 1)))
             })
             .collect::<Result<_, _>>()?;
         Ok(PatchRequest { operations })
