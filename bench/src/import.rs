@@ -34,6 +34,8 @@ pub(crate) struct ImportResult {
     /// Peak during the import minus the memory before it: what mock-okta (the transcript of
     /// every page, the review list) and the server's in-flight pages took.
     pub(crate) import_growth_bytes: Option<u64>,
+    /// Cores' worth of CPU other processes used during the import.
+    pub(crate) others_cores: Option<f64>,
 }
 
 fn reset_peak() -> bool {
@@ -53,6 +55,7 @@ pub(crate) fn run(users: usize) -> anyhow::Result<ImportResult> {
     let peak_reset = reset_peak();
     eprintln!("  import: Import Now");
     let started = Instant::now();
+    let others = sys::OtherLoad::start();
     let (report, okta) = rts.client.block_on(async {
         rts.client
             .spawn(async move {
@@ -62,6 +65,7 @@ pub(crate) fn run(users: usize) -> anyhow::Result<ImportResult> {
             .await
     })?;
     let wall = started.elapsed().as_secs_f64();
+    let others_cores = others.cores();
     let peak = sys::peak_rss();
     let summary = report.import.clone().unwrap_or_default();
     let requests = report.exchanges.len();
@@ -83,5 +87,6 @@ pub(crate) fn run(users: usize) -> anyhow::Result<ImportResult> {
             (Some(a), Some(b)) => Some(b.saturating_sub(a)),
             _ => None,
         },
+        others_cores,
     })
 }

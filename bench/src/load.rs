@@ -169,6 +169,7 @@ pub(crate) fn run(
     let cpu_before = cpu_sample();
     sleep_until(end);
     let cpu_after = cpu_sample();
+    let other_cpu = cpu_before.others.cores();
     let mut latencies = Vec::new();
     let mut errors = 0;
     let mut first_error = None;
@@ -185,12 +186,6 @@ pub(crate) fn run(
     let secs = shape.duration.as_secs_f64();
     let share = |i: usize| match (cpu_before.threads[i], cpu_after.threads[i]) {
         (Some(a), Some(b)) => Some((b - a) / secs),
-        _ => None,
-    };
-    let other_cpu = match (cpu_before.busy, cpu_after.busy) {
-        (Some((m0, s0)), Some((m1, s1))) => Some(
-            (m1.saturating_sub(m0)).saturating_sub(s1.saturating_sub(s0)) as f64 / 100.0 / secs,
-        ),
         _ => None,
     };
     Ok(LoadResult {
@@ -210,7 +205,7 @@ pub(crate) fn run(
 
 struct CpuSample {
     threads: [Option<f64>; 2],
-    busy: Option<(u64, u64)>,
+    others: sys::OtherLoad,
 }
 
 fn cpu_sample() -> CpuSample {
@@ -219,7 +214,7 @@ fn cpu_sample() -> CpuSample {
             sys::thread_cpu_secs(SERVER_THREADS),
             sys::thread_cpu_secs(CLIENT_THREADS),
         ],
-        busy: sys::busy_ticks(),
+        others: sys::OtherLoad::start(),
     }
 }
 

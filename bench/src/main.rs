@@ -40,6 +40,13 @@ struct Cli {
     /// Run only these sections (comma-separated); the baseline always runs.
     #[arg(long, value_enum, value_delimiter = ',')]
     only: Vec<Section>,
+    /// Run only the reference-server scenarios whose name contains TEXT (to profile one).
+    #[arg(long, value_name = "TEXT")]
+    scenario: Option<String>,
+    /// Wait up to SECS seconds for the machine to be quiet (other processes using under a
+    /// tenth of a core) before starting.
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    wait_quiet: u64,
     #[command(subcommand)]
     child: Option<Child>,
 }
@@ -65,6 +72,8 @@ enum Child {
         users: usize,
         #[arg(long)]
         window_ms: u64,
+        #[arg(long)]
+        rounds: usize,
     },
     #[command(hide = true)]
     ChildImport {
@@ -79,11 +88,13 @@ impl Cli {
             Settings {
                 quick: true,
                 connections: 64,
+                rounds: 1,
                 warmup_secs: 0.3,
                 window_secs: 1.5,
                 load_users: throughput::USERS,
                 scale_users: 100_000,
-                scale_window_secs: 0.5,
+                scale_window_secs: 0.2,
+                scale_rounds: 2,
                 import_users: 10_000,
                 suite_runs: 2,
             }
@@ -91,11 +102,13 @@ impl Cli {
             Settings {
                 quick: false,
                 connections: 64,
-                warmup_secs: 1.0,
-                window_secs: 5.0,
+                rounds: 3,
+                warmup_secs: 0.5,
+                window_secs: 4.0,
                 load_users: throughput::USERS,
                 scale_users: 1_000_000,
-                scale_window_secs: 2.0,
+                scale_window_secs: 0.5,
+                scale_rounds: 5,
                 import_users: 100_000,
                 suite_runs: 5,
             }
@@ -110,8 +123,12 @@ impl Cli {
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.child {
-        Some(Child::ChildScale { users, window_ms }) => {
-            let r = scale::run(users, Duration::from_millis(window_ms))?;
+        Some(Child::ChildScale {
+            users,
+            window_ms,
+            rounds,
+        }) => {
+            let r = scale::run(users, Duration::from_millis(window_ms), rounds)?;
             println!("{}", serde_json::to_string(&r)?);
             Ok(())
         }
@@ -139,6 +156,27 @@ fn child<T: serde::de::DeserializeOwned>(args: &[String]) -> anyhow::Result<T> {
     serde_json::from_slice(&out.stdout).with_context(|| format!("bad output from {}", args[0]))
 }
 
+/// Other processes using less than this many cores: a quiet machine.
+const QUIET: f64 = 0.1;
+
+/// Samples other processes' CPU use over a second, again and again until it is under
+/// [`QUIET`] or `patience` has passed; returns the last sample.
+fn wait_quiet(patience: Duration) -> Option<f64> {
+    let deadline = std::time::Instant::now() + patience;
+    loop {
+        let load = sys::OtherLoad::start();
+        std::thread::sleep(Duration::from_secs(1));
+        let c = load.cores();
+        if c.is_none_or(|c| c < QUIET) || std::time::Instant::now() >= deadline {
+            return c;
+        }
+        eprintln!(
+            "waiting for a quiet machine: others use {:.2} cores",
+            c.unwrap_or(0.0)
+        );
+    }
+}
+
 fn bench(cli: &Cli) -> anyhow::Result<()> {
     let settings = cli.settings();
     let started_at = chrono::Utc::now().to_rfc3339();
@@ -148,22 +186,31 @@ fn bench(cli: &Cli) -> anyhow::Result<()> {
         duration: Duration::from_secs_f64(settings.window_secs),
     };
 
-    eprintln!("baseline: bare hyper server");
-    let mut baseline = vec![throughput::baseline(shape)?];
-    let mut load = Vec::new();
-    if cli.runs(Section::Load) {
-        load = throughput::reference(shape, baseline[0].requests_per_sec)?;
-        eprintln!("baseline: again");
-        baseline.push(throughput::baseline(shape)?);
-        // Ratios are to the mean of both baseline runs.
-        let mean = baseline.iter().map(|b| b.requests_per_sec).sum::<f64>() / 2.0;
-        for row in &mut load {
-            row.ratio = row.result.requests_per_sec / mean;
-            row.met = row.ratio >= row.goal && row.result.errors == 0;
+    let others_at_start = wait_quiet(Duration::from_secs(cli.wait_quiet));
+    if let Some(c) = others_at_start.filter(|c| *c > QUIET) {
+        eprintln!(
+            "warning: other processes are using {c:.2} cores; figures will be noisy (see the `others` column)"
+        );
+    }
+
+    // Rounds: the baseline, then every scenario, again and again, so that slow spells from
+    // other work on the machine hit both alike; each figure is its best round.
+    let mut baseline_rounds = Vec::new();
+    let mut load_rounds = Vec::new();
+    for round in 1..=settings.rounds {
+        eprintln!(
+            "round {round}/{}: baseline (bare hyper server)",
+            settings.rounds
+        );
+        baseline_rounds.push(throughput::baseline(shape)?);
+        if cli.runs(Section::Load) {
+            load_rounds.push(throughput::reference_round(shape, cli.scenario.as_deref())?);
         }
     }
-    let baseline_rps =
-        baseline.iter().map(|b| b.requests_per_sec).sum::<f64>() / baseline.len() as f64;
+    let (baseline, baseline_rounds_rps) =
+        throughput::best(baseline_rounds).context("no baseline round")?;
+    let baseline_rps = baseline.requests_per_sec;
+    let load = throughput::rows(&load_rounds, baseline_rps);
 
     let suite = if cli.runs(Section::Suite) {
         eprintln!("harness: full built-in suite x{}", settings.suite_runs);
@@ -179,6 +226,8 @@ fn bench(cli: &Cli) -> anyhow::Result<()> {
             settings.scale_users.to_string(),
             "--window-ms".into(),
             ((settings.scale_window_secs * 1e3) as u64).to_string(),
+            "--rounds".into(),
+            settings.scale_rounds.to_string(),
         ])?)
     } else {
         None
@@ -197,9 +246,11 @@ fn bench(cli: &Cli) -> anyhow::Result<()> {
     let results = Results {
         format_version: 1,
         started_at,
+        others_at_start,
         machine: sys::Machine::detect(),
         settings,
         baseline,
+        baseline_rounds_rps,
         baseline_rps,
         load,
         scale,

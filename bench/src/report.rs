@@ -17,11 +17,15 @@ use crate::throughput::LoadRow;
 pub(crate) struct Settings {
     pub(crate) quick: bool,
     pub(crate) connections: usize,
+    /// Rounds of the throughput runs (each figure is its best round).
+    pub(crate) rounds: usize,
     pub(crate) warmup_secs: f64,
     pub(crate) window_secs: f64,
     pub(crate) load_users: usize,
     pub(crate) scale_users: usize,
+    /// Each scale latency: this long per round, best of `scale_rounds`.
     pub(crate) scale_window_secs: f64,
+    pub(crate) scale_rounds: usize,
     pub(crate) import_users: usize,
     pub(crate) suite_runs: usize,
 }
@@ -31,11 +35,15 @@ pub(crate) struct Settings {
 pub(crate) struct Results {
     pub(crate) format_version: u32,
     pub(crate) started_at: String,
+    /// Cores' worth of CPU other processes used in the second before the run.
+    pub(crate) others_at_start: Option<f64>,
     pub(crate) machine: Machine,
     pub(crate) settings: Settings,
-    /// The bare hyper server, measured before and after the reference-server runs.
-    pub(crate) baseline: Vec<LoadResult>,
-    /// The mean of the baseline runs: what every ratio divides by.
+    /// The bare hyper server's best round.
+    pub(crate) baseline: LoadResult,
+    /// Its requests per second in each round.
+    pub(crate) baseline_rounds_rps: Vec<f64>,
+    /// What every ratio divides by: the best baseline round.
     pub(crate) baseline_rps: f64,
     pub(crate) load: Vec<LoadRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,8 +63,23 @@ fn cpu(share: Option<f64>) -> String {
     share.map_or_else(|| "?".to_owned(), fmt_percent)
 }
 
+fn others(cores: Option<f64>) -> String {
+    cores.map_or_else(|| "?".to_owned(), |c| format!("{c:.2}"))
+}
+
 fn mib(bytes: Option<u64>) -> String {
     bytes.map_or_else(|| "?".to_owned(), fmt_mib)
+}
+
+/// The spread of rates over rounds: `41,200–43,950`, or the one rate.
+pub(crate) fn spread(rates: &[f64]) -> String {
+    let lo = rates.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = rates.iter().copied().fold(0.0, f64::max);
+    if rates.len() < 2 {
+        fmt_rate(hi)
+    } else {
+        format!("{}–{}", fmt_rate(lo), fmt_rate(hi))
+    }
 }
 
 /// One row of the throughput table.
@@ -64,6 +87,7 @@ pub(crate) fn load_cells(
     name: &str,
     request: &str,
     r: &LoadResult,
+    rounds_rps: &[f64],
     ratio: f64,
     goal: Option<(f64, bool)>,
 ) -> Vec<String> {
@@ -71,38 +95,38 @@ pub(crate) fn load_cells(
         name.to_owned(),
         format!("`{request}`"),
         fmt_rate(r.requests_per_sec),
+        spread(rounds_rps),
         fmt_percent(ratio),
         goal.map_or_else(|| "—".to_owned(), |(g, _)| format!("≥ {}", fmt_percent(g))),
         fmt_latency(r.p50_ns),
         fmt_latency(r.p99_ns),
         cpu(r.server_cpu),
         cpu(r.client_cpu),
+        others(r.other_cpu),
         group_thousands(r.errors),
         goal.map_or_else(|| "—".to_owned(), |(_, met)| verdict(met)),
     ]
 }
 
-/// The throughput table: the baseline runs, then each reference-server scenario.
+/// The throughput table: the baseline, then each reference-server scenario.
 pub(crate) fn throughput_table(res: &Results) -> String {
-    let mut rows = Vec::new();
-    for (i, b) in res.baseline.iter().enumerate() {
-        let when = if i == 0 { "before" } else { "after" };
-        rows.push(load_cells(
-            &format!("baseline ({when})"),
-            &format!(
-                "GET, bare hyper, fixed {}-byte body",
-                crate::load::BASELINE_BODY.len()
-            ),
-            b,
-            b.requests_per_sec / res.baseline_rps,
-            None,
-        ));
-    }
+    let mut rows = vec![load_cells(
+        "baseline",
+        &format!(
+            "GET, bare hyper, fixed {}-byte body",
+            crate::load::BASELINE_BODY.len()
+        ),
+        &res.baseline,
+        &res.baseline_rounds_rps,
+        1.0,
+        None,
+    )];
     for row in &res.load {
         rows.push(load_cells(
             row.name,
             row.request,
             &row.result,
+            &row.rounds_rps,
             row.ratio,
             Some((row.goal, row.met)),
         ));
@@ -112,12 +136,14 @@ pub(crate) fn throughput_table(res: &Results) -> String {
             "scenario",
             "request",
             "req/s",
+            "every round",
             "vs baseline",
             "goal",
             "p50",
             "p99",
             "server CPU",
             "client CPU",
+            "others (cores)",
             "errors",
             "verdict",
         ],
@@ -151,9 +177,17 @@ pub(crate) fn scale_tables(s: &ScaleResult) -> String {
             ],
             vec![
                 "per user (loaded - before) / users".into(),
-                s.bytes_per_user
-                    .map_or_else(|| "?".into(), |b| format!("{b:.0} bytes")),
+                s.bytes_per_user.map_or_else(
+                    || "?".into(),
+                    |b| format!("{} bytes", group_thousands(b.round() as u64)),
+                ),
                 "about 1 KB".into(),
+                "—".into(),
+            ],
+            vec![
+                "one entry of the store's id map (`(Id, UserRecord)`, inline)".into(),
+                format!("{} bytes", s.user_entry_bytes),
+                "—".into(),
                 "—".into(),
             ],
             vec![
@@ -220,6 +254,7 @@ pub(crate) fn tools_table(res: &Results) -> String {
             fmt_rate(s.requests_per_sec),
             fmt_percent(s.ratio),
             "—".into(),
+            others(s.others_cores),
         ]);
     }
     if let Some(i) = &res.import {
@@ -243,10 +278,18 @@ pub(crate) fn tools_table(res: &Results) -> String {
                 mib(i.rss_before_bytes),
                 mib(i.import_growth_bytes),
             ),
+            others(i.others_cores),
         ]);
     }
     table(
-        &["measure", "time", "req/s", "vs baseline", "memory"],
+        &[
+            "measure",
+            "time",
+            "req/s",
+            "vs baseline",
+            "memory",
+            "others (cores)",
+        ],
         &rows,
     )
 }
@@ -265,18 +308,20 @@ pub(crate) fn render(res: &Results) -> String {
         res.machine.cpu.as_deref().unwrap_or("unknown CPU"),
     );
     out.push_str(&format!(
-        "Throughput: {} keep-alive connections, {:.1} s each after {:.1} s warm-up, {} users loaded\n\n",
+        "Throughput: {} keep-alive connections, {:.1} s each after {:.1} s warm-up, best of {} rounds, {} users loaded\n\n",
         res.settings.connections,
         res.settings.window_secs,
         res.settings.warmup_secs,
+        res.settings.rounds,
         group_thousands(res.settings.load_users as u64),
     ));
     out.push_str(&throughput_table(res));
     if let Some(s) = &res.scale {
         out.push_str(&format!(
-            "\nScale: {} users; latencies one request at a time for {:.1} s each\n\n",
+            "\nScale: {} users; latencies one request at a time, {:.1} s per round, best of {} rounds\n\n",
             group_thousands(s.users as u64),
-            res.settings.scale_window_secs
+            res.settings.scale_window_secs,
+            res.settings.scale_rounds,
         ));
         out.push_str(&scale_tables(s));
     }
@@ -301,6 +346,7 @@ mod tests {
             p99_ns: 4_000_000,
             server_cpu: Some(0.98),
             client_cpu: None,
+            other_cpu: Some(0.031),
             connections: 64,
             window_secs: 5.0,
         }
@@ -312,6 +358,7 @@ mod tests {
             "get by id",
             "GET /Users/{id}",
             &result(30_500.4),
+            &[29_000.0, 30_500.4],
             0.55,
             Some((0.6, false)),
         );
@@ -321,19 +368,22 @@ mod tests {
                 "get by id",
                 "`GET /Users/{id}`",
                 "30,500",
+                "29,000–30,500",
                 "55%",
                 "≥ 60%",
                 "1.25 ms",
                 "4.00 ms",
                 "98%",
                 "?",
+                "0.03",
                 "0",
                 "**missed**"
             ]
         );
-        let baseline = load_cells("baseline", "GET", &result(50_000.0), 1.0, None);
-        assert_eq!(baseline[4], "—");
-        assert_eq!(baseline[10], "—");
+        let baseline = load_cells("baseline", "GET", &result(50_000.0), &[50_000.0], 1.0, None);
+        assert_eq!(baseline[3], "50,000");
+        assert_eq!(baseline[5], "—");
+        assert_eq!(baseline[12], "—");
     }
 
     #[test]

@@ -65,7 +65,7 @@ pub(crate) struct Comparison {
 pub(crate) struct ScaleResult {
     pub(crate) users: usize,
     pub(crate) load_secs: f64,
-    /// Resident memory of the child before anything was loaded.
+    /// Resident memory of the child before the large store was loaded.
     pub(crate) rss_start_bytes: Option<u64>,
     /// Resident memory with every user and the two teams loaded, before serving.
     pub(crate) rss_loaded_bytes: Option<u64>,
@@ -75,6 +75,8 @@ pub(crate) struct ScaleResult {
     pub(crate) bytes_per_user: Option<f64>,
     pub(crate) memory_goal_bytes: u64,
     pub(crate) memory_met: bool,
+    /// `size_of::<(Id, UserRecord)>()`: one entry of the store's id map, stored inline.
+    pub(crate) user_entry_bytes: usize,
     pub(crate) comparisons: Vec<Comparison>,
 }
 
@@ -149,63 +151,62 @@ fn compare(
     }
 }
 
-/// The whole scale run: `users` users, each latency measured for `window`.
-pub(crate) fn run(users: usize, window: Duration) -> anyhow::Result<ScaleResult> {
+/// The lowest median over rounds (interference from other work only slows a round down).
+fn best(rounds: Vec<Latency>) -> anyhow::Result<Latency> {
+    rounds
+        .into_iter()
+        .min_by_key(|l| l.p50_ns)
+        .ok_or_else(|| anyhow::anyhow!("no rounds"))
+}
+
+/// One comparison to make: name, the two cases' labels, and each case's server and requests.
+struct Case<'a> {
+    name: &'static str,
+    small_case: String,
+    large_case: String,
+    small: (&'a Server, MakeRequest),
+    large: (&'a Server, MakeRequest),
+}
+
+/// The whole scale run: `users` users; each latency measured for `window` in each of `rounds`
+/// rounds, small and large cases interleaved, the best round kept.
+pub(crate) fn run(users: usize, window: Duration, rounds: usize) -> anyhow::Result<ScaleResult> {
+    let fixed = SMALL_TEAM + 2 * LARGE_TEAM;
     anyhow::ensure!(
-        users >= SMALL_TEAM + 2 * LARGE_TEAM + 100,
+        users >= 2 * fixed + 200,
         "the scale run needs at least {} users",
-        SMALL_TEAM + 2 * LARGE_TEAM + 100
+        2 * fixed + 200
     );
     let rts = Runtimes::new()?;
-    let rss_start = sys::rss();
     let mut rng = SplitMix::new(0x1e6);
 
     // The small case: 1,000 users.
-    eprintln!("  scale: {SMALL_USERS} users");
-    let (small_get, small_filter) = {
-        let store = Arc::new(MemoryStore::new());
-        let ids: Vec<Id> = fixtures::load_users(&*store, SMALL_USERS, &|_| true)?
-            .into_iter()
-            .map(|(_, id)| id)
-            .collect();
-        let server = Server::start(&rts.server, Arc::clone(&store))?;
-        let get = measure(
-            &rts,
-            &server,
-            window,
-            random_uris(&mut rng, 4096, |r| {
-                fixtures::user_uri(&ids[r.below(ids.len())])
-            })?,
-        )?;
-        let filter = measure(
-            &rts,
-            &server,
-            window,
-            random_uris(&mut rng, 4096, |r| {
-                fixtures::filter_uri(&fixtures::user_name(r.below(SMALL_USERS)))
-            })?,
-        )?;
-        server.stop(&rts.server)?;
-        (get, filter)
-    };
+    let small_store = Arc::new(MemoryStore::new());
+    let small_ids: Vec<Id> = fixtures::load_users(&*small_store, SMALL_USERS, &|_| true)?
+        .into_iter()
+        .map(|(_, id)| id)
+        .collect();
+    let rss_start = sys::rss();
 
-    // The large case. Users 0..10 are the small team, 10..10,010 the large one, and the next
-    // 10,000 are added to and removed from them; 4,096 more are picked at random for lookups.
+    // The large case. From the middle of the users (so that neither the first page nor the
+    // last holds a team member, whose `groups` would make its page dearer): 10 form the small
+    // team, the next 10,000 the large one, and the next 10,000 are added to and removed from
+    // them; 4,096 more are picked at random for lookups.
     eprintln!("  scale: loading {users} users");
-    let fixed = SMALL_TEAM + 2 * LARGE_TEAM;
+    let first_fixed = users / 2;
     let mut sample: Vec<usize> = (0..4096).map(|_| rng.below(users)).collect();
     sample.sort_unstable();
     let store = Arc::new(MemoryStore::new());
     let started = Instant::now();
     let kept = fixtures::load_users(&*store, users, &|i| {
-        i < fixed || sample.binary_search(&i).is_ok()
+        (first_fixed..first_fixed + fixed).contains(&i) || sample.binary_search(&i).is_ok()
     })?;
     let load_secs = started.elapsed().as_secs_f64();
     let by_index = |i: usize| -> Id {
         let k = kept.partition_point(|(j, _)| *j < i);
         kept[k].1.clone()
     };
-    let fixed_ids: Vec<Id> = (0..fixed).map(by_index).collect();
+    let fixed_ids: Vec<Id> = (first_fixed..first_fixed + fixed).map(by_index).collect();
     let sample_ids: Vec<Id> = sample.iter().map(|&i| by_index(i)).collect();
     let small_team = fixtures::team(&*store, "Scale team small", &fixed_ids[..SMALL_TEAM])?;
     let large_team = fixtures::team(
@@ -217,85 +218,112 @@ pub(crate) fn run(users: usize, window: Duration) -> anyhow::Result<ScaleResult>
     let rss_loaded = sys::rss();
     eprintln!("  scale: loaded in {load_secs:.1} s; measuring");
 
+    let small_server = Server::start(&rts.server, Arc::clone(&small_store))?;
     let server = Server::start(&rts.server, Arc::clone(&store))?;
-    let big_get = measure(
-        &rts,
-        &server,
-        window,
-        random_uris(&mut rng, 4096, |r| {
-            fixtures::user_uri(&sample_ids[r.below(sample_ids.len())])
-        })?,
-    )?;
-    let big_filter = measure(
-        &rts,
-        &server,
-        window,
-        random_uris(&mut rng, 4096, |r| {
-            fixtures::filter_uri(&fixtures::user_name(r.below(users)))
-        })?,
-    )?;
-    let first_page = fixtures::page_uri(1)?;
-    let last_start = users - 99;
-    let last_page = fixtures::page_uri(last_start)?;
-    let page_first = measure(
-        &rts,
-        &server,
-        window,
-        Arc::new(move |_, _| Req::get(first_page.clone())),
-    )?;
-    let page_last = measure(
-        &rts,
-        &server,
-        window,
-        Arc::new(move |_, _| Req::get(last_page.clone())),
-    )?;
-    let team_small = measure(&rts, &server, window, add_remove(&small_team, pool)?)?;
-    let team_large = measure(&rts, &server, window, add_remove(&large_team, pool)?)?;
-    server.stop(&rts.server)?;
-    let peak = sys::peak_rss();
-
     let n = crate::stats::group_thousands(users as u64);
-    let comparisons = vec![
-        compare(
-            "get by id",
-            format!("{SMALL_USERS} users"),
-            format!("{n} users"),
-            small_get,
-            big_get,
-        ),
-        compare(
-            "userName eq",
-            format!("{SMALL_USERS} users"),
-            format!("{n} users"),
-            small_filter,
-            big_filter,
-        ),
-        compare(
-            "page of 100",
-            "startIndex=1".into(),
-            format!(
+    let last_start = users - 99;
+    let first_page = fixtures::page_uri(1)?;
+    let last_page = fixtures::page_uri(last_start)?;
+    let cases = vec![
+        Case {
+            name: "get by id",
+            small_case: format!(
+                "{} users",
+                crate::stats::group_thousands(SMALL_USERS as u64)
+            ),
+            large_case: format!("{n} users"),
+            small: (
+                &small_server,
+                random_uris(&mut rng, 4096, |r| {
+                    fixtures::user_uri(&small_ids[r.below(small_ids.len())])
+                })?,
+            ),
+            large: (
+                &server,
+                random_uris(&mut rng, 4096, |r| {
+                    fixtures::user_uri(&sample_ids[r.below(sample_ids.len())])
+                })?,
+            ),
+        },
+        Case {
+            name: "userName eq",
+            small_case: format!(
+                "{} users",
+                crate::stats::group_thousands(SMALL_USERS as u64)
+            ),
+            large_case: format!("{n} users"),
+            small: (
+                &small_server,
+                random_uris(&mut rng, 4096, |r| {
+                    fixtures::filter_uri(&fixtures::user_name(r.below(SMALL_USERS)))
+                })?,
+            ),
+            large: (
+                &server,
+                random_uris(&mut rng, 4096, |r| {
+                    fixtures::filter_uri(&fixtures::user_name(r.below(users)))
+                })?,
+            ),
+        },
+        Case {
+            name: "page of 100",
+            small_case: "startIndex=1".into(),
+            large_case: format!(
                 "startIndex={}",
                 crate::stats::group_thousands(last_start as u64)
             ),
-            page_first,
-            page_last,
-        ),
-        compare(
-            "add team member",
-            format!("{SMALL_TEAM}-member team"),
-            format!(
+            small: (&server, Arc::new(move |_, _| Req::get(first_page.clone()))),
+            large: (&server, Arc::new(move |_, _| Req::get(last_page.clone()))),
+        },
+        Case {
+            name: "add team member",
+            small_case: format!("{SMALL_TEAM}-member team"),
+            large_case: format!(
                 "{}-member team",
                 crate::stats::group_thousands(LARGE_TEAM as u64)
             ),
-            team_small,
-            team_large,
-        ),
+            small: (&server, add_remove(&small_team, pool)?),
+            large: (&server, add_remove(&large_team, pool)?),
+        },
     ];
+    let mut measured: Vec<(Vec<Latency>, Vec<Latency>)> =
+        cases.iter().map(|_| (Vec::new(), Vec::new())).collect();
+    for round in 1..=rounds {
+        eprintln!("  scale: round {round}/{rounds}");
+        for (case, (small, large)) in cases.iter().zip(&mut measured) {
+            small.push(measure(
+                &rts,
+                case.small.0,
+                window,
+                Arc::clone(&case.small.1),
+            )?);
+            large.push(measure(
+                &rts,
+                case.large.0,
+                window,
+                Arc::clone(&case.large.1),
+            )?);
+        }
+    }
+    let mut comparisons = Vec::new();
+    for (case, (small, large)) in cases.iter().zip(measured) {
+        comparisons.push(compare(
+            case.name,
+            case.small_case.clone(),
+            case.large_case.clone(),
+            best(small)?,
+            best(large)?,
+        ));
+    }
+    drop(cases);
+    small_server.stop(&rts.server)?;
+    server.stop(&rts.server)?;
+    let peak = sys::peak_rss();
+
     let bytes_per_user = match (rss_start, rss_loaded) {
         (Some(a), Some(b)) => Some(b.saturating_sub(a) as f64 / users as f64),
         _ => None,
     };
-    drop(store);
     Ok(ScaleResult {
         users,
         load_secs,
@@ -305,6 +333,7 @@ pub(crate) fn run(users: usize, window: Duration) -> anyhow::Result<ScaleResult>
         bytes_per_user,
         memory_goal_bytes: MEMORY_GOAL,
         memory_met: peak.is_some_and(|p| p < MEMORY_GOAL),
+        user_entry_bytes: std::mem::size_of::<(Id, reference_server::store::UserRecord)>(),
         comparisons,
     })
 }

@@ -86,7 +86,7 @@ pub(crate) fn group_thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -94,9 +94,14 @@ pub(crate) fn group_thousands(n: u64) -> String {
     out
 }
 
-/// A ratio as a percentage: `0.634` is `63%`.
+/// A ratio as a percentage: `0.634` is `63%`; under 10%, one decimal: `0.0038` is `0.4%`.
 pub(crate) fn fmt_percent(ratio: f64) -> String {
-    format!("{:.0}%", ratio * 100.0)
+    let p = ratio * 100.0;
+    if p < 9.95 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.0}%")
+    }
 }
 
 /// A ratio as a factor: `1.42x`.
@@ -116,7 +121,8 @@ pub(crate) fn fmt_mib(bytes: u64) -> String {
 /// column's width (counted in characters) so the text form reads as a table too.
 pub(crate) fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let cols = header.len();
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    // At least 3, the separator's `---`.
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count().max(3)).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate().take(cols) {
             widths[i] = widths[i].max(cell.chars().count());
@@ -178,6 +184,9 @@ mod tests {
         assert_eq!(fmt_rate(999.0), "999");
         assert_eq!(group_thousands(1_000_000), "1,000,000");
         assert_eq!(fmt_percent(0.634), "63%");
+        assert_eq!(fmt_percent(1.0), "100%");
+        assert_eq!(fmt_percent(0.0038), "0.4%");
+        assert_eq!(fmt_percent(0.0996), "10%");
         assert_eq!(fmt_factor(1.4249), "1.42x");
         assert_eq!(fmt_mib(612 * 1_048_576), "612 MiB");
     }

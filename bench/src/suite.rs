@@ -27,6 +27,8 @@ pub(crate) struct SuiteResult {
     /// Exchanges over the median wall time.
     pub(crate) requests_per_sec: f64,
     pub(crate) ratio: f64,
+    /// Cores' worth of CPU other processes used during the runs.
+    pub(crate) others_cores: Option<f64>,
 }
 
 /// Runs the suite `runs` times (after one unmeasured run to warm up).
@@ -42,6 +44,7 @@ pub(crate) fn run(runs: usize, baseline_rps: f64) -> anyhow::Result<SuiteResult>
     );
     let config = RunConfig::new(Target::Reference);
     let mut out = Vec::new();
+    let mut others = crate::sys::OtherLoad::start();
     for i in 0..=runs {
         let started = Instant::now();
         let report = rt
@@ -49,6 +52,7 @@ pub(crate) fn run(runs: usize, baseline_rps: f64) -> anyhow::Result<SuiteResult>
             .context("the suite did not run")?;
         let wall_ms = started.elapsed().as_secs_f64() * 1e3;
         if i == 0 {
+            others = crate::sys::OtherLoad::start();
             continue;
         }
         out.push(SuiteRun {
@@ -74,5 +78,6 @@ pub(crate) fn run(runs: usize, baseline_rps: f64) -> anyhow::Result<SuiteResult>
         exchanges,
         requests_per_sec,
         ratio: requests_per_sec / baseline_rps,
+        others_cores: others.cores(),
     })
 }

@@ -70,6 +70,31 @@ pub(crate) fn busy_ticks() -> Option<(u64, u64)> {
     Some((machine_busy(&machine)?, stat_ticks(&own)?))
 }
 
+/// CPU used by other processes since it was started, for reporting interference.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OtherLoad {
+    at: std::time::Instant,
+    ticks: Option<(u64, u64)>,
+}
+
+impl OtherLoad {
+    pub(crate) fn start() -> OtherLoad {
+        OtherLoad {
+            at: std::time::Instant::now(),
+            ticks: busy_ticks(),
+        }
+    }
+
+    /// Cores' worth of CPU used outside this process since `start` (steal included).
+    pub(crate) fn cores(&self) -> Option<f64> {
+        let (m0, s0) = self.ticks?;
+        let (m1, s1) = busy_ticks()?;
+        let secs = self.at.elapsed().as_secs_f64();
+        let others = m1.saturating_sub(m0).saturating_sub(s1.saturating_sub(s0));
+        Some(others as f64 / 100.0 / secs.max(1e-3))
+    }
+}
+
 fn machine_busy(proc_stat: &str) -> Option<u64> {
     let line = proc_stat.lines().find(|l| l.starts_with("cpu "))?;
     let v: Vec<u64> = line
