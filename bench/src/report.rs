@@ -185,7 +185,7 @@ pub(crate) fn scale_tables(s: &ScaleResult) -> String {
                 "—".into(),
             ],
             vec![
-                "one entry of the store's id map (`(Id, UserRecord)`, inline)".into(),
+                "one user record (`UserRecord`, boxed; its id-map entry is 24 bytes)".into(),
                 format!("{} bytes", s.user_entry_bytes),
                 "—".into(),
                 "—".into(),

@@ -182,18 +182,16 @@ impl MockOkta {
 }
 
 /// Reads a ListResponse leniently, as Okta does (it also accepts lower-case `resources`).
-pub(crate) fn list_resources(reply: &Reply) -> Option<(u64, Vec<Map<String, Value>>)> {
+pub(crate) fn list_resources(reply: &Reply) -> Option<(u64, Vec<&Map<String, Value>>)> {
     let body = reply.json.as_ref()?.as_object()?;
     let get = |k: &str| {
         body.iter()
             .find(|(key, _)| key.eq_ignore_ascii_case(k))
             .map(|(_, v)| v)
     };
-    let resources: Vec<Map<String, Value>> = match get("Resources") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|i| i.as_object().cloned())
-            .collect(),
+    // Borrowed, not cloned: Import Now reads every page, and keeps only what it needs.
+    let resources: Vec<&Map<String, Value>> = match get("Resources") {
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_object).collect(),
         _ => Vec::new(),
     };
     let total = get("totalResults")

@@ -16,6 +16,41 @@ fn text(o: &Map<String, Value>, k: &str) -> Option<String> {
     o.get(k).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// What Import Now keeps of a listed user.
+struct Listed {
+    active: bool,
+    scim_id: Option<String>,
+    user_name: Option<String>,
+    email: Option<String>,
+    given_name: Option<String>,
+    family_name: Option<String>,
+}
+
+impl Listed {
+    fn read(u: &Map<String, Value>) -> Listed {
+        let email = u
+            .get("emails")
+            .and_then(Value::as_array)
+            .and_then(|e| {
+                e.iter()
+                    .find(|x| x.get("primary") == Some(&Value::Bool(true)))
+                    .or_else(|| e.first())
+            })
+            .and_then(|e| e.get("value"))
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let name = u.get("name").and_then(Value::as_object);
+        Listed {
+            active: u.get("active") != Some(&Value::Bool(false)),
+            scim_id: text(u, "id"),
+            user_name: text(u, "userName"),
+            email,
+            given_name: name.and_then(|n| text(n, "givenName")),
+            family_name: name.and_then(|n| text(n, "familyName")),
+        }
+    }
+}
+
 impl MockOkta {
     /// Test API Credentials: `GET /Users?startIndex=1&count=2`, the only request. A 200 with a
     /// ListResponse passes; anything else is the page's "An error has occurred" (no task).
@@ -63,7 +98,14 @@ impl MockOkta {
     /// Pages through `endpoint` 100 at a time, stepping `startIndex` by 100 until it passes
     /// `totalResults` (okta-wire §2g; stopping on an empty page too, so a wrong total cannot
     /// loop forever).
-    async fn read_all(&mut self, endpoint: &str) -> Result<Vec<Map<String, Value>>, String> {
+    ///
+    /// Each resource is boiled down by `keep` as its page arrives, so that importing a large
+    /// app holds one page of JSON at a time, not all of them.
+    async fn read_all<T>(
+        &mut self,
+        endpoint: &str,
+        keep: impl Fn(&Map<String, Value>) -> T,
+    ) -> Result<Vec<T>, String> {
         let mut out = Vec::new();
         let mut start = 1;
         loop {
@@ -80,7 +122,7 @@ impl MockOkta {
                 return Err(failure(&r));
             };
             let empty = items.is_empty();
-            out.extend(items);
+            out.extend(items.into_iter().map(&keep));
             start += PAGE;
             if start > total || empty {
                 return Ok(out);
@@ -93,7 +135,7 @@ impl MockOkta {
     pub async fn import_now(&mut self) -> ActionReport {
         self.begin();
         let label = self.org.app.label.clone();
-        let users = match self.read_all("/Users").await {
+        let users = match self.read_all("/Users", Listed::read).await {
             Ok(u) => u,
             Err(detail) => {
                 let outcome = self.task(
@@ -108,45 +150,37 @@ impl MockOkta {
         let mut summary = ImportSummary::default();
         let mut review = Vec::new();
         for u in users {
-            if u.get("active") == Some(&Value::Bool(false)) {
+            if !u.active {
                 summary.users_skipped_inactive += 1;
                 continue;
             }
             summary.users_scanned += 1;
-            let (Some(scim_id), Some(user_name)) = (text(&u, "id"), text(&u, "userName")) else {
+            let (Some(scim_id), Some(user_name)) = (u.scim_id, u.user_name) else {
                 continue;
             };
-            let email = u
-                .get("emails")
-                .and_then(Value::as_array)
-                .and_then(|e| {
-                    e.iter()
-                        .find(|x| x.get("primary") == Some(&Value::Bool(true)))
-                        .or_else(|| e.first())
-                })
-                .and_then(|e| e.get("value"))
-                .and_then(Value::as_str)
-                .map(str::to_owned);
-            let name = u.get("name").and_then(Value::as_object);
-            let given = name.and_then(|n| text(n, "givenName"));
-            let family = name.and_then(|n| text(n, "familyName"));
             let matched = self.match_user(
                 &user_name,
-                email.as_deref(),
-                given.as_deref(),
-                family.as_deref(),
+                u.email.as_deref(),
+                u.given_name.as_deref(),
+                u.family_name.as_deref(),
             );
             review.push(ImportedUser {
                 scim_id,
                 user_name,
-                email,
-                given_name: given,
-                family_name: family,
+                email: u.email,
+                given_name: u.given_name,
+                family_name: u.family_name,
                 matched,
             });
         }
         if self.org.app.import_groups {
-            match self.read_all("/Groups").await {
+            let group = |g: &Map<String, Value>| {
+                Some(ImportedGroup {
+                    scim_id: text(g, "id")?,
+                    display_name: text(g, "displayName")?,
+                })
+            };
+            match self.read_all("/Groups", group).await {
                 Ok(groups) => {
                     let pushed: Vec<String> = self
                         .org
@@ -157,13 +191,8 @@ impl MockOkta {
                         .collect();
                     // Groups Okta pushed itself are not imported back.
                     self.org.app.imported_groups = groups
-                        .iter()
-                        .filter_map(|g| {
-                            Some(ImportedGroup {
-                                scim_id: text(g, "id")?,
-                                display_name: text(g, "displayName")?,
-                            })
-                        })
+                        .into_iter()
+                        .flatten()
                         .filter(|g| !pushed.contains(&g.scim_id))
                         .collect();
                     summary.groups_scanned = self.org.app.imported_groups.len();

@@ -82,7 +82,12 @@ fn plan(state: &AppState, params: &ListParams, schema: &ResourceSchema) -> Resul
         Some(text) => {
             let f = filter::parse(text)?;
             let m = Matcher::compile(&f, schema)?;
-            (Some(m), index_hint(&f, schema), mentions(&f, "members"))
+            let hint = index_hint(&f, schema);
+            // A lone `eq` on an indexed attribute is answered exactly by the index (which
+            // folds case as the filter's comparison does), so the candidates need no test:
+            // Okta's `userName eq` lookup then renders its user once, not twice.
+            let exact = hint != IndexHint::Scan && matches!(f, Filter::Compare { .. });
+            ((!exact).then_some(m), hint, mentions(&f, "members"))
         }
     };
     let order = match params.sort_order.as_deref() {
@@ -129,10 +134,7 @@ fn respond_page(
         .map(|r| Value::Object(projection.apply(r, schema)))
         .collect();
     let list = ListResponse::new(resources, page.total as u64, start as u64);
-    respond::json(
-        StatusCode::OK,
-        &serde_json::to_value(list).unwrap_or_default(),
-    )
+    respond::json(StatusCode::OK, &list)
 }
 
 fn run<V>(

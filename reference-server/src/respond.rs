@@ -54,8 +54,9 @@ pub fn not_modified(headers: &HeaderMap, version: u64) -> bool {
         .is_some_and(|v| names_tag(v, &etag(version)))
 }
 
-/// A JSON body with the SCIM media type.
-pub fn json(status: StatusCode, body: &Value) -> Response {
+/// A JSON body with the SCIM media type, serialised straight from `body` (no intermediate
+/// `Value` tree).
+pub fn json(status: StatusCode, body: &impl serde::Serialize) -> Response {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let mut r = (status, bytes).into_response();
     r.headers_mut()

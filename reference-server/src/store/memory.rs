@@ -1,6 +1,6 @@
 //! The in-memory store: hash maps with indexes, behind one `RwLock`.
 //!
-//! - users and teams by id: `HashMap`;
+//! - users and teams by id: `HashMap` (users boxed, so the table stays small at a million);
 //! - `userName` and team `displayName`, case-folded: unique indexes, so `userName eq` and
 //!   `displayName eq` lookups, and the uniqueness checks, do not scan;
 //! - `externalId`: a non-unique index;
@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use indexmap::{IndexMap, IndexSet};
 use scim_core::ScimError;
 use scim_core::text::fold;
+use smallvec::SmallVec;
 
 use super::{
     DeleteCheck, GroupChange, GroupDraft, GroupRecord, GroupRef, GroupUpdate, GroupView, Id,
@@ -34,15 +35,17 @@ pub struct MemoryStore {
 struct Inner {
     seq: u64,
     version: u64,
-    users: HashMap<Id, UserRecord>,
+    // Boxed, so that the table holds 24-byte entries: at a million users an inline
+    // record would make the table (half empty after each doubling) the largest thing here.
+    users: HashMap<Id, Box<UserRecord>>,
     user_order: Vec<(u64, Id)>,
     user_by_name: HashMap<String, Id>,
-    user_by_external: HashMap<String, Vec<Id>>,
+    user_by_external: HashMap<String, IdList>,
     user_groups: HashMap<Id, IndexSet<Id>>,
     groups: HashMap<Id, GroupRecord>,
     group_order: Vec<(u64, Id)>,
     group_by_name: HashMap<String, Id>,
-    group_by_external: HashMap<String, Vec<Id>>,
+    group_by_external: HashMap<String, IdList>,
 }
 
 impl MemoryStore {
@@ -62,6 +65,9 @@ impl MemoryStore {
     }
 }
 
+/// The ids under one key of a non-unique index: almost always one, kept inline.
+type IdList = SmallVec<[Id; 1]>;
+
 fn new_id() -> Id {
     Id::from(uuid::Uuid::new_v4().to_string())
 }
@@ -70,13 +76,13 @@ fn conflict(detail: String) -> StoreError {
     StoreError::Rejected(ApiError(ScimError::conflict(detail)))
 }
 
-fn index_add(index: &mut HashMap<String, Vec<Id>>, key: Option<&String>, id: &Id) {
+fn index_add(index: &mut HashMap<String, IdList>, key: Option<&String>, id: &Id) {
     if let Some(k) = key {
         index.entry(k.clone()).or_default().push(id.clone());
     }
 }
 
-fn index_remove(index: &mut HashMap<String, Vec<Id>>, key: Option<&String>, id: &Id) {
+fn index_remove(index: &mut HashMap<String, IdList>, key: Option<&String>, id: &Id) {
     if let Some(k) = key
         && let Some(ids) = index.get_mut(k)
     {
@@ -215,7 +221,7 @@ fn candidates<'a, R>(
     by_id: &'a HashMap<Id, R>,
     order: &'a [(u64, Id)],
     by_name: &'a HashMap<String, Id>,
-    by_external: &'a HashMap<String, Vec<Id>>,
+    by_external: &'a HashMap<String, IdList>,
 ) -> Box<dyn Iterator<Item = &'a R> + 'a> {
     let one = |id: Option<&Id>| {
         Box::new(id.and_then(|id| by_id.get(id)).into_iter()) as Box<dyn Iterator<Item = &R>>
@@ -312,7 +318,7 @@ impl Store for MemoryStore {
             version,
         };
         let view = inner.user_view(&record);
-        inner.users.insert(id, record);
+        inner.users.insert(id, Box::new(record));
         Ok(view)
     }
 
