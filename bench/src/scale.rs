@@ -224,13 +224,14 @@ pub(crate) fn run(users: usize, window: Duration, rounds: usize) -> anyhow::Resu
     let last_start = users - 99;
     let first_page = fixtures::page_uri(1)?;
     let last_page = fixtures::page_uri(last_start)?;
+    let small_label = format!(
+        "{} users",
+        crate::stats::group_thousands(SMALL_USERS as u64)
+    );
     let cases = vec![
         Case {
             name: "get by id",
-            small_case: format!(
-                "{} users",
-                crate::stats::group_thousands(SMALL_USERS as u64)
-            ),
+            small_case: small_label.clone(),
             large_case: format!("{n} users"),
             small: (
                 &small_server,
@@ -247,10 +248,7 @@ pub(crate) fn run(users: usize, window: Duration, rounds: usize) -> anyhow::Resu
         },
         Case {
             name: "userName eq",
-            small_case: format!(
-                "{} users",
-                crate::stats::group_thousands(SMALL_USERS as u64)
-            ),
+            small_case: small_label.clone(),
             large_case: format!("{n} users"),
             small: (
                 &small_server,
