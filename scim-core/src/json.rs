@@ -23,6 +23,11 @@ pub fn take_ci(map: &mut Map<String, Value>, key: &str) -> Option<Value> {
     map.remove(&actual)
 }
 
+/// Whether a value of a multi-valued attribute is marked `"primary": true`.
+pub fn is_primary(v: &Value) -> bool {
+    v.get("primary") == Some(&Value::Bool(true))
+}
+
 /// The JSON type of a value, for messages ("expected a string, found a number").
 pub fn json_type(v: &Value) -> &'static str {
     match v {

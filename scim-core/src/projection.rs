@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 use crate::attr_path::AttrPath;
 use crate::filter::ParseError;
 use crate::json::take_ci;
-use crate::schema::{AttributeDef, ResourceSchema, Returned};
+use crate::schema::{AttributeDef, Extension, ResourceSchema, Returned};
 
 /// A parsed `attributes` / `excludedAttributes` pair.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30,7 +30,7 @@ pub struct Projection {
 }
 
 /// Parses a comma-separated list of attribute paths; blanks between commas are skipped.
-pub fn parse_list(list: &str) -> Result<Vec<AttrPath>, ParseError> {
+fn parse_list(list: &str) -> Result<Vec<AttrPath>, ParseError> {
     let mut out = Vec::new();
     let mut at = 0;
     for part in list.split(',') {
@@ -57,11 +57,6 @@ impl Projection {
         })
     }
 
-    /// Whether this projection is the identity on default-returned attributes.
-    pub fn is_default(&self) -> bool {
-        self.attributes.is_empty() && self.excluded.is_empty()
-    }
-
     /// Whether the projection keeps any part of the core attribute `key` (one returned by
     /// default): servers use it to skip gathering what no response will show, such as a
     /// large team's members under `excludedAttributes=members`.
@@ -81,23 +76,18 @@ impl Projection {
         schema: &ResourceSchema,
     ) -> Map<String, Value> {
         let mut out = Map::new();
-        let mut rest = resource;
-        for (key, value) in std::mem::take(&mut rest) {
+        for (key, value) in resource {
             if let Some(ext) = schema.extension(&key) {
                 let Value::Object(inner) = value else {
                     continue;
                 };
-                let kept = self.extension(&ext.schema.id, inner, schema);
+                let kept = self.extension(ext, inner, schema);
                 if !kept.is_empty() {
                     out.insert(ext.schema.id.clone(), Value::Object(kept));
                 }
                 continue;
             }
-            let def = schema
-                .common
-                .iter()
-                .chain(&schema.core.attributes)
-                .find(|d| d.name.eq_ignore_ascii_case(&key));
+            let def = schema.top_level(&key);
             if let Some(v) = self.attribute(&key, def, value, None, schema) {
                 out.insert(key, v);
             }
@@ -107,10 +97,11 @@ impl Projection {
 
     fn extension(
         &self,
-        id: &str,
+        ext: &Extension,
         inner: Map<String, Value>,
         schema: &ResourceSchema,
     ) -> Map<String, Value> {
+        let id = ext.schema.id.as_str();
         let whole = |paths: &[AttrPath]| {
             paths.iter().any(|p| {
                 schema
@@ -124,10 +115,9 @@ impl Projection {
         if self.attributes.is_empty() && whole(&self.excluded) {
             return Map::new();
         }
-        let ext = schema.extension(id).map(|e| &e.schema);
         let mut out = Map::new();
         for (key, value) in inner {
-            let def = ext.and_then(|s| s.attribute(&key));
+            let def = ext.schema.attribute(&key);
             if let Some(v) = self.attribute(&key, def, value, Some(id), schema) {
                 out.insert(key, v);
             }
@@ -154,37 +144,41 @@ impl Projection {
         let names = |p: &AttrPath| names_attribute(p, key, extension, schema);
         if !self.attributes.is_empty() {
             // Named whole, or some of its sub-attributes named.
-            if self.attributes.iter().any(|p| names(p) && p.sub.is_none()) {
-                return Some(value);
-            }
-            let subs: Vec<&str> = self
-                .attributes
-                .iter()
-                .filter(|p| names(p))
-                .filter_map(|p| p.sub.as_deref())
-                .collect();
-            if subs.is_empty() {
-                return None;
-            }
-            return keep_subs(value, &subs, def);
+            let (whole, subs) = selection(&self.attributes, names);
+            return if whole {
+                Some(value)
+            } else if subs.is_empty() {
+                None
+            } else {
+                keep_subs(value, &subs, def)
+            };
         }
         if returned == Returned::Request {
             return None;
         }
-        if self.excluded.iter().any(|p| names(p) && p.sub.is_none()) {
-            return None;
+        let (whole, subs) = selection(&self.excluded, names);
+        if whole {
+            None
+        } else if subs.is_empty() {
+            Some(value)
+        } else {
+            drop_subs(value, &subs)
         }
-        let subs: Vec<&str> = self
-            .excluded
-            .iter()
-            .filter(|p| names(p))
-            .filter_map(|p| p.sub.as_deref())
-            .collect();
-        if subs.is_empty() {
-            return Some(value);
-        }
-        drop_subs(value, &subs)
     }
+}
+
+/// Among `paths`, those that name an attribute: whether one names it whole, and the
+/// sub-attributes the others name.
+fn selection(paths: &[AttrPath], names: impl Fn(&AttrPath) -> bool) -> (bool, Vec<&str>) {
+    let mut whole = false;
+    let mut subs = Vec::new();
+    for p in paths.iter().filter(|p| names(p)) {
+        match p.sub.as_deref() {
+            None => whole = true,
+            Some(s) => subs.push(s),
+        }
+    }
+    (whole, subs)
 }
 
 /// Whether `path` names the attribute `key` (in `extension`, when set).
@@ -202,7 +196,7 @@ fn names_attribute(
         (Some(u), None) => crate::urn::eq(u, &schema.core.id),
         (Some(u), Some(ext)) => crate::urn::eq(u, ext),
         // A bare name also reaches an extension attribute when the core has no such name.
-        (None, Some(_)) => schema.resolve(path).is_err(),
+        (None, Some(_)) => schema.top_level(&path.name).is_none(),
     }
 }
 
@@ -238,17 +232,18 @@ fn project_objects(
     value: Value,
     f: impl Fn(Map<String, Value>) -> Map<String, Value>,
 ) -> Option<Value> {
+    let object = |o: Map<String, Value>| Some(f(o)).filter(|o| !o.is_empty());
     match value {
-        Value::Object(o) => Some(f(o)).filter(|o| !o.is_empty()).map(Value::Object),
+        Value::Object(o) => object(o).map(Value::Object),
         Value::Array(items) => {
             let items: Vec<Value> = items
                 .into_iter()
                 .filter_map(|i| match i {
-                    Value::Object(o) => Some(f(o)).filter(|o| !o.is_empty()).map(Value::Object),
+                    Value::Object(o) => object(o).map(Value::Object),
                     _ => None,
                 })
                 .collect();
-            Some(Value::Array(items)).filter(|a| a.as_array().is_some_and(|a| !a.is_empty()))
+            (!items.is_empty()).then_some(Value::Array(items))
         }
         _ => None,
     }

@@ -137,7 +137,7 @@ impl Sorter {
         if let Value::Array(items) = v {
             v = items
                 .iter()
-                .find(|i| i.get("primary") == Some(&Value::Bool(true)))
+                .find(|i| crate::json::is_primary(i))
                 .or_else(|| items.first())?;
         }
         if let Some(sub) = &self.sub {
@@ -177,21 +177,15 @@ impl Sorter {
         }
     }
 
-    /// Sorts resources in place, stably.
-    pub fn sort(&self, resources: &mut [Map<String, Value>]) {
-        let mut keyed: Vec<(Option<SortKey>, usize)> = resources
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (self.key(r), i))
+    /// Sorts resources, stably: each key is computed once.
+    pub fn sort(&self, resources: &mut Vec<Map<String, Value>>) {
+        let mut keyed: Vec<(Option<SortKey>, Map<String, Value>)> = std::mem::take(resources)
+            .into_iter()
+            .map(|r| (self.key(&r), r))
             .collect();
-        keyed.sort_by(|(a, i), (b, j)| self.compare(a, b).then(i.cmp(j)));
-        let mut taken: Vec<Option<Map<String, Value>>> = resources
-            .iter_mut()
-            .map(|r| Some(std::mem::take(r)))
-            .collect();
-        for (slot, (_, i)) in resources.iter_mut().zip(keyed) {
-            *slot = taken[i].take().unwrap_or_default();
-        }
+        // `sort_by` is stable, so equal keys keep their order.
+        keyed.sort_by(|(a, _), (b, _)| self.compare(a, b));
+        resources.extend(keyed.into_iter().map(|(_, r)| r));
     }
 }
 

@@ -18,7 +18,13 @@ pub fn fold(s: &str) -> Cow<'_, str> {
             Cow::Borrowed(s)
         }
     } else {
-        Cow::Owned(s.to_lowercase().replace('ς', "σ"))
+        // One pass: lower-case, with the final sigma folded to σ.
+        Cow::Owned(
+            s.chars()
+                .flat_map(char::to_lowercase)
+                .map(|c| if c == 'ς' { 'σ' } else { c })
+                .collect(),
+        )
     }
 }
 

@@ -401,3 +401,27 @@ fn parse_errors_become_invalid_filter_bodies() {
     assert_eq!(e.scim_type, Some(scim_core::ScimType::InvalidFilter));
     assert!(e.detail.unwrap().contains("regex"));
 }
+
+#[test]
+fn a_number_literal_parses_exactly_as_a_resource_value_does() {
+    // Floats whose nearest double serde_json's fast (non-roundtrip) parser misses by an ulp:
+    // a filter literal and the resource value it is compared with must agree.
+    for text in [
+        "7.62715654462895e+144",
+        "2.0772125561121846e+85",
+        "0.1",
+        "-3.5e-300",
+    ] {
+        let f = filter::parse(&format!("x eq {text}")).unwrap();
+        let Filter::Compare {
+            value: CompValue::Number(n),
+            ..
+        } = f
+        else {
+            panic!("{text}: {f:?}");
+        };
+        let in_resource: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(n.as_f64(), in_resource.as_f64(), "{text}");
+        assert_eq!(n.as_f64(), text.parse::<f64>().ok(), "{text}");
+    }
+}

@@ -6,10 +6,9 @@ use scim_core::patch::{PatchError, PatchPath, PatchRequest, apply};
 use scim_core::schema::{ResourceSchema, group, user};
 use serde_json::{Value, json};
 
-const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-const USER_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-const GROUP_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
-const ENTERPRISE: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+use scim_core::urn::{
+    ENTERPRISE_USER as ENTERPRISE, GROUP as GROUP_URN, PATCH_OP, USER as USER_URN,
+};
 
 /// Wraps `ops` (the `Operations` array) in a PatchOp body, parses it and applies it.
 fn patch(resource: Value, ops: Value, schema: &ResourceSchema) -> Result<Value, PatchError> {
@@ -642,7 +641,14 @@ fn a_failing_operation_changes_nothing() {
         ]
     });
     let request = PatchRequest::from_json(&body).unwrap();
-    assert_err!(apply(&resource, &request, user()), InvalidPath, InvalidPath);
+    let result = apply(&resource, &request, user());
+    // The engine returns a new resource or an error, never half of one; the error says which
+    // operation failed.
+    assert!(
+        matches!(&result, Err(e) if e.to_string().contains("operation 2")),
+        "{result:?}"
+    );
+    assert_err!(result, InvalidPath, InvalidPath);
     assert_eq!(resource, bjensen());
 }
 
@@ -784,4 +790,69 @@ fn error_from_apply_names_the_operation() {
         body.detail.as_deref().unwrap().starts_with("operation 1"),
         "{body:?}"
     );
+}
+
+/// The core User schema with `emails` immutable, as a service that never lets an email change
+/// (Fivetran's) declares it.
+fn user_with_immutable_emails() -> ResourceSchema {
+    let mut s = user().clone();
+    for a in &mut s.core.attributes {
+        if a.name == "emails" {
+            a.mutability = scim_core::schema::Mutability::Immutable;
+        }
+    }
+    s
+}
+
+#[test]
+fn restating_an_immutable_multi_valued_attribute_is_not_a_change() {
+    let schema = user_with_immutable_emails();
+    let mut resource = bjensen();
+    resource["emails"] = json!([{"value": "bjensen@example.com", "type": "work", "primary": true}]);
+    for same in [
+        json!([{"value": "BJensen@Example.com", "type": "work", "primary": true}]),
+        json!([{"value": "bjensen@example.com"}]),
+    ] {
+        let ops = json!([{"op": "replace", "path": "emails", "value": same}]);
+        assert!(patch(resource.clone(), ops, &schema).is_ok(), "{same}");
+    }
+    for changed in [
+        json!([{"value": "other@example.com", "primary": true}]),
+        json!([{"value": "bjensen@example.com"}, {"value": "second@example.com"}]),
+        json!([]),
+    ] {
+        let ops = json!([{"op": "replace", "path": "emails", "value": changed}]);
+        assert!(
+            matches!(
+                patch(resource.clone(), ops, &schema),
+                Err(PatchError::Mutability(_))
+            ),
+            "{changed}"
+        );
+    }
+}
+
+#[test]
+fn a_bare_string_for_a_multi_valued_complex_attribute_is_its_value() {
+    // What some clients send for roles and members: the value alone.
+    let out = patch(
+        bjensen(),
+        json!([{"op": "add", "path": "roles", "value": "admin"}]),
+        user(),
+    )
+    .unwrap();
+    assert_eq!(out["roles"], json!([{"value": "admin"}]));
+    let out = patch(
+        group_with(&[("u1", "Alice")]),
+        json!([{"op": "add", "path": "members", "value": "u2"}]),
+        group(),
+    )
+    .unwrap();
+    let ids: Vec<&str> = out["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["u1", "u2"]);
 }

@@ -79,15 +79,6 @@ pub(crate) fn tokenize(input: &str) -> Result<Vec<Token<'_>>, ParseError> {
                 let text = &input[start..i];
                 let n = serde_json::from_str::<Number>(text)
                     .map_err(|_| ParseError::new(start, format!("invalid number {text:?}")))?;
-                // serde_json's default float parsing may be off by an ulp; Rust's is exact,
-                // which `parse(display(ast)) == ast` needs.
-                let n = match (
-                    n.is_f64(),
-                    text.parse::<f64>().ok().and_then(Number::from_f64),
-                ) {
-                    (true, Some(exact)) => exact,
-                    _ => n,
-                };
                 Tok::Num(n)
             }
             b if b.is_ascii_alphabetic() || b == b'$' || b == b'_' => {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 use super::{PatchError, PatchOpKind, PatchOperation, PatchPath, PatchRequest};
 use crate::attr_path::AttrPath;
 use crate::filter::{CompValue, CompareOp, Filter, Matcher};
-use crate::json::{get_ci, json_type, take_ci};
+use crate::json::{get_ci, is_primary, json_type, take_ci};
 use crate::schema::{
     AttributeDef, AttributeType, Container, Mutability, ResourceSchema, is_unassigned,
 };
@@ -591,46 +591,47 @@ fn merge_into(attr: &AttributeDef, target: &mut Value, incoming: Value) -> Resul
     Ok(())
 }
 
-/// Whether two values of a multi-valued attribute are the same value (see [`apply`]).
+/// Whether two values of a multi-valued attribute are the same value (see [`apply`]): the
+/// same `value` and, when both name one, the same `type`.
 fn same_value(attr: &AttributeDef, a: &Value, b: &Value) -> bool {
+    same_value_key(attr, a, b)
+        && match (a, b) {
+            (Value::Object(x), Value::Object(y)) => match (get_ci(x, "type"), get_ci(y, "type")) {
+                (Some(Value::String(tx)), Some(Value::String(ty))) => tx.eq_ignore_ascii_case(ty),
+                _ => true,
+            },
+            _ => true,
+        }
+}
+
+/// Whether two values of a multi-valued attribute hold the same `value` (or, for simple
+/// values and complex ones without a `value`, are equal), under `value`'s `caseExact`.
+fn same_value_key(attr: &AttributeDef, a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
-            let Some(value_def) = attr.sub_attribute("value") else {
-                return a == b;
-            };
-            match (get_ci(x, "value"), get_ci(y, "value")) {
-                (Some(Value::String(vx)), Some(Value::String(vy))) => {
-                    text::eq(vx, vy, value_def.case_exact)
-                        && match (get_ci(x, "type"), get_ci(y, "type")) {
-                            (Some(Value::String(tx)), Some(Value::String(ty))) => {
-                                tx.eq_ignore_ascii_case(ty)
-                            }
-                            _ => true,
-                        }
-                }
-                (Some(vx), Some(vy)) => vx == vy,
+            match (
+                attr.sub_attribute("value"),
+                get_ci(x, "value"),
+                get_ci(y, "value"),
+            ) {
+                (Some(def), Some(vx), Some(vy)) => same_scalar(def, vx, vy),
                 _ => a == b,
             }
         }
-        (Value::String(x), Value::String(y)) => text::eq(x, y, attr.case_exact),
-        _ => a == b,
+        _ => same_scalar(attr, a, b),
     }
 }
 
 /// Whether a write to an immutable attribute keeps what it holds. For a multi-valued one
-/// that is the same set of values (under `caseExact`, in any order): restating an email in
-/// another case, or without its `primary` flag, changes nothing an immutability rule guards.
+/// that is the same set of values (in any order, `type` and `primary` aside): restating an
+/// email in another case, or without its `primary` flag, changes nothing an immutability
+/// rule guards.
 fn same_immutable(attr: &AttributeDef, current: &Value, incoming: &Value) -> bool {
     match (current, incoming) {
         (Value::Array(old), Value::Array(new)) => {
-            let key = |v: &Value| match v {
-                Value::Object(o) => get_ci(o, "value").cloned().unwrap_or(Value::Null),
-                other => other.clone(),
-            };
-            let def = attr.sub_attribute("value").unwrap_or(attr);
             let covers = |xs: &[Value], ys: &[Value]| {
                 xs.iter()
-                    .all(|x| ys.iter().any(|y| same_scalar(def, &key(x), &key(y))))
+                    .all(|x| ys.iter().any(|y| same_value_key(attr, x, y)))
             };
             covers(old, new) && covers(new, old)
         }
@@ -644,10 +645,6 @@ fn same_scalar(def: &AttributeDef, a: &Value, b: &Value) -> bool {
         (Value::String(x), Value::String(y)) => text::eq(x, y, def.case_exact),
         _ => a == b,
     }
-}
-
-fn is_primary(v: &Value) -> bool {
-    v.get("primary") == Some(&Value::Bool(true))
 }
 
 /// Makes `winner` the only primary value (RFC 7643 §2.4).

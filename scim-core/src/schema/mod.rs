@@ -241,6 +241,12 @@ impl ResourceSchema {
         self.extensions.iter().find(|e| urn::eq(&e.schema.id, id))
     }
 
+    /// A top-level attribute of the core schema by name (the common `id`, `externalId` and
+    /// `meta` included), in any case.
+    pub fn top_level(&self, name: &str) -> Option<&AttributeDef> {
+        find(&self.common, name).or_else(|| self.core.attribute(name))
+    }
+
     /// Every schema URN of this type: the core one, then the extensions.
     pub fn schema_ids(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.core.id.as_str())
@@ -252,14 +258,14 @@ impl ResourceSchema {
     pub fn resolve(&self, path: &AttrPath) -> Result<Resolved<'_>, Unresolved> {
         let (container, attr) = match &path.urn {
             None => {
-                let attr = find(&self.common, &path.name)
-                    .or_else(|| self.core.attribute(&path.name))
+                let attr = self
+                    .top_level(&path.name)
                     .ok_or_else(|| Unresolved::UnknownAttribute(path.name.clone()))?;
                 (Container::Top, attr)
             }
             Some(u) if urn::eq(u, &self.core.id) => {
-                let attr = find(&self.common, &path.name)
-                    .or_else(|| self.core.attribute(&path.name))
+                let attr = self
+                    .top_level(&path.name)
                     .ok_or_else(|| Unresolved::UnknownAttribute(format!("{u}:{}", path.name)))?;
                 (Container::Top, attr)
             }

@@ -145,10 +145,7 @@ impl AttributeDef {
 /// Fails when more than one value of a multi-valued attribute says `primary: true`
 /// (RFC 7643 §2.4: "The primary attribute value 'true' MUST appear no more than once").
 pub(crate) fn check_one_primary(items: &[Value], path: &str) -> Result<(), ValueError> {
-    let primaries = items
-        .iter()
-        .filter(|v| v.get("primary") == Some(&Value::Bool(true)))
-        .count();
+    let primaries = items.iter().filter(|v| crate::json::is_primary(v)).count();
     if primaries > 1 {
         return Err(ValueError::new(
             path,
