@@ -218,7 +218,7 @@ impl Scenario {
             Scenario::AddMember => {
                 // Each connection adds users to its own team that the team does not have yet
                 // (the first `connections * 10` users are the initial members): an add would
-                // become a no-op only after `n - 640` requests on one connection.
+                // become a no-op only after `n - connections * 10` requests on one connection.
                 let uris = f
                     .teams
                     .iter()

@@ -331,6 +331,7 @@ async fn every_flow(mode: ClientMode) {
         message.contains("Enterprise or Business Critical"),
         "{message}"
     );
+    w.server.stop().await.unwrap();
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! (GET then PUT of the server's own body), deactivation and reactivation (PATCH), import
 //! (pages of 100), and Group Push (lookup, create, reconcile, membership, Push Now, delete).
 
+use mock_okta::client::lookup_query;
 use reqwest::{Client, Method, Response};
 use scim_e2e::{TOKEN, okta_client, reference_server};
 use serde_json::{Value, json};
@@ -35,18 +36,6 @@ async fn send(c: &Client, method: Method, url: String, body: Option<Value>) -> (
         status,
         serde_json::from_slice(&bytes).unwrap_or(Value::Null),
     )
-}
-
-fn filter(expr: &str) -> String {
-    // Okta percent-encodes with %20 for spaces.
-    expr.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn create_body(email: &str, given: &str, role: &str, okta_id: &str) -> Value {
@@ -84,8 +73,8 @@ async fn user_flows_as_okta_sends_them() {
 
     // Assignment: lookup (no match), then create.
     let lookup = format!(
-        "{base}/Users?filter={}&startIndex=1&count=100",
-        filter("userName eq \"test.user@okta.local\"")
+        "{base}/Users{}",
+        lookup_query("userName", "test.user@okta.local")
     );
     let (s, body) = send(&c, Method::GET, lookup.clone(), None).await;
     assert_eq!((s, body["totalResults"].clone()), (200, json!(0)));
@@ -107,8 +96,8 @@ async fn user_flows_as_okta_sends_them() {
 
     // The same lookup now finds the user, in any case.
     let upper = format!(
-        "{base}/Users?filter={}&startIndex=1&count=100",
-        filter("userName eq \"TEST.USER@OKTA.LOCAL\"")
+        "{base}/Users{}",
+        lookup_query("userName", "TEST.USER@OKTA.LOCAL")
     );
     let (_, body) = send(&c, Method::GET, upper, None).await;
     assert_eq!(body["Resources"][0]["id"], json!(id));
@@ -229,8 +218,8 @@ async fn group_push_as_okta_sends_it() {
 
     // Link lookup by name (no match), then create.
     let lookup = format!(
-        "{base}/Groups?filter={}&startIndex=1&count=100",
-        filter("displayName eq \"Test SCIMv2\"")
+        "{base}/Groups{}",
+        lookup_query("displayName", "Test SCIMv2")
     );
     let (s, body) = send(&c, Method::GET, lookup, None).await;
     assert_eq!((s, body["totalResults"].clone()), (200, json!(0)));
