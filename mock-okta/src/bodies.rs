@@ -152,6 +152,17 @@ pub struct Group<'a> {
     pub members: &'a [Member],
 }
 
+impl<'a> Group<'a> {
+    /// A group body with the core Group schema.
+    pub fn new(display_name: &'a str, members: &'a [Member]) -> Self {
+        Group {
+            schemas: [urn::GROUP],
+            display_name,
+            members,
+        }
+    }
+}
+
 /// Serialises a body to the bytes sent.
 pub fn to_bytes(body: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(body).unwrap_or_default()

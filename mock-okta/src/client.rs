@@ -155,6 +155,15 @@ impl ScimClient {
         }
     }
 
+    /// Points the client at another base URL and header profile, keeping its connection
+    /// pool, options and transcript.
+    pub fn retarget(&mut self, base_url: &str, profile: HeaderProfile) {
+        base_url
+            .trim_end_matches('/')
+            .clone_into(&mut self.base_url);
+        self.profile = profile;
+    }
+
     /// Everything sent since the last call.
     pub fn take_exchanges(&mut self) -> Vec<Exchange> {
         std::mem::take(&mut self.exchanges)
@@ -215,12 +224,24 @@ impl ScimClient {
         body: Option<&[u8]>,
     ) -> Result<Reply, SendError> {
         let url = format!("{}{path}", self.base_url);
-        let recorded_path = path_and_query(&url);
+        // The same request goes again after a 429: its headers and its record are built once.
+        let headers = self.headers(&method, body.is_some());
+        let recorded = RecordedRequest {
+            method: method.to_string(),
+            path: path_and_query(&url),
+            headers: headers
+                .iter()
+                .map(|(k, v)| {
+                    let shown = if *k == "Authorization" { MASKED } else { v };
+                    ((*k).to_owned(), shown.to_owned())
+                })
+                .collect(),
+            body: body.map(|b| String::from_utf8_lossy(b).into_owned()),
+        };
         let mut previous_wait: Option<Duration> = None;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let headers = self.headers(&method, body.is_some());
             let mut request = self
                 .http
                 .request(method.clone(), &url)
@@ -231,24 +252,6 @@ impl ScimClient {
             if let Some(b) = body {
                 request = request.body(b.to_vec());
             }
-            let recorded = RecordedRequest {
-                method: method.to_string(),
-                path: recorded_path.clone(),
-                headers: headers
-                    .iter()
-                    .map(|(k, v)| {
-                        (
-                            (*k).to_owned(),
-                            if *k == "Authorization" {
-                                MASKED.to_owned()
-                            } else {
-                                v.clone()
-                            },
-                        )
-                    })
-                    .collect(),
-                body: body.map(|b| String::from_utf8_lossy(b).into_owned()),
-            };
             let started = Instant::now();
             let result = match request.send().await {
                 Ok(response) => {
@@ -295,7 +298,7 @@ impl ScimClient {
             };
             let text = String::from_utf8_lossy(&bytes).into_owned();
             self.exchanges.push(Exchange {
-                request: recorded,
+                request: recorded.clone(),
                 response: Some(RecordedResponse {
                     status,
                     headers,

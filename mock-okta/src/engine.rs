@@ -1,6 +1,7 @@
 //! The provisioning engine: `MockOkta` holds the org and a SCIM client, and each admin action
 //! is a method that changes the org and sends what Okta sends.
 
+use scim_core::json::get_ci;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -89,19 +90,18 @@ pub enum ActionError {
 #[derive(Debug)]
 pub struct MockOkta {
     pub(crate) org: Org,
+    /// One client for the life of the org, so its connection pool outlives each action.
     pub(crate) client: ScimClient,
-    options: ClientOptions,
     events_at: usize,
 }
 
 impl MockOkta {
     /// Mock Okta for an org, talking to its app integration's base URL.
     pub fn new(org: Org, options: ClientOptions) -> MockOkta {
-        let client = ScimClient::new(&org.app.api.base_url, org.app.headers, options.clone());
+        let client = ScimClient::new(&org.app.api.base_url, org.app.headers, options);
         MockOkta {
             org,
             client,
-            options,
             events_at: 0,
         }
     }
@@ -121,13 +121,13 @@ impl MockOkta {
         self.org
     }
 
-    /// Starts an action: the client picks up the current settings.
+    /// Starts an action: the client picks up the current settings (base URL and header
+    /// profile, which may have changed between actions) and forgets anything an action that
+    /// ended early left behind.
     pub(crate) fn begin(&mut self) {
-        self.client = ScimClient::new(
-            &self.org.app.api.base_url,
-            self.org.app.headers,
-            self.options.clone(),
-        );
+        self.client
+            .retarget(&self.org.app.api.base_url, self.org.app.headers);
+        self.client.take_exchanges();
         self.events_at = self.org.events.len();
     }
 
@@ -177,27 +177,31 @@ impl MockOkta {
             RetryAction::PushProfile(user) => self.push_profile(&user).await,
             RetryAction::PushGroup(group) => self.push_group_now(&group).await,
         };
-        Ok(self.finish("retry task", outcome))
+        Ok(self.finish("retry-task", outcome))
     }
 }
 
 /// Reads a ListResponse leniently, as Okta does (it also accepts lower-case `resources`).
 pub(crate) fn list_resources(reply: &Reply) -> Option<(u64, Vec<&Map<String, Value>>)> {
     let body = reply.json.as_ref()?.as_object()?;
-    let get = |k: &str| {
-        body.iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(k))
-            .map(|(_, v)| v)
-    };
     // Borrowed, not cloned: Import Now reads every page, and keeps only what it needs.
-    let resources: Vec<&Map<String, Value>> = match get("Resources") {
+    let resources: Vec<&Map<String, Value>> = match get_ci(body, "Resources") {
         Some(Value::Array(items)) => items.iter().filter_map(Value::as_object).collect(),
         _ => Vec::new(),
     };
-    let total = get("totalResults")
+    let total = get_ci(body, "totalResults")
         .and_then(Value::as_u64)
         .unwrap_or(resources.len() as u64);
     Some((total, resources))
+}
+
+/// The reply, if the server accepted the request (2xx); else how the failure reads in a task
+/// message.
+pub(crate) fn accepted(result: &Result<Reply, SendError>) -> Result<&Reply, String> {
+    match result {
+        Ok(r) if r.is_success() => Ok(r),
+        _ => Err(failure(result)),
+    }
 }
 
 /// How a failed request reads in a task message.

@@ -7,7 +7,9 @@ use serde_json::Value;
 
 use crate::bodies::{self, Group, Member, Operation, Patch, Rename};
 use crate::client::lookup_query;
-use crate::engine::{ActionError, ActionReport, MockOkta, Outcome, failure, list_resources};
+use crate::engine::{
+    ActionError, ActionReport, MockOkta, Outcome, accepted, failure, list_resources,
+};
 use crate::model::{
     Assignment, ClientMode, GroupAssignment, OktaGroup, PushedGroup, RetryAction, TaskKind,
     UserStatus,
@@ -48,20 +50,23 @@ impl MockOkta {
         Ok(group)
     }
 
-    /// The members Okta pushes for a group: those assigned to the app and provisioned
-    /// (okta-wire §2h), as `{value: <SCIM id>, display: <app username>}`.
+    /// A user as Okta pushes it in a group, if it is assigned to the app and provisioned
+    /// (okta-wire §2h): `{value: <SCIM id>, display: <app username>}`.
+    fn member(&self, user_id: &str) -> Option<Member> {
+        let value = self.org.assignment(user_id)?.scim_id.clone()?;
+        let user = self.org.user(user_id)?;
+        Some(Member {
+            value,
+            display: self.org.app_username(user),
+        })
+    }
+
+    /// The members Okta pushes for a group.
     fn pushable(&self, group: &OktaGroup) -> Vec<Member> {
         group
             .members
             .iter()
-            .filter_map(|uid| {
-                let a = self.org.assignment(uid).filter(|a| a.provisioned)?;
-                let user = self.org.user(uid)?;
-                Some(Member {
-                    value: a.scim_id.clone()?,
-                    display: self.org.app_username(user),
-                })
-            })
+            .filter_map(|uid| self.member(uid))
             .collect()
     }
 
@@ -108,16 +113,7 @@ impl MockOkta {
             outcome = worst(outcome, self.assign_through_groups(&user.id).await);
         }
         if let Some(scim_id) = self.pushed_id(&g.id) {
-            let added: Vec<Member> = self
-                .pushable(&self.group_ref(&g.id)?)
-                .into_iter()
-                .filter(|m| {
-                    self.org
-                        .assignment(&user.id)
-                        .and_then(|a| a.scim_id.as_deref())
-                        == Some(m.value.as_str())
-                })
-                .collect();
+            let added: Vec<Member> = self.member(&user.id).into_iter().collect();
             outcome = worst(
                 outcome,
                 self.push_membership_change(&g.id, &scim_id, &[], &added)
@@ -145,7 +141,6 @@ impl MockOkta {
         let removed_scim = self
             .org
             .assignment(&user.id)
-            .filter(|a| a.provisioned)
             .and_then(|a| a.scim_id.clone());
         if let Some(og) = self.org.groups.iter_mut().find(|x| x.id == g.id) {
             og.members.retain(|m| *m != user.id);
@@ -238,37 +233,27 @@ impl MockOkta {
                 reason: "the user is not assigned to the app".into(),
             };
         }
-        match self.org.assignment_mut(user_id) {
-            Some(a) => {
-                for (gid, attrs) in groups {
-                    if !a.via_groups.contains(&gid) {
-                        a.via_groups.push(gid);
-                    }
-                    if !a.direct {
-                        for (k, v) in attrs {
-                            a.attributes.entry(k).or_insert(v);
-                        }
-                    }
+        if self.org.assignment(user_id).is_none() {
+            self.org.app.assignments.push(Assignment {
+                user_id: user_id.to_owned(),
+                attributes: BTreeMap::new(),
+                direct: false,
+                via_groups: Vec::new(),
+                scim_id: None,
+                app_active: false,
+            });
+        }
+        if let Some(a) = self.org.assignment_mut(user_id) {
+            for (gid, attrs) in groups {
+                if !a.via_groups.contains(&gid) {
+                    a.via_groups.push(gid);
                 }
-            }
-            None => {
-                let mut attributes = BTreeMap::new();
-                let mut via = Vec::new();
-                for (gid, attrs) in groups {
-                    via.push(gid);
+                // A direct assignment's own values win; groups only fill what it lacks.
+                if !a.direct {
                     for (k, v) in attrs {
-                        attributes.entry(k).or_insert(v);
+                        a.attributes.entry(k).or_insert(v);
                     }
                 }
-                self.org.app.assignments.push(Assignment {
-                    user_id: user_id.to_owned(),
-                    attributes,
-                    direct: false,
-                    via_groups: via,
-                    scim_id: None,
-                    provisioned: false,
-                    app_active: false,
-                });
             }
         }
         self.provision_assigned(user_id).await
@@ -294,10 +279,6 @@ impl MockOkta {
         if self.pushed_id(&g.id).is_some() {
             return self.push_members_now(&g.id).await;
         }
-        let label = self.org.app.label.clone();
-        let fail =
-            |detail: String| format!("Push group {} to app {label} failed: {detail}", g.name);
-        let retry = Some(RetryAction::PushGroup(g.id.clone()));
         let existing = if self.org.app.import_groups {
             self.org
                 .app
@@ -314,7 +295,7 @@ impl MockOkta {
                 .filter(|r| r.status == 200)
                 .and_then(list_resources)
             else {
-                return self.task(TaskKind::GroupPush, &g.name, fail(failure(&r)), retry);
+                return self.group_failed(&g, &failure(&r));
             };
             items
                 .first()
@@ -337,11 +318,7 @@ impl MockOkta {
             ClientMode::OinPatch => Vec::new(),
             ClientMode::AiwPut => self.pushable(&g),
         };
-        let body = Group {
-            schemas: [scim_core::urn::GROUP],
-            display_name: &g.name,
-            members: &members,
-        };
+        let body = Group::new(&g.name, &members);
         let r = self
             .client
             .send(Method::POST, "/Groups", Some(&bodies::to_bytes(&body)))
@@ -352,18 +329,20 @@ impl MockOkta {
             .filter(|r| r.is_success())
             .and_then(|r| r.json.as_ref()?.get("id")?.as_str().map(str::to_owned))
         else {
-            return self.task(TaskKind::GroupPush, &g.name, fail(failure(&r)), retry);
+            return self.group_failed(&g, &failure(&r));
         };
         self.org.app.pushed_groups.push(PushedGroup {
             group_id: g.id.clone(),
             scim_id: Some(scim_id.clone()),
         });
-        self.org
-            .event(format!("group {} created in {label} as {scim_id}", g.name));
+        self.org.event(format!(
+            "group {} created in {} as {scim_id}",
+            g.name, self.org.app.label
+        ));
         // Reconcile the name right after the create, then push the members.
         match self.org.app.mode {
             ClientMode::OinPatch => match self.patch_rename(&scim_id, &g.name).await {
-                Err(detail) => self.task(TaskKind::GroupPush, &g.name, fail(detail), retry),
+                Err(detail) => self.group_failed(&g, &detail),
                 Ok(()) => {
                     let members = self.pushable(&g);
                     if members.is_empty() {
@@ -410,8 +389,8 @@ impl MockOkta {
                     .client
                     .send(Method::PATCH, &path, Some(&bodies::to_bytes(&body)))
                     .await;
-                if !r.as_ref().is_ok_and(|r| r.is_success()) {
-                    return self.group_result(&g, Err(failure(&r)), "");
+                if let Err(detail) = accepted(&r) {
+                    return self.group_failed(&g, &detail);
                 }
                 // Every membership update is followed by a GET and the name PATCH.
                 self.after_membership_update(&g, &scim_id, "pushed").await
@@ -420,25 +399,30 @@ impl MockOkta {
         }
     }
 
+    /// The end of a group push: an event on success (`group <name> <what>`), else a Group
+    /// Push task.
     fn group_result(&mut self, g: &OktaGroup, result: Result<(), String>, what: &str) -> Outcome {
         match result {
             Ok(()) => {
                 self.org.event(format!("group {} {what}", g.name));
                 Outcome::Succeeded
             }
-            Err(detail) => {
-                let message = format!(
-                    "Push group {} to app {} failed: {detail}",
-                    g.name, self.org.app.label
-                );
-                self.task(
-                    TaskKind::GroupPush,
-                    &g.name,
-                    message,
-                    Some(RetryAction::PushGroup(g.id.clone())),
-                )
-            }
+            Err(detail) => self.group_failed(g, &detail),
         }
+    }
+
+    /// A failed group push: a Group Push task whose Retry pushes the group again.
+    fn group_failed(&mut self, g: &OktaGroup, detail: &str) -> Outcome {
+        let message = format!(
+            "Push group {} to app {} failed: {detail}",
+            g.name, self.org.app.label
+        );
+        self.task(
+            TaskKind::GroupPush,
+            &g.name,
+            message,
+            Some(RetryAction::PushGroup(g.id.clone())),
+        )
     }
 
     async fn patch_rename(&mut self, scim_id: &str, name: &str) -> Result<(), String> {
@@ -458,11 +442,7 @@ impl MockOkta {
                 Some(&bodies::to_bytes(&body)),
             )
             .await;
-        if r.as_ref().is_ok_and(|r| r.is_success()) {
-            Ok(())
-        } else {
-            Err(failure(&r))
-        }
+        accepted(&r).map(|_| ())
     }
 
     /// `aiw-put`: GET the group, then PUT Okta's name and member list.
@@ -475,26 +455,15 @@ impl MockOkta {
         let path = format!("/Groups/{scim_id}");
         let got = self.client.get(&path).await;
         if !got.as_ref().is_ok_and(|r| r.status == 200) {
-            return self.group_result(&g, Err(failure(&got)), "");
+            return self.group_failed(&g, &failure(&got));
         }
         let members = self.pushable(&g);
-        let body = Group {
-            schemas: [scim_core::urn::GROUP],
-            display_name: &g.name,
-            members: &members,
-        };
+        let body = Group::new(&g.name, &members);
         let r = self
             .client
             .send(Method::PUT, &path, Some(&bodies::to_bytes(&body)))
             .await;
-        self.group_result(
-            &g,
-            r.as_ref()
-                .is_ok_and(|r| r.is_success())
-                .then_some(())
-                .ok_or_else(|| failure(&r)),
-            "pushed",
-        )
+        self.group_result(&g, accepted(&r).map(|_| ()), "pushed")
     }
 
     /// A membership change of a pushed group: in `oin-patch`, one PATCH with a `remove` per
@@ -544,8 +513,8 @@ impl MockOkta {
                 Some(&bodies::to_bytes(&Patch::new(ops))),
             )
             .await;
-        if !r.as_ref().is_ok_and(|r| r.is_success()) {
-            return self.group_result(&g, Err(failure(&r)), "");
+        if let Err(detail) = accepted(&r) {
+            return self.group_failed(&g, &detail);
         }
         self.after_membership_update(&g, scim_id, "membership pushed")
             .await
@@ -562,7 +531,7 @@ impl MockOkta {
     ) -> Outcome {
         let got = self.client.get(&format!("/Groups/{scim_id}")).await;
         if !got.as_ref().is_ok_and(|r| r.status == 200) {
-            return self.group_result(g, Err(failure(&got)), "");
+            return self.group_failed(g, &failure(&got));
         }
         let renamed = self.patch_rename(scim_id, &g.name).await;
         self.group_result(g, renamed, what)
@@ -614,19 +583,20 @@ impl MockOkta {
                 .client
                 .send(Method::DELETE, &format!("/Groups/{scim_id}"), None)
                 .await;
-            if r.as_ref().is_ok_and(|r| r.is_success()) {
-                self.org
-                    .event(format!("group {} deleted in the app", g.name));
-                Outcome::Succeeded
-            } else {
-                // The link is gone, so there is nothing to retry from Okta.
-                let message = format!(
-                    "Deleting group {} in app {} failed: {}",
-                    g.name,
-                    self.org.app.label,
-                    failure(&r)
-                );
-                self.task(TaskKind::GroupPush, &g.name, message, None)
+            match accepted(&r) {
+                Ok(_) => {
+                    self.org
+                        .event(format!("group {} deleted in the app", g.name));
+                    Outcome::Succeeded
+                }
+                Err(detail) => {
+                    // The link is gone, so there is nothing to retry from Okta.
+                    let message = format!(
+                        "Deleting group {} in app {} failed: {detail}",
+                        g.name, self.org.app.label
+                    );
+                    self.task(TaskKind::GroupPush, &g.name, message, None)
+                }
             }
         } else {
             self.org

@@ -293,7 +293,6 @@ impl MockOkta {
                 direct: true,
                 via_groups: Vec::new(),
                 scim_id: Some(imported.scim_id.clone()),
-                provisioned: true,
                 app_active: true,
             });
             self.org.event(format!(

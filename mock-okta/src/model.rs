@@ -41,6 +41,15 @@ pub struct OktaUser {
     pub status: UserStatus,
 }
 
+impl OktaUser {
+    /// `First Last`, as Okta sends `displayName` (without the space when a name is empty).
+    pub fn display_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+            .trim()
+            .to_owned()
+    }
+}
+
 /// A group of the Okta org.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OktaGroup {
@@ -151,10 +160,10 @@ pub struct Assignment {
     pub direct: bool,
     /// Groups through which the user is assigned.
     pub via_groups: Vec<String>,
-    /// The SCIM id of the linked app user, once known.
+    /// The SCIM id of the linked app user, once provisioned (created or linked). State files
+    /// written before this was the only record may also hold `provisioned`, which is ignored:
+    /// it always matched `scim_id.is_some()`.
     pub scim_id: Option<String>,
-    /// Whether the app user has been provisioned (created or linked).
-    pub provisioned: bool,
     /// Whether the app user was last seen active in the app.
     pub app_active: bool,
 }
@@ -393,5 +402,38 @@ impl Org {
         };
         self.tasks.push(task.clone());
         task
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_files_with_the_old_provisioned_flag_still_load() {
+        let a: Assignment = serde_json::from_value(serde_json::json!({
+            "user_id": "00u1", "attributes": {}, "direct": true, "via_groups": [],
+            "scim_id": "2819c223", "provisioned": true, "app_active": true
+        }))
+        .unwrap();
+        assert_eq!(a.scim_id.as_deref(), Some("2819c223"));
+        let back = serde_json::to_value(&a).unwrap();
+        assert!(back.get("provisioned").is_none(), "{back}");
+    }
+
+    #[test]
+    fn display_name_drops_the_space_of_an_empty_name() {
+        let mut u = OktaUser {
+            id: "00u1".into(),
+            login: "a@x.test".into(),
+            email: "a@x.test".into(),
+            first_name: "Ann".into(),
+            last_name: "Lee".into(),
+            locale: None,
+            status: UserStatus::Active,
+        };
+        assert_eq!(u.display_name(), "Ann Lee");
+        u.last_name.clear();
+        assert_eq!(u.display_name(), "Ann");
     }
 }

@@ -8,7 +8,9 @@ use serde_json::{Map, Value, json};
 
 use crate::bodies::{self, Active, CreateUser, Email, Name, Operation, OrderedFields, Patch};
 use crate::client::lookup_query;
-use crate::engine::{ActionError, ActionReport, MockOkta, Outcome, failure, list_resources};
+use crate::engine::{
+    ActionError, ActionReport, MockOkta, Outcome, accepted, failure, list_resources,
+};
 use crate::mapping;
 use crate::model::{Assignment, ClientMode, OktaUser, RetryAction, TaskKind, UserStatus};
 
@@ -95,7 +97,6 @@ impl MockOkta {
                 direct: true,
                 via_groups: Vec::new(),
                 scim_id: None,
-                provisioned: false,
                 app_active: false,
             }),
         }
@@ -114,8 +115,8 @@ impl MockOkta {
             };
         }
         match self.org.assignment(user_id) {
-            Some(a) if a.provisioned && a.app_active => self.push_profile(user_id).await,
-            Some(a) if a.provisioned => self.reactivate_in_app(user_id, false).await,
+            Some(a) if a.scim_id.is_some() && a.app_active => self.push_profile(user_id).await,
+            Some(a) if a.scim_id.is_some() => self.reactivate_in_app(user_id, false).await,
             Some(_) if !self.org.app.to_app.create_users => Outcome::NothingSent {
                 reason: "Create Users is off".into(),
             },
@@ -126,6 +127,30 @@ impl MockOkta {
         }
     }
 
+    /// A failed provisioning: a task with Retry, saying why.
+    fn provisioning_failed(&mut self, user: &OktaUser, detail: &str) -> Outcome {
+        let message = format!(
+            "Automatic provisioning of user {} to app {} failed: {detail}",
+            user.login, self.org.app.label
+        );
+        self.task(
+            TaskKind::Provisioning,
+            &user.login,
+            message,
+            Some(RetryAction::Provision(user.id.clone())),
+        )
+    }
+
+    /// A failed profile push: a task, with Retry unless retrying cannot help.
+    fn profile_push_failed(&mut self, user: &OktaUser, detail: &str, retry: bool) -> Outcome {
+        let message = format!(
+            "Automatic profile push of user {} to app {} failed: Error while trying to update user {}: {detail}",
+            user.login, self.org.app.label, user.login
+        );
+        let retry = retry.then(|| RetryAction::PushProfile(user.id.clone()));
+        self.task(TaskKind::ProfilePush, &user.login, message, retry)
+    }
+
     /// The lookup, then create, link or reactivate (okta-wire §2b).
     pub(crate) async fn provision(&mut self, user_id: &str) -> Outcome {
         let Some(user) = self.org.user(user_id).cloned() else {
@@ -134,7 +159,6 @@ impl MockOkta {
             };
         };
         let user_name = self.org.app_username(&user);
-        let label = self.org.app.label.clone();
         let path = format!("/Users{}", lookup_query("userName", &user_name));
         let result = self.client.get(&path).await;
         let found = match &result {
@@ -144,17 +168,8 @@ impl MockOkta {
             _ => None,
         };
         let Some(found) = found else {
-            let message = format!(
-                "Automatic provisioning of user {} to app {label} failed: Error while verifying if user exists: {}",
-                user.login,
-                failure(&result)
-            );
-            return self.task(
-                TaskKind::Provisioning,
-                &user.login,
-                message,
-                Some(RetryAction::Provision(user.id)),
-            );
+            let detail = format!("Error while verifying if user exists: {}", failure(&result));
+            return self.provisioning_failed(&user, &detail);
         };
         match found {
             None => self.create(&user).await,
@@ -164,16 +179,8 @@ impl MockOkta {
                     .and_then(Value::as_str)
                     .map(str::to_owned)
                 else {
-                    let message = format!(
-                        "Automatic provisioning of user {} to app {label} failed: the lookup returned a user without an id",
-                        user.login
-                    );
-                    return self.task(
-                        TaskKind::Provisioning,
-                        &user.login,
-                        message,
-                        Some(RetryAction::Provision(user.id)),
-                    );
+                    return self
+                        .provisioning_failed(&user, "the lookup returned a user without an id");
                 };
                 let active = existing
                     .get("active")
@@ -181,7 +188,6 @@ impl MockOkta {
                     .unwrap_or(true);
                 if let Some(a) = self.org.assignment_mut(&user.id) {
                     a.scim_id = Some(id.clone());
-                    a.provisioned = true;
                     a.app_active = active;
                 }
                 self.org
@@ -251,9 +257,7 @@ impl MockOkta {
                 value: &user.email,
                 kind: "work",
             }],
-            display_name: format!("{} {}", user.first_name, user.last_name)
-                .trim()
-                .to_owned(),
+            display_name: user.display_name(),
             locale: user.locale.as_deref(),
             external_id: &user.id,
             groups: Vec::new(),
@@ -265,50 +269,28 @@ impl MockOkta {
             .client
             .send(Method::POST, "/Users", Some(&bodies::to_bytes(&body)))
             .await;
-        match &result {
-            Ok(r) if r.is_success() => {
-                let Some(id) = r
-                    .json
-                    .as_ref()
-                    .and_then(|v| v.get("id"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned)
-                else {
-                    let message = format!(
-                        "Automatic provisioning of user {} to app {label} failed: Error while creating user {}: Create new user returned empty user.",
-                        user.login, user.login
-                    );
-                    return self.task(
-                        TaskKind::Provisioning,
-                        &user.login,
-                        message,
-                        Some(RetryAction::Provision(user.id.clone())),
-                    );
-                };
-                if let Some(a) = self.org.assignment_mut(&user.id) {
-                    a.scim_id = Some(id.clone());
-                    a.provisioned = true;
-                    a.app_active = true;
-                }
-                self.org
-                    .event(format!("{} created in {label} as {id}", user.login));
-                Outcome::Succeeded
+        let created = accepted(&result).and_then(|r| {
+            r.json
+                .as_ref()
+                .and_then(|v| v.get("id"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| "Create new user returned empty user.".to_owned())
+        });
+        let id = match created {
+            Ok(id) => id,
+            Err(detail) => {
+                let detail = format!("Error while creating user {}: {detail}", user.login);
+                return self.provisioning_failed(user, &detail);
             }
-            _ => {
-                let message = format!(
-                    "Automatic provisioning of user {} to app {label} failed: Error while creating user {}: {}",
-                    user.login,
-                    user.login,
-                    failure(&result)
-                );
-                self.task(
-                    TaskKind::Provisioning,
-                    &user.login,
-                    message,
-                    Some(RetryAction::Provision(user.id.clone())),
-                )
-            }
+        };
+        if let Some(a) = self.org.assignment_mut(&user.id) {
+            a.scim_id = Some(id.clone());
+            a.app_active = true;
         }
+        self.org
+            .event(format!("{} created in {label} as {id}", user.login));
+        Outcome::Succeeded
     }
 
     /// The server's user merged with Okta's mapped values: read-modify-write, so whatever the
@@ -351,10 +333,7 @@ impl MockOkta {
             }
         }
         if body.contains_key("displayName") {
-            let display = format!("{} {}", user.first_name, user.last_name)
-                .trim()
-                .to_owned();
-            body.insert("displayName".into(), Value::String(display));
+            body.insert("displayName".into(), Value::String(user.display_name()));
         }
         self.apply_mappings(&user.id, &mut body);
         body
@@ -374,12 +353,6 @@ impl MockOkta {
             };
         };
         let label = self.org.app.label.clone();
-        let fail = |detail: String| {
-            format!(
-                "Automatic profile push of user {} to app {label} failed: Error while trying to update user {}: {detail}",
-                user.login, user.login
-            )
-        };
         let path = format!("/Users/{scim_id}");
         let got = self.client.get(&path).await;
         let server = match &got {
@@ -388,43 +361,29 @@ impl MockOkta {
         };
         let Some(server) = server else {
             if got.as_ref().is_ok_and(|r| r.status == 404) {
-                let message = fail("the app user was not found (404); the push halts, and Okta does not re-create it".into());
-                return self.task(TaskKind::ProfilePush, &user.login, message, None);
+                let detail = "the app user was not found (404); the push halts, and Okta does not re-create it";
+                return self.profile_push_failed(&user, detail, false);
             }
-            let message = fail(failure(&got));
-            return self.task(
-                TaskKind::ProfilePush,
-                &user.login,
-                message,
-                Some(RetryAction::PushProfile(user.id.clone())),
-            );
+            return self.profile_push_failed(&user, &failure(&got), true);
         };
         let body = self.merged(&user, server);
         let put = self
             .client
             .send(Method::PUT, &path, Some(&bodies::to_bytes(&body)))
             .await;
-        match &put {
-            Ok(r) if r.is_success() => {
+        match accepted(&put) {
+            Ok(_) => {
                 self.org
                     .event(format!("profile of {} pushed to {label}", user.login));
                 Outcome::Succeeded
             }
-            _ => {
-                let message = fail(failure(&put));
-                self.task(
-                    TaskKind::ProfilePush,
-                    &user.login,
-                    message,
-                    Some(RetryAction::PushProfile(user.id.clone())),
-                )
-            }
+            Err(detail) => self.profile_push_failed(&user, &detail, true),
         }
     }
 
     fn provisioned(&self, user_id: &str) -> Option<(OktaUser, String)> {
-        let a = self.org.assignment(user_id).filter(|a| a.provisioned)?;
-        Some((self.org.user(user_id)?.clone(), a.scim_id.clone()?))
+        let scim_id = self.org.assignment(user_id)?.scim_id.clone()?;
+        Some((self.org.user(user_id)?.clone(), scim_id))
     }
 
     /// Sets the app user's `active`: PATCH `{"op":"replace","value":{"active":...}}` in
@@ -442,10 +401,7 @@ impl MockOkta {
                     .client
                     .send(Method::PATCH, &path, Some(&bodies::to_bytes(&body)))
                     .await;
-                match &r {
-                    Ok(reply) if reply.is_success() => Ok(()),
-                    _ => Err(failure(&r)),
-                }
+                accepted(&r).map(|_| ())
             }
             ClientMode::AiwPut => {
                 let got = self.client.get(&path).await;
@@ -464,10 +420,7 @@ impl MockOkta {
                     .client
                     .send(Method::PUT, &path, Some(&bodies::to_bytes(&body)))
                     .await;
-                match &r {
-                    Ok(reply) if reply.is_success() => Ok(()),
-                    _ => Err(failure(&r)),
-                }
+                accepted(&r).map(|_| ())
             }
         }
     }
@@ -521,17 +474,7 @@ impl MockOkta {
             );
             let r = self.client.get(&path).await;
             if !r.as_ref().is_ok_and(|r| r.status == 200) {
-                let message = format!(
-                    "Automatic provisioning of user {} to app {label} failed: {}",
-                    user.login,
-                    failure(&r)
-                );
-                return self.task(
-                    TaskKind::Provisioning,
-                    &user.login,
-                    message,
-                    Some(RetryAction::Provision(user.id.clone())),
-                );
+                return self.provisioning_failed(&user, &failure(&r));
             }
         }
         match self.set_app_active(&scim_id, true).await {
@@ -543,18 +486,7 @@ impl MockOkta {
                     .event(format!("{} reactivated in {label} ({scim_id})", user.login));
                 Outcome::Succeeded
             }
-            Err(detail) => {
-                let message = format!(
-                    "Automatic provisioning of user {} to app {label} failed: {detail}",
-                    user.login
-                );
-                self.task(
-                    TaskKind::Provisioning,
-                    &user.login,
-                    message,
-                    Some(RetryAction::Provision(user.id.clone())),
-                )
-            }
+            Err(detail) => self.provisioning_failed(&user, &detail),
         }
     }
 
@@ -687,7 +619,7 @@ impl MockOkta {
                     "{login} is not assigned to the app"
                 )));
             }
-            Some(a) if a.provisioned => {
+            Some(a) if a.scim_id.is_some() => {
                 return Err(ActionError::NotApplicable(format!(
                     "{login} is already provisioned"
                 )));

@@ -7,24 +7,12 @@ mod common;
 use std::time::Duration;
 
 use common::*;
+use mock_okta::ClientMode;
 use mock_okta::engine::Outcome;
-use mock_okta::model::{Assignment, TaskKind};
-use mock_okta::{ClientMode, ClientOptions, MockOkta, Org};
+use mock_okta::model::{RetryAction, TaskKind};
+use scim_core::ScimType;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
-
-fn provision(h: &mut Harness) {
-    let id = h.okta.org().users[0].id.clone();
-    h.okta.org_mut().app.assignments.push(Assignment {
-        user_id: id,
-        attributes: role("Account Analyst"),
-        direct: true,
-        via_groups: vec![],
-        scim_id: Some(USER_ID.into()),
-        provisioned: true,
-        app_active: true,
-    });
-}
 
 fn too_many(retry_after: Option<&str>) -> ResponseTemplate {
     let t = ResponseTemplate::new(429);
@@ -103,14 +91,8 @@ async fn ten_rate_limited_attempts_fail_the_task() {
         .respond_with(too_many(Some("2")))
         .mount(&h.server)
         .await;
-    let report = h
-        .okta
-        .assign_user("test.user@okta.local", role("Account Analyst"))
-        .await
-        .unwrap();
-    let Outcome::TaskOpened { task } = &report.outcome else {
-        panic!("{:?}", report.outcome)
-    };
+    let report = h.assign().await;
+    let task = opened_task(&report);
     assert_eq!(task.kind, TaskKind::Provisioning);
     assert!(
         task.message
@@ -125,32 +107,18 @@ async fn ten_rate_limited_attempts_fail_the_task() {
 
 #[tokio::test]
 async fn a_request_that_outlives_the_timeout_fails_with_a_retryable_task() {
-    let server = wiremock::MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/scim/v2/Users"))
-        .respond_with(scim(200, list(vec![])).set_delay(Duration::from_secs(30)))
-        .mount(&server)
-        .await;
-    let mut options = ClientOptions::new("t");
-    options.timeout = Duration::from_millis(200);
-    let mut okta = MockOkta::new(
-        Org::fivetran(&format!("{}/scim/v2", server.uri()), ClientMode::OinPatch),
-        options,
-    );
-    okta.create_user(mock_okta::NewUser {
-        login: "a@x.test".into(),
-        first_name: "A".into(),
-        last_name: "B".into(),
-        email: None,
+    let mut h = Harness::with_options(ClientMode::OinPatch, |o| {
+        o.timeout = Duration::from_millis(200);
     })
-    .unwrap();
-    let report = okta
-        .assign_user("a@x.test", role("Account Analyst"))
-        .await
-        .unwrap();
-    let Outcome::TaskOpened { task } = &report.outcome else {
-        panic!("{:?}", report.outcome)
-    };
+    .await;
+    h.answer(vec![on(
+        "GET",
+        "/scim/v2/Users",
+        scim(200, list(vec![])).set_delay(Duration::from_secs(30)),
+    )])
+    .await;
+    let report = h.assign().await;
+    let task = opened_task(&report);
     assert!(
         task.message.contains("no response within 200ms"),
         "{}",
@@ -166,7 +134,7 @@ async fn a_request_that_outlives_the_timeout_fails_with_a_retryable_task() {
 #[tokio::test]
 async fn a_404_before_an_update_halts_it_without_re_creating() {
     let mut h = Harness::new(ClientMode::OinPatch).await;
-    provision(&mut h);
+    h.link(LOGIN, USER_ID);
     let user_path = format!("/scim/v2/Users/{USER_ID}");
     h.answer(vec![on(
         "GET",
@@ -176,28 +144,20 @@ async fn a_404_before_an_update_halts_it_without_re_creating() {
     .await;
     let report = h
         .okta
-        .set_app_attributes("test.user@okta.local", role("Account Billing"))
+        .set_app_attributes(LOGIN, role("Account Billing"))
         .await
         .unwrap();
-    let Outcome::TaskOpened { task } = &report.outcome else {
-        panic!("{:?}", report.outcome)
-    };
+    let task = opened_task(&report);
     assert_eq!(task.kind, TaskKind::ProfilePush);
     assert!(task.message.contains("not found (404)"), "{}", task.message);
     assert!(task.retry.is_none(), "no auto-retry after a 404");
-    let methods: Vec<String> = h
-        .received()
-        .await
-        .iter()
-        .map(|r| r.method.to_string())
-        .collect();
-    assert_eq!(methods, ["GET"], "no PUT, no re-search, no POST");
+    assert_eq!(h.methods().await, ["GET"], "no PUT, no re-search, no POST");
 }
 
 #[tokio::test]
 async fn a_failed_deactivation_makes_a_manual_task_without_retry() {
     let mut h = Harness::new(ClientMode::OinPatch).await;
-    provision(&mut h);
+    h.link(LOGIN, USER_ID);
     let user_path = format!("/scim/v2/Users/{USER_ID}");
     h.answer(vec![on(
         "PATCH",
@@ -205,10 +165,8 @@ async fn a_failed_deactivation_makes_a_manual_task_without_retry() {
         ResponseTemplate::new(502).set_body_string("<html>Bad Gateway</html>"),
     )])
     .await;
-    let report = h.okta.unassign_user("test.user@okta.local").await.unwrap();
-    let Outcome::TaskOpened { task } = &report.outcome else {
-        panic!("{:?}", report.outcome)
-    };
+    let report = h.okta.unassign_user(LOGIN).await.unwrap();
+    let task = opened_task(&report);
     assert_eq!(task.kind, TaskKind::Deprovisioning);
     assert!(
         task.message
@@ -234,21 +192,15 @@ async fn error_details_reach_the_task_and_retry_resends() {
                 409,
                 scim_error(
                     409,
-                    Some("uniqueness"),
+                    Some(ScimType::Uniqueness),
                     "User already exists in the database.",
                 ),
             ),
         ),
     ])
     .await;
-    let report = h
-        .okta
-        .assign_user("test.user@okta.local", role("Account Analyst"))
-        .await
-        .unwrap();
-    let Outcome::TaskOpened { task } = &report.outcome else {
-        panic!("{:?}", report.outcome)
-    };
+    let report = h.assign().await;
+    let task = opened_task(&report);
     assert_eq!(
         task.message,
         "Automatic provisioning of user test.user@okta.local to app Fivetran failed: Error while creating user \
@@ -260,20 +212,19 @@ async fn error_details_reach_the_task_and_retry_resends() {
         on(
             "POST",
             "/scim/v2/Users",
-            scim(201, user(USER_ID, "test.user@okta.local", true)),
+            scim(201, user(USER_ID, LOGIN, true)),
         ),
     ])
     .await;
     let retried = h.okta.retry_task(task.id).await.unwrap();
     assert_eq!(retried.outcome, Outcome::Succeeded);
+    assert_eq!(
+        retried.action, "retry-task",
+        "the CLI's name for the action"
+    );
     assert!(h.okta.org().tasks.is_empty());
     assert_eq!(
-        h.okta
-            .org()
-            .assignment(&h.okta.org().users[0].id)
-            .unwrap()
-            .scim_id
-            .as_deref(),
+        h.assignment(LOGIN).unwrap().scim_id.as_deref(),
         Some(USER_ID)
     );
 }
@@ -287,14 +238,8 @@ async fn a_500_with_a_non_json_body_is_reported_with_its_text() {
         ResponseTemplate::new(500).set_body_string("oops"),
     )])
     .await;
-    let report = h
-        .okta
-        .assign_user("test.user@okta.local", role("Account Analyst"))
-        .await
-        .unwrap();
-    let Outcome::TaskOpened { task } = &report.outcome else {
-        panic!("{:?}", report.outcome)
-    };
+    let report = h.assign().await;
+    let task = opened_task(&report);
     assert!(task.message.contains("Error while verifying if user exists: Internal Server Error. Errors reported by remote server: HTTP 500: oops"), "{}", task.message);
 }
 
@@ -306,14 +251,8 @@ async fn an_empty_create_response_is_a_failure() {
         on("POST", "/scim/v2/Users", ResponseTemplate::new(201)),
     ])
     .await;
-    let report = h
-        .okta
-        .assign_user("test.user@okta.local", role("Account Analyst"))
-        .await
-        .unwrap();
-    let Outcome::TaskOpened { task } = &report.outcome else {
-        panic!("{:?}", report.outcome)
-    };
+    let report = h.assign().await;
+    let task = opened_task(&report);
     assert!(
         task.message
             .ends_with("Create new user returned empty user."),
@@ -324,33 +263,17 @@ async fn an_empty_create_response_is_a_failure() {
 
 #[tokio::test]
 async fn a_refused_connection_leaves_a_retryable_task() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
     // Bind and drop a listener to get a port nothing listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let mut okta = MockOkta::new(
-        Org::fivetran(
-            &format!("http://127.0.0.1:{port}/scim/v2"),
-            ClientMode::OinPatch,
-        ),
-        ClientOptions::new("t"),
-    );
-    okta.create_user(mock_okta::NewUser {
-        login: "a@x.test".into(),
-        first_name: "A".into(),
-        last_name: "B".into(),
-        email: None,
-    })
-    .unwrap();
-    let report = okta
-        .assign_user("a@x.test", role("Account Analyst"))
-        .await
-        .unwrap();
-    let Outcome::TaskOpened { task } = &report.outcome else {
-        panic!("{:?}", report.outcome)
-    };
+    // Changed between actions, as the CLI's --target does: the next action goes there.
+    h.okta.org_mut().app.api.base_url = format!("http://127.0.0.1:{port}/scim/v2");
+    let report = h.assign().await;
+    let task = opened_task(&report);
     assert!(
         task.message
             .contains("Error while verifying if user exists: connection failed"),
@@ -358,7 +281,7 @@ async fn a_refused_connection_leaves_a_retryable_task() {
         task.message
     );
     assert!(task.retry.is_some());
-    let creds = okta.test_api_credentials().await;
+    let creds = h.okta.test_api_credentials().await;
     assert!(
         matches!(creds.outcome, Outcome::Failed { ref message } if message.starts_with("An error has occurred"))
     );
@@ -383,22 +306,18 @@ async fn switches_that_are_off_send_nothing() {
     let mut h = Harness::new(ClientMode::OinPatch).await;
     h.okta.org_mut().app.to_app.create_users = false;
     h.answer(vec![]).await;
-    let r = h
-        .okta
-        .assign_user("test.user@okta.local", role("Account Analyst"))
-        .await
-        .unwrap();
+    let r = h.assign().await;
     assert_eq!(
         r.outcome,
         Outcome::NothingSent {
             reason: "Create Users is off".into()
         }
     );
-    provision(&mut h);
+    h.link(LOGIN, USER_ID);
     h.okta.org_mut().app.to_app.update_user_attributes = false;
     let r = h
         .okta
-        .set_app_attributes("test.user@okta.local", role("Account Billing"))
+        .set_app_attributes(LOGIN, role("Account Billing"))
         .await
         .unwrap();
     assert_eq!(
@@ -408,7 +327,7 @@ async fn switches_that_are_off_send_nothing() {
         }
     );
     h.okta.org_mut().app.to_app.deactivate_users = false;
-    let r = h.okta.unassign_user("test.user@okta.local").await.unwrap();
+    let r = h.okta.unassign_user(LOGIN).await.unwrap();
     assert!(matches!(r.outcome, Outcome::NothingSent { .. }));
     assert!(h.received().await.is_empty());
 }
@@ -435,45 +354,57 @@ async fn a_huge_retry_after_neither_overflows_nor_panics() {
 async fn retrying_a_failed_group_create_pushes_the_group_again() {
     let mut h = Harness::new(ClientMode::OinPatch).await;
     h.okta.create_group("Analysts").unwrap();
-    h.answer(vec![
-        on("GET", "/scim/v2/Groups", scim(200, list(vec![]))),
-        on(
-            "POST",
-            "/scim/v2/Groups",
-            scim(500, scim_error(500, None, "try later")),
-        ),
-    ])
-    .await;
+    h.answer(group_create(500)).await;
     let report = h.okta.push_group("Analysts").await.unwrap();
-    let Outcome::TaskOpened { task } = &report.outcome else {
-        panic!("{:?}", report.outcome)
-    };
-    let gpath = format!("/scim/v2/Groups/{GROUP_ID}");
-    h.answer(vec![
-        on("GET", "/scim/v2/Groups", scim(200, list(vec![]))),
-        on(
-            "POST",
-            "/scim/v2/Groups",
-            scim(201, group(GROUP_ID, "Analysts", vec![])),
-        ),
-        on(
-            "PATCH",
-            &gpath,
-            scim(200, group(GROUP_ID, "Analysts", vec![])),
-        ),
-    ])
-    .await;
+    let task = opened_task(&report);
+    let mut mocks = group_create(201);
+    mocks.extend(group_endpoint(vec![]));
+    h.answer(mocks).await;
     let retried = h.okta.retry_task(task.id).await.unwrap();
     assert_eq!(retried.outcome, Outcome::Succeeded);
-    let methods: Vec<String> = h
-        .received()
-        .await
-        .iter()
-        .map(|r| r.method.to_string())
-        .collect();
     assert_eq!(
-        methods,
+        h.methods().await,
         ["GET", "POST", "PATCH"],
         "lookup, create, reconcile"
     );
+}
+
+#[tokio::test]
+async fn retrying_a_failed_profile_push_pushes_the_profile_again() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    h.link(LOGIN, USER_ID);
+    let user_path = format!("/scim/v2/Users/{USER_ID}");
+    h.answer(vec![on(
+        "GET",
+        &user_path,
+        scim(503, scim_error(503, None, "maintenance")),
+    )])
+    .await;
+    let report = h
+        .okta
+        .set_app_attributes(LOGIN, role("Account Billing"))
+        .await
+        .unwrap();
+    let task = opened_task(&report);
+    assert_eq!(task.kind, TaskKind::ProfilePush);
+    assert_eq!(
+        task.retry,
+        Some(RetryAction::PushProfile(h.okta_id(LOGIN))),
+        "a failed GET (not a 404) can be retried"
+    );
+    assert!(task.message.contains("maintenance"), "{}", task.message);
+
+    h.answer(user_endpoint(true, true)).await;
+    let retried = h.okta.retry_task(task.id).await.unwrap();
+    assert_eq!(retried.action, "retry-task");
+    assert_eq!(retried.outcome, Outcome::Succeeded);
+    assert_eq!(h.methods().await, ["GET", "PUT"], "GET then PUT, as a push");
+    let put = h.received().await.pop().unwrap();
+    let body: serde_json::Value = serde_json::from_slice(&put.body).unwrap();
+    assert_eq!(
+        body["roles"],
+        serde_json::json!([{"primary": true, "value": "Account Billing"}]),
+        "the retry pushes the current attribute values"
+    );
+    assert!(h.okta.org().tasks.is_empty(), "the retried task is closed");
 }

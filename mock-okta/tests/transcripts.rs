@@ -4,9 +4,10 @@
 mod common;
 
 use common::*;
-use mock_okta::model::{Assignment, HeaderProfile};
-use mock_okta::{ClientMode, NewUser, ProfileChange};
+use mock_okta::model::HeaderProfile;
+use mock_okta::{ClientMode, ProfileChange};
 use serde_json::json;
+use wiremock::matchers::{method, path, query_param};
 
 fn mode_name(mode: ClientMode) -> &'static str {
     match mode {
@@ -15,17 +16,20 @@ fn mode_name(mode: ClientMode) -> &'static str {
     }
 }
 
-fn provisioned(h: &mut Harness, login: &str, scim_id: &str) {
-    let id = h.okta.org().user(login).unwrap().id.clone();
-    h.okta.org_mut().app.assignments.push(Assignment {
-        user_id: id,
-        attributes: role("Account Analyst"),
-        direct: true,
-        via_groups: vec![],
-        scim_id: Some(scim_id.into()),
-        provisioned: true,
-        app_active: true,
-    });
+/// The create Okta sends after an empty lookup, answered with `USER_ID`.
+fn created_user() -> wiremock::Mock {
+    on(
+        "POST",
+        "/scim/v2/Users",
+        scim(201, user(USER_ID, LOGIN, true)),
+    )
+}
+
+/// The inactive app user found by the lookup, then reactivated.
+fn reactivation() -> Vec<wiremock::Mock> {
+    let mut mocks = vec![lookup(vec![user(USER_ID, LOGIN, false)])];
+    mocks.extend(user_endpoint(false, true));
+    mocks
 }
 
 async fn user_lifecycle(mode: ClientMode) {
@@ -36,105 +40,34 @@ async fn user_lifecycle(mode: ClientMode) {
         .await;
     out += &transcript(&h.okta.test_api_credentials().await);
 
-    h.answer(vec![
-        lookup(vec![]),
-        on(
-            "POST",
-            "/scim/v2/Users",
-            scim(201, user(USER_ID, "test.user@okta.local", true)),
-        ),
-    ])
-    .await;
+    h.answer(vec![lookup(vec![]), created_user()]).await;
+    out += &transcript(&h.assign().await);
+
+    h.answer(user_endpoint(true, true)).await;
     out += &transcript(
         &h.okta
-            .assign_user("test.user@okta.local", role("Account Analyst"))
+            .set_app_attributes(LOGIN, role("Account Reviewer"))
             .await
             .unwrap(),
     );
 
-    let path = format!("/scim/v2/Users/{USER_ID}");
-    let user_get = || {
-        on(
-            "GET",
-            &path,
-            scim(200, user(USER_ID, "test.user@okta.local", true)),
-        )
-    };
-    h.answer(vec![
-        user_get(),
-        on(
-            "PUT",
-            &path,
-            scim(200, user(USER_ID, "test.user@okta.local", true)),
-        ),
-    ])
-    .await;
-    out += &transcript(
-        &h.okta
-            .set_app_attributes("test.user@okta.local", role("Account Reviewer"))
-            .await
-            .unwrap(),
-    );
-
-    h.answer(vec![
-        user_get(),
-        on(
-            "PUT",
-            &path,
-            scim(200, user(USER_ID, "test.user@okta.local", true)),
-        ),
-    ])
-    .await;
+    h.answer(user_endpoint(true, true)).await;
     let change = ProfileChange {
         first_name: Some("Another".into()),
         ..ProfileChange::default()
     };
-    out += &transcript(
-        &h.okta
-            .update_user("test.user@okta.local", change)
-            .await
-            .unwrap(),
-    );
+    out += &transcript(&h.okta.update_user(LOGIN, change).await.unwrap());
 
-    let inactive = scim(200, user(USER_ID, "test.user@okta.local", false));
-    h.answer(vec![
-        user_get(),
-        on("PATCH", &path, inactive.clone()),
-        on("PUT", &path, inactive),
-    ])
-    .await;
-    out += &transcript(&h.okta.unassign_user("test.user@okta.local").await.unwrap());
+    h.answer(user_endpoint(true, false)).await;
+    out += &transcript(&h.okta.unassign_user(LOGIN).await.unwrap());
 
     // Reassignment finds the inactive user and reactivates the same id.
-    h.answer(vec![
-        lookup(vec![user(USER_ID, "test.user@okta.local", false)]),
-        on(
-            "GET",
-            &path,
-            scim(200, user(USER_ID, "test.user@okta.local", false)),
-        ),
-        on(
-            "PATCH",
-            &path,
-            scim(200, user(USER_ID, "test.user@okta.local", true)),
-        ),
-        on(
-            "PUT",
-            &path,
-            scim(200, user(USER_ID, "test.user@okta.local", true)),
-        ),
-    ])
-    .await;
-    out += &transcript(
-        &h.okta
-            .assign_user("test.user@okta.local", role("Account Analyst"))
-            .await
-            .unwrap(),
-    );
+    h.answer(reactivation()).await;
+    out += &transcript(&h.assign().await);
 
     h.answer(vec![]).await;
-    out += &transcript(&h.okta.suspend_user("test.user@okta.local").unwrap());
-    out += &transcript(&h.okta.unsuspend_user("test.user@okta.local").unwrap());
+    out += &transcript(&h.okta.suspend_user(LOGIN).unwrap());
+    out += &transcript(&h.okta.unsuspend_user(LOGIN).unwrap());
     assert!(h.received().await.is_empty(), "suspension sends nothing");
 
     insta::assert_snapshot!(format!("user_lifecycle_{}", mode_name(mode)), out);
@@ -153,39 +86,15 @@ async fn user_lifecycle_aiw_put() {
 async fn link_and_provision(mode: ClientMode) {
     let mut h = Harness::new(mode).await;
     let mut out = String::new();
-    let path = format!("/scim/v2/Users/{USER_ID}");
 
     // An app user that already exists and is active is linked, then its profile is pushed.
-    h.answer(vec![
-        lookup(vec![user(USER_ID, "test.user@okta.local", true)]),
-        on(
-            "GET",
-            &path,
-            scim(200, user(USER_ID, "test.user@okta.local", true)),
-        ),
-        on(
-            "PUT",
-            &path,
-            scim(200, user(USER_ID, "test.user@okta.local", true)),
-        ),
-    ])
-    .await;
-    out += &transcript(
-        &h.okta
-            .assign_user("test.user@okta.local", role("Account Analyst"))
-            .await
-            .unwrap(),
-    );
+    let mut mocks = vec![lookup(vec![user(USER_ID, LOGIN, true)])];
+    mocks.extend(user_endpoint(true, true));
+    h.answer(mocks).await;
+    out += &transcript(&h.assign().await);
 
     // An assignment made while provisioning was off waits for Provision User.
-    h.okta
-        .create_user(NewUser {
-            login: "late@okta.local".into(),
-            first_name: "Late".into(),
-            last_name: "Comer".into(),
-            email: None,
-        })
-        .unwrap();
+    h.add_user("late@okta.local", "Late", "Comer");
     h.okta.org_mut().app.api.enabled = false;
     h.answer(vec![]).await;
     out += &transcript(
@@ -197,9 +106,7 @@ async fn link_and_provision(mode: ClientMode) {
     assert!(h.received().await.is_empty());
     h.okta.org_mut().app.api.enabled = true;
     h.answer(vec![
-        wiremock::Mock::given(wiremock::matchers::method("GET"))
-            .and(wiremock::matchers::path("/scim/v2/Users"))
-            .respond_with(scim(200, list(vec![]))),
+        on("GET", "/scim/v2/Users", scim(200, list(vec![]))),
         on(
             "POST",
             "/scim/v2/Users",
@@ -225,20 +132,10 @@ async fn link_and_provision_aiw_put() {
 async fn group_assignment_and_okta_lifecycle(mode: ClientMode) {
     let mut h = Harness::new(mode).await;
     let mut out = String::new();
-    let path = format!("/scim/v2/Users/{USER_ID}");
     h.okta.create_group("Analysts").unwrap();
-    let first = h.okta.org().users[0].id.clone();
-    h.okta.org_mut().groups[0].members.push(first);
+    h.join_group("Analysts", LOGIN);
 
-    h.answer(vec![
-        lookup(vec![]),
-        on(
-            "POST",
-            "/scim/v2/Users",
-            scim(201, user(USER_ID, "test.user@okta.local", true)),
-        ),
-    ])
-    .await;
+    h.answer(vec![lookup(vec![]), created_user()]).await;
     out += &transcript(
         &h.okta
             .assign_group("Analysts", role("Account Analyst"))
@@ -246,50 +143,12 @@ async fn group_assignment_and_okta_lifecycle(mode: ClientMode) {
             .unwrap(),
     );
 
-    let inactive = scim(200, user(USER_ID, "test.user@okta.local", false));
-    h.answer(vec![
-        on(
-            "GET",
-            &path,
-            scim(200, user(USER_ID, "test.user@okta.local", true)),
-        ),
-        on("PATCH", &path, inactive.clone()),
-        on("PUT", &path, inactive),
-    ])
-    .await;
-    out += &transcript(
-        &h.okta
-            .deactivate_user("test.user@okta.local")
-            .await
-            .unwrap(),
-    );
+    h.answer(user_endpoint(true, false)).await;
+    out += &transcript(&h.okta.deactivate_user(LOGIN).await.unwrap());
 
     // Reactivated in Okta while its group is still assigned: provisioned again, same id.
-    h.answer(vec![
-        lookup(vec![user(USER_ID, "test.user@okta.local", false)]),
-        on(
-            "GET",
-            &path,
-            scim(200, user(USER_ID, "test.user@okta.local", false)),
-        ),
-        on(
-            "PATCH",
-            &path,
-            scim(200, user(USER_ID, "test.user@okta.local", true)),
-        ),
-        on(
-            "PUT",
-            &path,
-            scim(200, user(USER_ID, "test.user@okta.local", true)),
-        ),
-    ])
-    .await;
-    out += &transcript(
-        &h.okta
-            .reactivate_user("test.user@okta.local")
-            .await
-            .unwrap(),
-    );
+    h.answer(reactivation()).await;
+    out += &transcript(&h.okta.reactivate_user(LOGIN).await.unwrap());
 
     insta::assert_snapshot!(format!("group_assignment_{}", mode_name(mode)), out);
 }
@@ -317,13 +176,10 @@ async fn import(mode: ClientMode) {
 
     // Two pages: the server says 150 users in all, so Okta asks again at startIndex=101.
     let page = |start: u64, resources: Vec<serde_json::Value>| {
-        wiremock::Mock::given(wiremock::matchers::method("GET"))
-            .and(wiremock::matchers::path("/scim/v2/Users"))
-            .and(query_param_str("startIndex", &start.to_string()))
-            .respond_with(scim(200, json!({
-                "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
-                "totalResults": 150, "startIndex": start, "itemsPerPage": resources.len(), "Resources": resources
-            })))
+        wiremock::Mock::given(method("GET"))
+            .and(path("/scim/v2/Users"))
+            .and(query_param("startIndex", start.to_string()))
+            .respond_with(scim(200, list_page(resources, 150, start)))
     };
     h.answer(vec![
         page(
@@ -349,7 +205,7 @@ async fn import(mode: ClientMode) {
     ])
     .await;
     let report = h.okta.import_now().await;
-    let summary = report.import.clone().unwrap();
+    let summary = report.import.as_ref().unwrap();
     assert_eq!(
         (
             summary.users_scanned,
@@ -363,10 +219,7 @@ async fn import(mode: ClientMode) {
     h.answer(vec![]).await;
     out += &transcript(
         &h.okta
-            .confirm_assignments(&[
-                "test.user@okta.local".into(),
-                "new.person@okta.local".into(),
-            ])
+            .confirm_assignments(&[LOGIN.into(), "new.person@okta.local".into()])
             .unwrap(),
     );
     assert!(
@@ -376,10 +229,6 @@ async fn import(mode: ClientMode) {
     assert_eq!(h.okta.org().app.assignments.len(), 2);
 
     insta::assert_snapshot!(format!("import_{}", mode_name(mode)), out);
-}
-
-fn query_param_str(k: &'static str, v: &str) -> wiremock::matchers::QueryParamExactMatcher {
-    wiremock::matchers::query_param(k, v.to_owned())
 }
 
 #[tokio::test]
@@ -394,84 +243,23 @@ async fn import_aiw_put() {
 
 async fn group_push(mode: ClientMode) {
     let mut h = Harness::new(mode).await;
-    h.okta
-        .create_user(NewUser {
-            login: "second@okta.local".into(),
-            first_name: "Second".into(),
-            last_name: "User".into(),
-            email: None,
-        })
-        .unwrap();
-    provisioned(&mut h, "test.user@okta.local", USER_ID);
-    provisioned(&mut h, "second@okta.local", "second-id");
+    h.add_user("second@okta.local", "Second", "User");
+    h.link(LOGIN, USER_ID);
+    h.link("second@okta.local", "second-id");
     h.okta.create_group("Analysts").unwrap();
-    let first = h.okta.org().users[0].id.clone();
-    h.okta.org_mut().groups[0].members.push(first);
+    h.join_group("Analysts", LOGIN);
     let gpath = format!("/scim/v2/Groups/{GROUP_ID}");
-    let member = |id: &str, name: &str| json!({"value": id, "display": name});
     let mut out = String::new();
 
-    h.answer(vec![
-        on("GET", "/scim/v2/Groups", scim(200, list(vec![]))),
-        on(
-            "POST",
-            "/scim/v2/Groups",
-            scim(201, group(GROUP_ID, "Analysts", vec![])),
-        ),
-        on(
-            "PATCH",
-            &gpath,
-            scim(
-                200,
-                group(
-                    GROUP_ID,
-                    "Analysts",
-                    vec![member(USER_ID, "test.user@okta.local")],
-                ),
-            ),
-        ),
-        on(
-            "GET",
-            &gpath,
-            scim(200, group(GROUP_ID, "Analysts", vec![])),
-        ),
-        on(
-            "PUT",
-            &gpath,
-            scim(
-                200,
-                group(
-                    GROUP_ID,
-                    "Analysts",
-                    vec![member(USER_ID, "test.user@okta.local")],
-                ),
-            ),
-        ),
-    ])
-    .await;
+    let mut mocks = group_create(201);
+    mocks.extend(group_endpoint(vec![member(USER_ID, LOGIN)]));
+    h.answer(mocks).await;
     out += &transcript(&h.okta.push_group("Analysts").await.unwrap());
 
-    let both = vec![
-        member(USER_ID, "test.user@okta.local"),
+    h.answer(group_endpoint(vec![
+        member(USER_ID, LOGIN),
         member("second-id", "second@okta.local"),
-    ];
-    h.answer(vec![
-        on(
-            "PATCH",
-            &gpath,
-            scim(200, group(GROUP_ID, "Analysts", both.clone())),
-        ),
-        on(
-            "GET",
-            &gpath,
-            scim(200, group(GROUP_ID, "Analysts", both.clone())),
-        ),
-        on(
-            "PUT",
-            &gpath,
-            scim(200, group(GROUP_ID, "Analysts", both.clone())),
-        ),
-    ])
+    ]))
     .await;
     out += &transcript(
         &h.okta
@@ -480,46 +268,14 @@ async fn group_push(mode: ClientMode) {
             .unwrap(),
     );
 
-    let one = vec![member("second-id", "second@okta.local")];
-    h.answer(vec![
-        on("PATCH", &gpath, wiremock::ResponseTemplate::new(204)),
-        on(
-            "GET",
-            &gpath,
-            scim(200, group(GROUP_ID, "Analysts", one.clone())),
-        ),
-        on(
-            "PUT",
-            &gpath,
-            scim(200, group(GROUP_ID, "Analysts", one.clone())),
-        ),
-    ])
-    .await;
-    out += &transcript(
-        &h.okta
-            .remove_group_member("Analysts", "test.user@okta.local")
-            .await
-            .unwrap(),
-    );
+    let one = || vec![member("second-id", "second@okta.local")];
+    // Mounted first, so the PATCH answers 204 with no body.
+    let mut mocks = vec![on("PATCH", &gpath, wiremock::ResponseTemplate::new(204))];
+    mocks.extend(group_endpoint(one()));
+    h.answer(mocks).await;
+    out += &transcript(&h.okta.remove_group_member("Analysts", LOGIN).await.unwrap());
 
-    h.answer(vec![
-        on(
-            "PATCH",
-            &gpath,
-            scim(200, group(GROUP_ID, "Analysts", one.clone())),
-        ),
-        on(
-            "GET",
-            &gpath,
-            scim(200, group(GROUP_ID, "Analysts", one.clone())),
-        ),
-        on(
-            "PUT",
-            &gpath,
-            scim(200, group(GROUP_ID, "Analysts", one.clone())),
-        ),
-    ])
-    .await;
+    h.answer(group_endpoint(one())).await;
     out += &transcript(&h.okta.push_now("Analysts").await.unwrap());
     out += &transcript(
         &h.okta
@@ -554,21 +310,8 @@ async fn runscope_header_profile() {
     let mut h = Harness::new(ClientMode::OinPatch).await;
     h.okta.org_mut().app.headers = HeaderProfile::Runscope;
     let mut out = String::new();
-    h.answer(vec![
-        lookup(vec![]),
-        on(
-            "POST",
-            "/scim/v2/Users",
-            scim(201, user(USER_ID, "test.user@okta.local", true)),
-        ),
-    ])
-    .await;
-    out += &transcript(
-        &h.okta
-            .assign_user("test.user@okta.local", role("Account Analyst"))
-            .await
-            .unwrap(),
-    );
+    h.answer(vec![lookup(vec![]), created_user()]).await;
+    out += &transcript(&h.assign().await);
     insta::assert_snapshot!("runscope_headers", out);
 }
 
@@ -579,20 +322,8 @@ async fn recorded_headers_are_what_the_server_received() {
     for profile in [HeaderProfile::Okta, HeaderProfile::Runscope] {
         let mut h = Harness::new(ClientMode::OinPatch).await;
         h.okta.org_mut().app.headers = profile;
-        h.answer(vec![
-            lookup(vec![]),
-            on(
-                "POST",
-                "/scim/v2/Users",
-                scim(201, user(USER_ID, "test.user@okta.local", true)),
-            ),
-        ])
-        .await;
-        let report = h
-            .okta
-            .assign_user("test.user@okta.local", role("Account Analyst"))
-            .await
-            .unwrap();
+        h.answer(vec![lookup(vec![]), created_user()]).await;
+        let report = h.assign().await;
         let received = h.received().await;
         assert_eq!(received.len(), report.exchanges.len());
         for (ex, wire) in report.exchanges.iter().zip(&received) {

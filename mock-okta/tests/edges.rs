@@ -1,0 +1,233 @@
+//! Paths the transcripts do not walk: assignments through groups ending (or not), a group
+//! linked from the last import, partial import matches, and paging that a wrong
+//! `totalResults` must not send into a long loop.
+
+mod common;
+
+use common::*;
+use mock_okta::model::{ImportMatch, ImportedGroup};
+use mock_okta::{ClientMode, Outcome};
+use wiremock::Mock;
+use wiremock::matchers::{method, path, query_param};
+
+/// The first user in group "Analysts", the group assigned to the app, and the user created
+/// in the app through it (as `USER_ID`).
+async fn assigned_through_analysts(h: &mut Harness) {
+    h.okta.create_group("Analysts").unwrap();
+    h.join_group("Analysts", LOGIN);
+    h.answer(vec![
+        lookup(vec![]),
+        on(
+            "POST",
+            "/scim/v2/Users",
+            scim(201, user(USER_ID, LOGIN, true)),
+        ),
+    ])
+    .await;
+    let report = h
+        .okta
+        .assign_group("Analysts", role("Account Analyst"))
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, Outcome::Succeeded);
+    let a = h.assignment(LOGIN).unwrap();
+    assert!(!a.direct);
+    assert_eq!(a.scim_id.as_deref(), Some(USER_ID));
+}
+
+#[tokio::test]
+async fn leaving_the_last_assigned_group_deactivates_the_app_user() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    assigned_through_analysts(&mut h).await;
+
+    h.answer(user_endpoint(true, false)).await;
+    let report = h.okta.remove_group_member("Analysts", LOGIN).await.unwrap();
+    assert_eq!(report.outcome, Outcome::Succeeded);
+    let received = h.received().await;
+    assert_eq!(
+        h.methods().await,
+        ["PATCH"],
+        "the deactivation, nothing else"
+    );
+    assert_eq!(received[0].url.path(), format!("/scim/v2/Users/{USER_ID}"));
+    let body: serde_json::Value = serde_json::from_slice(&received[0].body).unwrap();
+    assert_eq!(
+        body["Operations"][0]["value"],
+        serde_json::json!({"active": false})
+    );
+    assert!(
+        h.assignment(LOGIN).is_none(),
+        "the assignment ended with its last group"
+    );
+    assert!(
+        report
+            .events
+            .contains(&format!("{LOGIN} deactivated in Fivetran")),
+        "{:?}",
+        report.events
+    );
+}
+
+#[tokio::test]
+async fn unassigning_a_user_still_assigned_through_a_group_sends_nothing() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    assigned_through_analysts(&mut h).await;
+    // Now assigned directly too: already provisioned and active, so its profile is pushed.
+    h.answer(user_endpoint(true, true)).await;
+    assert_eq!(h.assign().await.outcome, Outcome::Succeeded);
+    assert!(h.assignment(LOGIN).unwrap().direct);
+
+    h.answer(vec![]).await;
+    let report = h.okta.unassign_user(LOGIN).await.unwrap();
+    assert_eq!(
+        report.outcome,
+        Outcome::NothingSent {
+            reason: "still assigned through a group".into()
+        }
+    );
+    assert!(h.received().await.is_empty(), "no deactivation");
+    let a = h.assignment(LOGIN).unwrap();
+    assert!(!a.direct, "the direct assignment is gone");
+    let group_id = h.okta.org().group("Analysts").unwrap().id.clone();
+    assert_eq!(a.via_groups, [group_id], "the group assignment stays");
+    assert_eq!(a.scim_id.as_deref(), Some(USER_ID));
+    assert!(a.app_active);
+}
+
+#[tokio::test]
+async fn a_group_seen_by_the_last_import_is_linked_without_a_lookup() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    h.link(LOGIN, USER_ID);
+    h.okta.create_group("Analysts").unwrap();
+    h.join_group("Analysts", LOGIN);
+    h.okta.org_mut().app.import_groups = true;
+    h.answer(vec![
+        on("GET", "/scim/v2/Users", scim(200, list(vec![]))),
+        on(
+            "GET",
+            "/scim/v2/Groups",
+            scim(200, list(vec![group(GROUP_ID, "analysts", vec![])])),
+        ),
+    ])
+    .await;
+    let imported = h.okta.import_now().await;
+    assert_eq!(imported.import.unwrap().groups_scanned, 1);
+    assert_eq!(
+        h.okta.org().app.imported_groups,
+        [ImportedGroup {
+            scim_id: GROUP_ID.into(),
+            display_name: "analysts".into()
+        }]
+    );
+
+    h.answer(group_endpoint(vec![member(USER_ID, LOGIN)])).await;
+    let report = h.okta.push_group("Analysts").await.unwrap();
+    assert_eq!(report.outcome, Outcome::Succeeded);
+    // No `displayName eq` lookup and no create: the imported group (matched ignoring case)
+    // is linked, then Push Now sends the members, the GET and the name PATCH.
+    assert_eq!(h.methods().await, ["PATCH", "GET", "PATCH"]);
+    let received = h.received().await;
+    assert!(
+        received
+            .iter()
+            .all(|r| r.url.path() == format!("/scim/v2/Groups/{GROUP_ID}"))
+    );
+    let body: serde_json::Value = serde_json::from_slice(&received[0].body).unwrap();
+    assert_eq!(
+        body["Operations"][0]["value"],
+        serde_json::json!([{"value": USER_ID, "display": LOGIN}])
+    );
+    let pushed = &h.okta.org().app.pushed_groups;
+    assert_eq!(pushed.len(), 1);
+    assert_eq!(pushed[0].scim_id.as_deref(), Some(GROUP_ID));
+    assert_eq!(
+        report.events[0],
+        format!("group Analysts linked to app group {GROUP_ID}")
+    );
+}
+
+#[tokio::test]
+async fn an_email_or_a_full_name_alone_is_a_partial_match() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    let okta_id = h.okta_id(LOGIN);
+    // Another username, the Okta user's email, other names.
+    let mut by_email = user("u-email", "t.user@fivetran.test", true);
+    by_email["emails"][0]["value"] = LOGIN.into();
+    by_email["name"] = serde_json::json!({"givenName": "Someone", "familyName": "Else"});
+    // Another username and email, the Okta user's first and last names (Test User).
+    let by_names = user("u-names", "tu@fivetran.test", true);
+    let stranger = {
+        let mut u = user("u-other", "other@fivetran.test", true);
+        u["name"] = serde_json::json!({"givenName": "Test", "familyName": "Other"});
+        u
+    };
+    h.answer(vec![on(
+        "GET",
+        "/scim/v2/Users",
+        scim(200, list(vec![by_email, by_names, stranger])),
+    )])
+    .await;
+    let report = h.okta.import_now().await;
+    let matched: Vec<(&str, &ImportMatch)> = report
+        .import
+        .as_ref()
+        .unwrap()
+        .review
+        .iter()
+        .map(|u| (u.scim_id.as_str(), &u.matched))
+        .collect();
+    assert_eq!(
+        matched,
+        [
+            ("u-email", &ImportMatch::Partial(okta_id.clone())),
+            ("u-names", &ImportMatch::Partial(okta_id.clone())),
+            ("u-other", &ImportMatch::Unmatched),
+        ]
+    );
+
+    // Confirming a partial match links the Okta user to that app user; nothing is sent.
+    h.answer(vec![]).await;
+    h.okta
+        .confirm_assignments(&["tu@fivetran.test".into()])
+        .unwrap();
+    assert!(h.received().await.is_empty());
+    assert_eq!(h.okta.org().users.len(), 1, "no Okta user is made");
+    assert_eq!(
+        h.assignment(LOGIN).unwrap().scim_id.as_deref(),
+        Some("u-names")
+    );
+}
+
+#[tokio::test]
+async fn import_stops_at_an_empty_page_when_total_results_is_wrong() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    let users = || Mock::given(method("GET")).and(path("/scim/v2/Users"));
+    h.answer(vec![
+        // The server claims 500 users but has one.
+        users()
+            .and(query_param("startIndex", "1"))
+            .respond_with(scim(
+                200,
+                list_page(vec![user(USER_ID, LOGIN, true)], 500, 1),
+            )),
+        users().respond_with(scim(200, list_page(vec![], 500, 101))),
+    ])
+    .await;
+    let report = h.okta.import_now().await;
+    assert_eq!(report.outcome, Outcome::Succeeded);
+    assert_eq!(report.import.unwrap().users_scanned, 1);
+    let starts: Vec<String> = h
+        .received()
+        .await
+        .iter()
+        .map(|r| {
+            r.url
+                .query_pairs()
+                .find(|(k, _)| k == "startIndex")
+                .unwrap()
+                .1
+                .into_owned()
+        })
+        .collect();
+    assert_eq!(starts, ["1", "101"], "the empty page ends the import");
+}
