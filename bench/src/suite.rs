@@ -57,12 +57,7 @@ pub(crate) fn run(runs: usize, baseline_rps: f64) -> anyhow::Result<SuiteResult>
         }
         out.push(SuiteRun {
             wall_ms,
-            exchanges: report
-                .scenarios
-                .iter()
-                .flat_map(|s| &s.steps)
-                .map(|st| st.exchanges.len())
-                .sum(),
+            exchanges: report.steps().map(|st| st.exchanges.len()).sum(),
             scenario_runs: report.scenarios.len(),
             passed: report.passed(),
         });

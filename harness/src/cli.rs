@@ -133,21 +133,11 @@ enum Command {
 
 /// Loads scenarios from paths, or the built-in ones.
 pub fn load(paths: &[PathBuf]) -> (Vec<Loaded>, Vec<scenario::Diagnostic>) {
-    if !paths.is_empty() {
-        return scenario::load_paths(paths);
+    if paths.is_empty() {
+        scenario::load_sources(crate::BUILTIN.iter().copied())
+    } else {
+        scenario::load_paths(paths)
     }
-    let mut loaded = Vec::new();
-    let mut errors = Vec::new();
-    for (path, text) in crate::BUILTIN {
-        match scenario::load_str(path, text) {
-            Ok(s) => loaded.push(Loaded {
-                path: (*path).to_owned(),
-                scenario: s,
-            }),
-            Err(mut e) => errors.append(&mut e),
-        }
-    }
-    (loaded, errors)
 }
 
 /// The rules as text.
@@ -161,23 +151,12 @@ pub fn rules_text(format: RulesFormat) -> String {
             for r in rules::CATALOGUE {
                 out.push_str(&format!(
                     "{:<44} {:<6} {:<8} {:<8} {}\n",
-                    r.id,
-                    r.level.to_string(),
-                    r.profile,
-                    kind_name(r.kind),
-                    r.title
+                    r.id, r.level, r.profile, r.kind, r.title
                 ));
             }
             out
         }
         RulesFormat::Markdown => rules_markdown(),
-    }
-}
-
-fn kind_name(k: rules::Kind) -> &'static str {
-    match k {
-        rules::Kind::Exchange => "exchange",
-        rules::Kind::Flow => "flow",
     }
 }
 
@@ -195,7 +174,7 @@ fn rules_markdown() -> String {
             r.id,
             r.level,
             r.profile,
-            kind_name(r.kind),
+            r.kind,
             r.title.replace('|', "\\|"),
             r.source.replace('|', "\\|"),
             r.quote.replace('|', "\\|")
@@ -289,7 +268,7 @@ pub async fn main() -> ExitCode {
             config.tags = tag;
             config.keep = keep;
             if let Some(j) = jobs {
-                config.jobs = j.max(1);
+                config.jobs = j; // the runner runs at least one
             }
             config.timeout = Duration::from_secs(timeout.max(1));
             config.email_domain = email_domain;
@@ -319,12 +298,13 @@ pub async fn main() -> ExitCode {
                 }
             };
             print!("{}", terminal::render(&report, style));
-            for (path, text) in [
-                (json, report::json::render(&report)),
-                (junit, report::junit::render(&report)),
-            ] {
+            // Each report is rendered only when asked for.
+            type Render = fn(&report::RunReport) -> String;
+            let writers: [(Option<PathBuf>, Render); 2] =
+                [(json, report::json::render), (junit, report::junit::render)];
+            for (path, render) in writers {
                 if let Some(p) = path
-                    && let Err(e) = std::fs::write(&p, text)
+                    && let Err(e) = std::fs::write(&p, render(&report))
                 {
                     eprintln!("error: cannot write {}: {e}", p.display());
                     return ExitCode::from(exit::USAGE);

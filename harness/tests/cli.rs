@@ -47,16 +47,16 @@ async fn the_reference_run_passes_and_writes_reports() {
     let dir = std::env::temp_dir().join(format!("harness-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (json, junit) = (dir.join("r.json"), dir.join("r.xml"));
-    let o = harness(vec![
-        "run".into(),
-        "--reference".into(),
-        "--scenarios".into(),
-        outcomes("pass").display().to_string(),
-        "--json".into(),
-        json.display().to_string(),
-        "--junit".into(),
-        junit.display().to_string(),
-    ])
+    let o = harness(args(&[
+        "run",
+        "--reference",
+        "--scenarios",
+        &outcomes("pass").display().to_string(),
+        "--json",
+        &json.display().to_string(),
+        "--junit",
+        &junit.display().to_string(),
+    ]))
     .await;
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
@@ -97,24 +97,24 @@ async fn a_failed_must_rule_exits_1_and_the_token_never_shows() {
     let dir = std::env::temp_dir().join(format!("harness-cli-fail-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let (json, junit) = (dir.join("r.json"), dir.join("r.xml"));
-    let o = harness(vec![
-        "run".into(),
-        "--target".into(),
-        format!("{}/scim/v2", server.uri()),
-        "--token-env".into(),
-        "MY_SCIM_TOKEN".into(),
-        "--scenarios".into(),
-        Path::new(env!("CARGO_MANIFEST_DIR"))
+    let o = harness(args(&[
+        "run",
+        "--target",
+        &format!("{}/scim/v2", server.uri()),
+        "--token-env",
+        "MY_SCIM_TOKEN",
+        "--scenarios",
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../scenarios/01-connection")
             .display()
             .to_string(),
-        "--okta-mode".into(),
-        "oin-patch".into(),
-        "--json".into(),
-        json.display().to_string(),
-        "--junit".into(),
-        junit.display().to_string(),
-    ])
+        "--okta-mode",
+        "oin-patch",
+        "--json",
+        &json.display().to_string(),
+        "--junit",
+        &junit.display().to_string(),
+    ]))
     .await;
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
@@ -153,13 +153,13 @@ async fn an_unreachable_target_exits_3() {
         .local_addr()
         .unwrap()
         .port();
-    let o = harness(vec![
-        "run".into(),
-        "--target".into(),
-        format!("http://127.0.0.1:{port}/scim/v2"),
-        "--token-env".into(),
-        "MY_SCIM_TOKEN".into(),
-    ])
+    let o = harness(args(&[
+        "run",
+        "--target",
+        &format!("http://127.0.0.1:{port}/scim/v2"),
+        "--token-env",
+        "MY_SCIM_TOKEN",
+    ]))
     .await;
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("cannot reach"), "{}", text(&o));
@@ -177,23 +177,19 @@ async fn usage_and_scenario_errors_exit_2() {
     .await;
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("NOT_SET_ANYWHERE holds no token"));
-    let o = harness(vec![
-        "lint".into(),
-        outcomes("reject").display().to_string(),
-    ])
-    .await;
+    let o = harness(args(&["lint", &outcomes("reject").display().to_string()])).await;
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o).contains("did you mean `assign_user`?"),
         "{}",
         text(&o)
     );
-    let o = harness(vec![
-        "run".into(),
-        "--reference".into(),
-        "--scenarios".into(),
-        outcomes("reject").display().to_string(),
-    ])
+    let o = harness(args(&[
+        "run",
+        "--reference",
+        "--scenarios",
+        &outcomes("reject").display().to_string(),
+    ]))
     .await;
     assert_eq!(o.status.code(), Some(2));
     let o = harness(args(&["run"])).await;
@@ -206,7 +202,7 @@ async fn usage_and_scenario_errors_exit_2() {
 
 #[tokio::test]
 async fn lint_rules_and_schema_answer() {
-    let o = harness(vec!["lint".into(), outcomes("pass").display().to_string()]).await;
+    let o = harness(args(&["lint", &outcomes("pass").display().to_string()])).await;
     assert_eq!(o.status.code(), Some(0));
     let o = harness(args(&["rules", "--format", "json"])).await;
     let rules: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -235,13 +231,13 @@ async fn run_target_checks_a_server_on_another_port() {
     let server = reference_server::spawn(&config, reference_server::AppState::new(&config))
         .await
         .unwrap();
-    let o = harness(vec![
-        "run".into(),
-        "--target".into(),
-        server.base_url.clone(),
-        "--token-env".into(),
-        "MY_SCIM_TOKEN".into(),
-    ])
+    let o = harness(args(&[
+        "run",
+        "--target",
+        &server.base_url,
+        "--token-env",
+        "MY_SCIM_TOKEN",
+    ]))
     .await;
     let out = text(&o);
     assert_eq!(o.status.code(), Some(0), "{out}");

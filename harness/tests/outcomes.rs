@@ -22,6 +22,7 @@ fn files(name: &str) -> Vec<PathBuf> {
         .map(|e| e.unwrap().path())
         .collect();
     f.sort();
+    assert!(!f.is_empty(), "{} holds no files", folder(name).display());
     f
 }
 
@@ -88,10 +89,7 @@ async fn fail_folder_fails_with_the_named_rules() {
         let report = run(&f).await;
         assert!(!report.passed(), "{} should fail", f.display());
         let got: BTreeSet<String> = report
-            .scenarios
-            .iter()
-            .flat_map(|s| &s.steps)
-            .flat_map(|st| &st.findings)
+            .findings()
             .filter(|f| f.is_failure())
             .map(|f| f.rule.clone().unwrap_or_else(|| "(expectation)".into()))
             .collect();

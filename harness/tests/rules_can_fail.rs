@@ -350,18 +350,23 @@ fn every_rule_has_a_case() {
     }
 }
 
-async fn run_with(fault: Fault, ids: &[&str], scenarios: &[Loaded]) -> RunReport {
+/// The scenarios with these ids.
+fn choose(ids: &[&str], scenarios: &[Loaded]) -> Vec<Loaded> {
     let chosen: Vec<Loaded> = scenarios
         .iter()
         .filter(|l| ids.contains(&l.scenario.id.as_str()))
         .cloned()
         .collect();
     assert_eq!(chosen.len(), ids.len(), "unknown scenario among {ids:?}");
+    chosen
+}
+
+async fn run_with(fault: Fault, chosen: &[Loaded]) -> RunReport {
     let mut config = RunConfig::new(Target::Reference);
     config.modes = vec![Mode::OinPatch];
     config.jobs = 1;
     config.reference_faults = vec![fault];
-    runner::run(&config, &chosen, &|_| {}).await.unwrap()
+    runner::run(&config, chosen, &|_| {}).await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -370,9 +375,9 @@ async fn each_fault_makes_its_rule_fail() {
     assert!(errors.is_empty());
     let mut handles = Vec::new();
     for (rule, fault, ids) in CASES {
-        let scenarios = scenarios.clone();
+        let chosen = choose(ids, &scenarios);
         handles.push(tokio::spawn(async move {
-            (*rule, *fault, run_with(*fault, ids, &scenarios).await)
+            (*rule, *fault, run_with(*fault, &chosen).await)
         }));
     }
     let mut wrong = Vec::new();
@@ -380,10 +385,7 @@ async fn each_fault_makes_its_rule_fail() {
         let (rule, fault, report) = h.await.unwrap();
         let level = harness::rules::find(rule).unwrap().level;
         let reported = report
-            .scenarios
-            .iter()
-            .flat_map(|s| &s.steps)
-            .flat_map(|st| &st.findings)
+            .findings()
             .any(|f| f.rule.as_deref() == Some(rule) && f.level == level);
         let judged = match level {
             Level::Must => !report.passed(),

@@ -71,9 +71,7 @@ async fn the_built_in_suite_passes_against_the_reference_server_in_both_modes() 
     }
 
     let asserted: BTreeSet<&str> = report
-        .scenarios
-        .iter()
-        .flat_map(|s| &s.steps)
+        .steps()
         .flat_map(|st| st.held.iter())
         .map(String::as_str)
         .collect();

@@ -175,4 +175,14 @@ impl RunReport {
     pub fn passed(&self) -> bool {
         self.summary.failed == 0
     }
+
+    /// Every step of every scenario run, in order.
+    pub fn steps(&self) -> impl Iterator<Item = &StepRun> {
+        self.scenarios.iter().flat_map(|s| &s.steps)
+    }
+
+    /// Every finding (failures, warnings and notes) of every step, in order.
+    pub fn findings(&self) -> impl Iterator<Item = &Finding> {
+        self.steps().flat_map(|st| &st.findings)
+    }
 }

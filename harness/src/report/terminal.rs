@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{RunReport, ScenarioRun, Status};
+use super::{RunReport, Status};
 use crate::runner::Event;
 
 /// How to print (the default: no colour, no bar).
@@ -38,10 +38,6 @@ impl Style {
     }
 }
 
-fn mode(run: &ScenarioRun) -> String {
-    run.mode.to_string()
-}
-
 /// Progress while the run goes on.
 #[derive(Debug)]
 pub struct Progress {
@@ -56,7 +52,7 @@ impl Progress {
     }
 
     /// Shows an event.
-    pub fn on_event(&mut self, event: &Event) {
+    pub fn on_event(&mut self, event: &Event<'_>) {
         match event {
             Event::Started { total } if self.style.bar => {
                 let bar = ProgressBar::new(*total as u64);
@@ -72,7 +68,7 @@ impl Progress {
                     Status::Failed => self.style.paint("31", "FAIL"),
                     Status::Skipped => self.style.paint("33", "SKIP"),
                 };
-                let line = format!("{label} {} [{}]", run.id, mode(run));
+                let line = format!("{label} {} [{}]", run.id, run.mode);
                 match &self.bar {
                     Some(bar) => {
                         bar.inc(1);
@@ -111,7 +107,7 @@ pub fn render(report: &RunReport, style: Style) -> String {
                     "\n{} {} [{}] › {}",
                     style.paint(code, label),
                     run.id,
-                    mode(run),
+                    run.mode,
                     step.name
                 );
                 let rule = match (&f.rule, f.profile) {
@@ -149,7 +145,7 @@ pub fn render(report: &RunReport, style: Style) -> String {
                     "\n{} {} [{}] › {}: {note}",
                     style.paint("33", "SKIP"),
                     run.id,
-                    mode(run),
+                    run.mode,
                     step.name
                 );
             }

@@ -4,6 +4,7 @@
 //! saying what was expected and what came). Checks never guess: where a response could
 //! legitimately differ (a projected body without `meta`, a weak `ETag`), they do not apply.
 
+use scim_core::{ScimType, urn};
 use serde_json::{Map, Value};
 
 use super::Rule;
@@ -29,7 +30,7 @@ pub struct View<'a> {
     pub count: Option<i64>,
 }
 
-/// What a broken rule reports.
+/// What a broken rule (or a failed scenario expectation) reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Broken {
     /// What is wrong.
@@ -40,7 +41,8 @@ pub struct Broken {
     pub actual: Option<String>,
 }
 
-fn broken(
+/// A [`Broken`] with what was expected and what came.
+pub(crate) fn broken(
     message: impl Into<String>,
     expected: impl Into<String>,
     actual: impl Into<String>,
@@ -132,7 +134,7 @@ impl View<'_> {
         let schemas = body.get("schemas")?.as_array()?;
         schemas
             .iter()
-            .any(|s| s.as_str() == Some(scim_core::urn::ERROR))
+            .any(|s| s.as_str().is_some_and(|s| urn::eq(s, urn::ERROR)))
             .then_some(body)
     }
 }
@@ -153,15 +155,12 @@ fn all<'a>(
     any.then_some(Ok(()))
 }
 
-fn short(v: &Value) -> String {
+/// A JSON value for a report, cut after 300 characters.
+pub(crate) fn short(v: &Value) -> String {
     let s = v.to_string();
-    if s.len() > 200 {
-        format!(
-            "{}…",
-            &s[..s.char_indices().nth(200).map_or(s.len(), |(i, _)| i)]
-        )
-    } else {
-        s
+    match s.char_indices().nth(300) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s,
     }
 }
 
@@ -192,10 +191,7 @@ pub fn check(rule: &Rule, v: &View<'_>) -> Verdict {
                 Some(_) => Some(Ok(())),
                 None => Some(Err(broken(
                     "the error body is not a top-level SCIM Error",
-                    format!(
-                        "\"schemas\": [\"{}\"] at the top level",
-                        scim_core::urn::ERROR
-                    ),
+                    format!("\"schemas\": [\"{}\"] at the top level", urn::ERROR),
                     short(body),
                 ))),
             }
@@ -222,11 +218,11 @@ pub fn check(rule: &Rule, v: &View<'_>) -> Verdict {
         }
         "R7644-3.12-scimType-values" => {
             let t = v.error_body()?.get("scimType")?;
-            match t.as_str().map(str::parse::<scim_core::ScimType>) {
+            match t.as_str().map(str::parse::<ScimType>) {
                 Some(Ok(_)) => Some(Ok(())),
                 _ => Some(Err(broken(
                     "scimType is not one of the RFC's keywords",
-                    "one of invalidFilter, tooMany, uniqueness, mutability, invalidSyntax, invalidPath, noTarget, invalidValue, invalidVers, sensitive",
+                    format!("one of {}", ScimType::ALL.map(ScimType::as_str).join(", ")),
                     t.to_string(),
                 ))),
             }
@@ -272,12 +268,12 @@ pub fn check(rule: &Rule, v: &View<'_>) -> Verdict {
                 .and_then(Value::as_array)
                 .is_some_and(|s| {
                     s.iter()
-                        .any(|u| u.as_str() == Some(scim_core::urn::LIST_RESPONSE))
+                        .any(|u| u.as_str().is_some_and(|u| urn::eq(u, urn::LIST_RESPONSE)))
                 });
             if !listed {
                 return Some(Err(broken(
                     "the query response does not name the ListResponse schema",
-                    format!("\"schemas\": [\"{}\"]", scim_core::urn::LIST_RESPONSE),
+                    format!("\"schemas\": [\"{}\"]", urn::LIST_RESPONSE),
                     short(body.get("schemas").unwrap_or(&Value::Null)),
                 )));
             }
@@ -604,10 +600,53 @@ mod tests {
     }
 
     #[test]
+    fn urns_compare_ignoring_case() {
+        let error = json!({"schemas": [urn::ERROR.to_uppercase()], "status": "404"});
+        let r = rule("R7644-3.12-error-envelope");
+        assert_eq!(
+            check(r, &view("GET", "/Users/x", 404, Some(&error))),
+            Some(Ok(()))
+        );
+        let list = json!({
+            "schemas": ["URN:ietf:params:scim:api:messages:2.0:listresponse"],
+            "totalResults": 0
+        });
+        let r = rule("R7644-3.4.2-list-envelope");
+        assert_eq!(
+            check(r, &view("GET", "/Users", 200, Some(&list))),
+            Some(Ok(()))
+        );
+    }
+
+    #[test]
+    fn a_wrong_scim_type_names_every_keyword() {
+        let body = json!({"schemas": [urn::ERROR], "status": "400", "scimType": "InvalidValue"});
+        let r = rule("R7644-3.12-scimType-values");
+        let Some(Err(b)) = check(r, &view("POST", "/Users", 400, Some(&body))) else {
+            panic!("a wrong scimType must break the rule");
+        };
+        assert_eq!(
+            b.expected.as_deref(),
+            Some(
+                "one of invalidFilter, tooMany, uniqueness, mutability, invalidSyntax, invalidPath, noTarget, invalidValue, invalidVers, sensitive"
+            )
+        );
+    }
+
+    #[test]
+    fn short_cuts_long_values_on_a_character_boundary() {
+        let long = Value::String("é".repeat(400));
+        let s = short(&long);
+        assert_eq!(s.chars().count(), 301);
+        assert!(s.ends_with('…'));
+        assert_eq!(short(&json!("ok")), "\"ok\"");
+    }
+
+    #[test]
     fn asking_for_no_resources_excuses_a_missing_resources_array() {
         let r = rule("R7644-3.4.2-list-envelope");
         let body = json!({
-            "schemas": [scim_core::urn::LIST_RESPONSE],
+            "schemas": [urn::LIST_RESPONSE],
             "totalResults": 3
         });
         let mut v = view("GET", "/Users", 200, Some(&body));

@@ -31,7 +31,7 @@ pub enum Level {
 
 impl fmt::Display for Level {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Level::Must => "MUST",
             Level::Should => "SHOULD",
             Level::May => "MAY",
@@ -47,6 +47,15 @@ pub enum Kind {
     Exchange,
     /// By scenario steps that name it.
     Flow,
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(match self {
+            Kind::Exchange => "exchange",
+            Kind::Flow => "flow",
+        })
+    }
 }
 
 /// One rule.
@@ -110,7 +119,7 @@ pub static CATALOGUE: &[Rule] = &[
         Rfc,
         X,
         "Error responses (other than 429, which gateways often send bare) carry a top-level SCIM Error JSON body",
-        "RFC 7644 §3.12",
+        "RFC 7644 §3.12 (a SHOULD there; a MUST here because Okta shows the error's `detail` in its task messages, okta-wire §3)",
         "When returning HTTP error status codes, the server SHOULD return a JSON body ... \"schemas\": [\"urn:ietf:params:scim:api:messages:2.0:Error\"]",
     ),
     rule(

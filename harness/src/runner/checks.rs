@@ -7,6 +7,7 @@ use serde_json::Value;
 use serde_json_path::JsonPath;
 
 use crate::report::Finding;
+use crate::rules::exchange::{Broken, broken, short};
 use crate::rules::{self, Kind, Level, Rule};
 use crate::scenario::{BodyCheck, Expect, OutcomeKind, Profile, ValueCheck};
 
@@ -20,10 +21,10 @@ pub(super) struct Checked {
 }
 
 impl Checked {
-    fn record(
+    pub(super) fn record(
         &mut self,
         rule: Option<&Rule>,
-        result: Result<(), Failure>,
+        result: Result<(), Broken>,
         exchange: Option<usize>,
     ) {
         match (rule, result) {
@@ -48,24 +49,21 @@ impl Checked {
     }
 }
 
-/// A failed expectation.
-#[derive(Debug)]
-pub(super) struct Failure {
-    message: String,
-    expected: Option<String>,
-    actual: Option<String>,
+/// A response body parsed as JSON, when it is JSON. Each exchange's body is parsed once,
+/// here, and the value shared by the exchange rules, the step's expectations, captures and
+/// cleanup.
+pub(super) fn json_body(ex: &Exchange) -> Option<Value> {
+    ex.response
+        .as_ref()
+        .and_then(|r| r.body.as_deref())
+        .and_then(|b| serde_json::from_str(b).ok())
 }
 
-fn fail(
-    message: impl Into<String>,
-    expected: impl Into<String>,
-    actual: impl Into<String>,
-) -> Failure {
-    Failure {
-        message: message.into(),
-        expected: Some(expected.into()),
-        actual: Some(actual.into()),
-    }
+/// A recorded request path split into the path relative to the SCIM base path (`/Users/2`)
+/// and the query (without `?`).
+pub(super) fn relative<'a>(recorded: &'a str, base_path: &str) -> (&'a str, &'a str) {
+    let (path, query) = recorded.split_once('?').unwrap_or((recorded, ""));
+    (path.strip_prefix(base_path).unwrap_or(path), query)
 }
 
 /// The `count` a request asked for: its query parameter, or a search body's member.
@@ -83,24 +81,17 @@ fn requested_count(query: &str, body: Option<&str>) -> Option<i64> {
 }
 
 /// The exchange rules of the selected profiles, on every exchange that got a response.
+/// `bodies` holds each exchange's [`json_body`].
 pub(super) fn exchange_rules(
     exchanges: &[Exchange],
+    bodies: &[Option<Value>],
     base_path: &str,
     profiles: &BTreeSet<Profile>,
     out: &mut Checked,
 ) {
-    for (i, ex) in exchanges.iter().enumerate() {
+    for (i, (ex, body)) in exchanges.iter().zip(bodies).enumerate() {
         let Some(resp) = &ex.response else { continue };
-        let (path, query) = ex
-            .request
-            .path
-            .split_once('?')
-            .unwrap_or((ex.request.path.as_str(), ""));
-        let rel = path.strip_prefix(base_path).unwrap_or(path);
-        let body = resp
-            .body
-            .as_deref()
-            .and_then(|b| serde_json::from_str::<Value>(b).ok());
+        let (rel, query) = relative(&ex.request.path, base_path);
         let view = rules::exchange::View {
             method: &ex.request.method,
             path: rel,
@@ -116,30 +107,14 @@ pub(super) fn exchange_rules(
             .filter(|r| r.kind == Kind::Exchange && profiles.contains(&r.profile))
         {
             if let Some(result) = rules::exchange::check(rule, &view) {
-                out.record(
-                    Some(rule),
-                    result.map_err(|b| Failure {
-                        message: b.message,
-                        expected: b.expected,
-                        actual: b.actual,
-                    }),
-                    Some(i),
-                );
+                out.record(Some(rule), result, Some(i));
             }
         }
     }
 }
 
-fn short(v: &Value) -> String {
-    let s = v.to_string();
-    match s.char_indices().nth(300) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s,
-    }
-}
-
 /// Evaluates one check against the values a path selected (`nodes`).
-pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> Result<(), Failure> {
+pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> Result<(), Broken> {
     let shown = || match nodes {
         [] => "nothing".to_owned(),
         [one] => short(one),
@@ -149,11 +124,11 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
             short(&Value::Array(many.iter().map(|v| (*v).clone()).collect()))
         ),
     };
-    let single = || -> Result<&Value, Failure> {
+    let single = || -> Result<&Value, Broken> {
         match nodes {
             [one] => Ok(*one),
-            [] => Err(fail(format!("{what} is absent"), "a value", "nothing")),
-            _ => Err(fail(
+            [] => Err(broken(format!("{what} is absent"), "a value", "nothing")),
+            _ => Err(broken(
                 format!("{what} selects {} values", nodes.len()),
                 "exactly one value",
                 shown(),
@@ -164,25 +139,11 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         return if want != nodes.is_empty() {
             Ok(())
         } else {
-            Err(fail(
+            Err(broken(
                 format!("{what} {}", if want { "is absent" } else { "is present" }),
                 if want { "present" } else { "absent" },
                 shown(),
             ))
-        };
-    }
-    if check.absent == Some(true) {
-        return if nodes.is_empty() {
-            Ok(())
-        } else {
-            Err(fail(format!("{what} is present"), "absent", shown()))
-        };
-    }
-    if check.absent == Some(false) {
-        return if nodes.is_empty() {
-            Err(fail(format!("{what} is absent"), "present", "nothing"))
-        } else {
-            Ok(())
         };
     }
     if let Some(want) = &check.equals {
@@ -190,7 +151,7 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         return if got == want {
             Ok(())
         } else {
-            Err(fail(format!("{what} differs"), short(want), short(got)))
+            Err(broken(format!("{what} differs"), short(want), short(got)))
         };
     }
     if let Some(want) = &check.not_equals {
@@ -198,7 +159,7 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         return if got != want {
             Ok(())
         } else {
-            Err(fail(
+            Err(broken(
                 format!("{what} is still {}", short(want)),
                 format!("not {}", short(want)),
                 short(got),
@@ -208,8 +169,8 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
     if let Some(want) = &check.equals_ignoring_case {
         let got = single()?;
         return match got.as_str() {
-            Some(s) if s.to_lowercase() == want.to_lowercase() => Ok(()),
-            _ => Err(fail(
+            Some(s) if scim_core::text::eq(s, want, false) => Ok(()),
+            _ => Err(broken(
                 format!("{what} differs (ignoring case)"),
                 want.clone(),
                 short(got),
@@ -219,11 +180,11 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
     if let Some(re) = &check.matches {
         let got = single()?;
         let Ok(regex) = regex::Regex::new(re) else {
-            return Err(fail("invalid regular expression", re.clone(), ""));
+            return Err(broken("invalid regular expression", re.clone(), ""));
         };
         return match got.as_str() {
             Some(s) if regex.is_match(s) => Ok(()),
-            _ => Err(fail(
+            _ => Err(broken(
                 format!("{what} does not match /{re}/"),
                 format!("a string matching /{re}/"),
                 short(got),
@@ -240,7 +201,7 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         return if ok {
             Ok(())
         } else {
-            Err(fail(
+            Err(broken(
                 format!("{what} does not contain {}", short(want)),
                 format!("containing {}", short(want)),
                 short(got),
@@ -258,7 +219,7 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         return if len == Some(n) {
             Ok(())
         } else {
-            Err(fail(
+            Err(broken(
                 format!(
                     "{what} has length {}",
                     len.map_or("(none)".into(), |l| l.to_string())
@@ -281,21 +242,24 @@ fn selected(rule: Option<&Rule>, profiles: &BTreeSet<Profile>) -> bool {
     rule.is_none_or(|r| profiles.contains(&r.profile))
 }
 
-/// Checks a raw SCIM step's expectations against its last exchange.
+/// Checks a raw SCIM step's expectations against its last exchange: its index in the step,
+/// the exchange and its [`json_body`].
 pub(super) fn scim_expect(
     expect: &Expect,
-    last: Option<(usize, &Exchange)>,
+    last: Option<(usize, &Exchange, Option<&Value>)>,
     profiles: &BTreeSet<Profile>,
     out: &mut Checked,
 ) {
     let step_rule = expect.rule.as_ref();
-    let Some((index, ex)) = last else { return };
+    let Some((index, ex, body)) = last else {
+        return;
+    };
     let rule = rule_for(None, step_rule);
     let Some(resp) = &ex.response else {
         if selected(rule, profiles) {
             out.record(
                 rule,
-                Err(fail(
+                Err(broken(
                     "no response",
                     "a response",
                     ex.error.clone().unwrap_or_default(),
@@ -315,16 +279,12 @@ pub(super) fn scim_expect(
         let result = if status.allows(resp.status) {
             Ok(())
         } else {
-            let detail = resp
-                .body
-                .as_deref()
-                .and_then(|b| serde_json::from_str::<Value>(b).ok())
-                .and_then(|b| b.get("detail").and_then(Value::as_str).map(str::to_owned));
+            let detail = body.and_then(|b| b.get("detail")).and_then(Value::as_str);
             let actual = match detail {
                 Some(d) => format!("{} ({d})", resp.status),
                 None => resp.status.to_string(),
             };
-            Err(fail(
+            Err(broken(
                 format!("unexpected status {}", resp.status),
                 want,
                 actual,
@@ -348,26 +308,20 @@ pub(super) fn scim_expect(
             Some(index),
         );
     }
-    if expect.body.is_empty() {
-        return;
-    }
-    let body = resp
-        .body
-        .as_deref()
-        .and_then(|b| serde_json::from_str::<Value>(b).ok())
-        .unwrap_or(Value::Null);
+    // A body that is not JSON is checked as `null`: every path selects nothing.
+    let body = body.unwrap_or(&Value::Null);
     for b in &expect.body {
         let rule = rule_for(b.rule.as_ref(), step_rule);
         if !selected(rule, profiles) {
             continue;
         }
-        out.record(rule, body_check(b, &body), Some(index));
+        out.record(rule, body_check(b, body), Some(index));
     }
 }
 
-fn body_check(b: &BodyCheck, body: &Value) -> Result<(), Failure> {
+fn body_check(b: &BodyCheck, body: &Value) -> Result<(), Broken> {
     let path = JsonPath::parse(&b.path)
-        .map_err(|e| fail("invalid JSON path", b.path.clone(), e.to_string()))?;
+        .map_err(|e| broken("invalid JSON path", b.path.clone(), e.to_string()))?;
     let nodes: Vec<&Value> = path.query(body).all();
     value_check(&b.path, &b.check(), &nodes)
 }
@@ -393,23 +347,17 @@ pub(super) fn okta_expect(
             (OutcomeKind::TaskOpened, Some(task.message.as_str()))
         }
     };
-    let shown = |k: OutcomeKind| {
-        serde_json::to_value(k)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    };
     if let Some(want) = expect.outcome {
         let result = if want == kind {
             Ok(())
         } else {
             let actual = match message {
-                Some(m) => format!("{}: {m}", shown(kind)),
-                None => shown(kind),
+                Some(m) => format!("{kind}: {m}"),
+                None => kind.to_string(),
             };
-            Err(fail(
-                format!("the Okta action ended {}", shown(kind)),
-                shown(want),
+            Err(broken(
+                format!("the Okta action ended {kind}"),
+                want.to_string(),
                 actual,
             ))
         };
@@ -418,7 +366,7 @@ pub(super) fn okta_expect(
     if let Some(text) = &expect.message_contains {
         let result = match message {
             Some(m) if m.contains(text.as_str()) => Ok(()),
-            other => Err(fail(
+            other => Err(broken(
                 "the Okta message lacks the expected text",
                 format!("a message containing {text:?}"),
                 other.unwrap_or("no message"),

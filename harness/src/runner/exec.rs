@@ -13,12 +13,13 @@ use serde_json_path::JsonPath;
 
 use super::checks::{self, Checked};
 use super::http::{self, Prepared};
-use super::{Capabilities, Endpoint, RunConfig};
+use super::{Capabilities, Endpoint, RunConfig, Target};
 use crate::report::{ScenarioRun, Status, StepRun};
+use crate::rules::exchange::Broken;
 use crate::scenario::vars::{Undefined, Vars};
 use crate::scenario::{
-    Auth, Loaded, Method, Mode, OktaAction, OperandMut, ReferenceAction, ScimRequest, Settings,
-    Step,
+    Auth, Fixtures, Loaded, Method, Mode, OktaAction, OperandMut, ReferenceAction, ScimRequest,
+    Settings, Step,
 };
 
 /// What every scenario run shares.
@@ -28,7 +29,6 @@ pub(crate) struct Context {
     pub(crate) endpoint: Endpoint,
     pub(crate) capabilities: Capabilities,
     pub(crate) http: reqwest::Client,
-    pub(crate) reference_target: bool,
 }
 
 fn skipped(loaded: &Loaded, mode: Mode, reason: String) -> ScenarioRun {
@@ -62,15 +62,15 @@ fn skip_reason(ctx: &Context, loaded: &Loaded, mode: Mode) -> Option<String> {
         .iter()
         .find(|p| !ctx.config.profiles.contains(p))
     {
-        return Some(format!("needs the {p:?} profile (--profile)"));
+        return Some(format!("needs the {p} profile (--profile)"));
     }
-    if req.reference && !ctx.reference_target {
+    if req.reference && !matches!(ctx.config.target, Target::Reference) {
         return Some(
             "changes the reference server's account settings; runs only with --reference".into(),
         );
     }
     if let Some(c) = req.capabilities.iter().find(|c| !ctx.capabilities.has(**c)) {
-        return Some(format!("the target does not offer {c:?}"));
+        return Some(format!("the target does not offer {c}"));
     }
     None
 }
@@ -85,16 +85,14 @@ struct Run<'a> {
     ctx: &'a Context,
     endpoint: Endpoint,
     okta: MockOkta,
+    /// The run's variables; `${run}` is its prefix.
     vars: Vars,
-    prefix: String,
-    profiles: BTreeSet<crate::scenario::Profile>,
+    fixtures: &'a Fixtures,
     /// Every user id the target gave out during the run (through Okta or raw requests), for
     /// cleanup: a user Okta later unassigned or deactivated is still on the target.
     users_seen: BTreeSet<String>,
     /// Every group id the target gave out during the run, for cleanup.
     groups_seen: BTreeSet<String>,
-    user_keys: Vec<String>,
-    group_keys: Vec<String>,
 }
 
 /// What a step produced so far.
@@ -102,7 +100,17 @@ struct Run<'a> {
 struct StepOut {
     checked: Checked,
     exchanges: Vec<Exchange>,
+    /// Each exchange's response body as JSON ([`checks::json_body`]), parsed once.
+    bodies: Vec<Option<Value>>,
     note: Option<String>,
+}
+
+impl StepOut {
+    /// Adds an exchange and its JSON body.
+    fn push(&mut self, ex: Exchange, body: Option<Value>) {
+        self.exchanges.push(ex);
+        self.bodies.push(body);
+    }
 }
 
 /// Runs one scenario in one mode.
@@ -120,8 +128,7 @@ pub(crate) async fn run_scenario(ctx: &Context, loaded: &Loaded, mode: Mode) -> 
     } else {
         (None, ctx.endpoint.clone())
     };
-    let prefix = run_prefix();
-    let mut run = Run::new(ctx, endpoint, mode, prefix, loaded);
+    let mut run = Run::new(ctx, endpoint, mode, &run_prefix(), loaded);
     let mut steps = Vec::new();
     for step in &loaded.scenario.steps {
         steps.push(run.step(step).await);
@@ -177,8 +184,8 @@ impl<'a> Run<'a> {
         ctx: &'a Context,
         endpoint: Endpoint,
         mode: Mode,
-        prefix: String,
-        loaded: &Loaded,
+        prefix: &str,
+        loaded: &'a Loaded,
     ) -> Run<'a> {
         let client_mode = match mode {
             Mode::OinPatch => ClientMode::OinPatch,
@@ -193,7 +200,7 @@ impl<'a> Run<'a> {
         options.clock = Arc::clone(&ctx.config.clock);
         let mut okta = MockOkta::new(org, options);
         let mut vars = Vars::default();
-        vars.set("run", prefix.clone());
+        vars.set("run", prefix);
         vars.set("base_url", endpoint.base_url.clone());
         vars.set("email_domain", ctx.config.email_domain.clone());
         for (key, u) in &loaded.scenario.fixtures.users {
@@ -229,21 +236,20 @@ impl<'a> Run<'a> {
             }
             vars.set(format!("groups.{key}.name"), name);
         }
-        let profiles = ctx.config.profiles.clone();
-        let user_keys = loaded.scenario.fixtures.users.keys().cloned().collect();
-        let group_keys = loaded.scenario.fixtures.groups.keys().cloned().collect();
         Run {
             ctx,
             endpoint,
             okta,
             vars,
-            prefix,
-            profiles,
+            fixtures: &loaded.scenario.fixtures,
             users_seen: BTreeSet::new(),
             groups_seen: BTreeSet::new(),
-            user_keys,
-            group_keys,
         }
+    }
+
+    /// The run's prefix (`${run}`).
+    fn prefix(&self) -> &str {
+        self.vars.get("run").unwrap_or_default()
     }
 
     /// Login of a fixture user key.
@@ -267,7 +273,7 @@ impl<'a> Run<'a> {
     fn refresh_ids(&mut self) {
         let org = self.okta.org();
         let mut found = Vec::new();
-        for key in &self.user_keys {
+        for key in self.fixtures.users.keys() {
             let okta_id = self
                 .vars
                 .get(&format!("users.{key}.okta_id"))
@@ -276,7 +282,7 @@ impl<'a> Run<'a> {
                 found.push((format!("users.{key}.id"), scim));
             }
         }
-        for key in &self.group_keys {
+        for key in self.fixtures.groups.keys() {
             let name = self
                 .vars
                 .get(&format!("groups.{key}.name"))
@@ -339,37 +345,26 @@ impl<'a> Run<'a> {
             .as_ref()
             .map(|e| self.interpolate_expect(e))
             .transpose()?;
-        if let Some(action) = &step.okta {
+        let outcome = if let Some(action) = &step.okta {
             let report = match self.okta_action(action).await? {
                 Ok(report) => report,
                 Err(e) => {
                     // The scenario asked for something the org cannot do: a scenario bug.
-                    out.checked.findings.push(crate::report::Finding {
-                        rule: None,
-                        level: crate::rules::Level::Must,
-                        profile: None,
+                    let failure = Broken {
                         message: format!("the Okta action could not run: {e}"),
                         expected: None,
                         actual: None,
-                        citation: None,
-                        exchange: None,
-                    });
+                    };
+                    out.checked.record(None, Err(failure), None);
                     return Ok(());
                 }
             };
-            out.exchanges.extend(report.exchanges.iter().cloned());
-            checks::exchange_rules(
-                &out.exchanges,
-                &self.endpoint.base_path(),
-                &self.profiles,
-                &mut out.checked,
-            );
-            if let Some(expect) = &expect {
-                checks::okta_expect(expect, &report.outcome, &self.profiles, &mut out.checked);
-            } else if let Outcome::TaskOpened { task } = &report.outcome {
-                out.note = Some(format!("Okta opened a task: {}", task.message));
+            for ex in report.exchanges {
+                let body = checks::json_body(&ex);
+                out.push(ex, body);
             }
             self.refresh_ids();
+            Some(report.outcome)
         } else if let Some(request) = &step.scim {
             let times = step.repeat.unwrap_or(1).max(1);
             for i in 1..=times {
@@ -384,28 +379,47 @@ impl<'a> Run<'a> {
                     &self.endpoint.token,
                 )
                 .await;
-                self.note_created(&ex);
-                out.exchanges.push(ex);
+                let body = checks::json_body(&ex);
+                self.note_created(&ex, body.as_ref());
+                out.push(ex, body);
             }
-            checks::exchange_rules(
-                &out.exchanges,
-                &self.endpoint.base_path(),
-                &self.profiles,
-                &mut out.checked,
-            );
-            if let Some(expect) = &expect {
+            None
+        } else {
+            if let Some(action) = &step.reference {
+                out.note = Some(self.reference(action));
+            }
+            return Ok(());
+        };
+        let ctx = self.ctx;
+        let profiles = &ctx.config.profiles;
+        checks::exchange_rules(
+            &out.exchanges,
+            &out.bodies,
+            &self.endpoint.base_path,
+            profiles,
+            &mut out.checked,
+        );
+        match outcome {
+            Some(outcome) => {
+                if let Some(expect) = &expect {
+                    checks::okta_expect(expect, &outcome, profiles, &mut out.checked);
+                } else if let Outcome::TaskOpened { task } = &outcome {
+                    out.note = Some(format!("Okta opened a task: {}", task.message));
+                }
+            }
+            None => {
                 let last = out
                     .exchanges
                     .len()
                     .checked_sub(1)
-                    .map(|i| (i, &out.exchanges[i]));
-                checks::scim_expect(expect, last, &self.profiles, &mut out.checked);
+                    .map(|i| (i, &out.exchanges[i], out.bodies[i].as_ref()));
+                if let Some(expect) = &expect {
+                    checks::scim_expect(expect, last, profiles, &mut out.checked);
+                }
+                if let Some((_, _, body)) = last {
+                    out.note = self.capture(step, body);
+                }
             }
-            if let Some(ex) = out.exchanges.last().cloned() {
-                out.note = self.capture(step, &ex);
-            }
-        } else if let Some(action) = &step.reference {
-            out.note = Some(self.reference(action));
         }
         Ok(())
     }
@@ -508,7 +522,7 @@ impl<'a> Run<'a> {
             OktaAction::RenameGroup { group, name } => {
                 let (old, new) = (
                     self.group(group),
-                    format!("{} {}", self.prefix, self.text(name)?),
+                    format!("{} {}", self.prefix(), self.text(name)?),
                 );
                 let report = self.okta.rename_group(&old, &new).await;
                 self.vars.set(format!("groups.{group}.name"), new);
@@ -602,22 +616,18 @@ impl<'a> Run<'a> {
         Ok(e)
     }
 
-    /// Sets captured variables from the last response; a note says what could not be set.
-    fn capture(&mut self, step: &Step, ex: &Exchange) -> Option<String> {
+    /// Sets captured variables from the last response's JSON body; a note says what could
+    /// not be set.
+    fn capture(&mut self, step: &Step, body: Option<&Value>) -> Option<String> {
         if step.capture.is_empty() {
             return None;
         }
-        let body = ex
-            .response
-            .as_ref()
-            .and_then(|r| r.body.as_deref())
-            .and_then(|b| serde_json::from_str::<Value>(b).ok())
-            .unwrap_or(Value::Null);
+        let body = body.unwrap_or(&Value::Null);
         let mut missing = Vec::new();
         for (name, path) in &step.capture {
             let value = JsonPath::parse(path)
                 .ok()
-                .and_then(|p| p.query(&body).all().first().map(|v| (*v).clone()));
+                .and_then(|p| p.query(body).all().first().map(|v| (*v).clone()));
             match value {
                 Some(Value::String(s)) => self.vars.set(name.clone(), s),
                 Some(Value::Null) | None => missing.push(name.clone()),
@@ -627,24 +637,18 @@ impl<'a> Run<'a> {
         (!missing.is_empty()).then(|| format!("nothing to capture for {}", missing.join(", ")))
     }
 
-    /// Remembers resources a raw request created, for cleanup.
-    fn note_created(&mut self, ex: &Exchange) {
+    /// Remembers resources a raw request created (its response and JSON body), for cleanup.
+    fn note_created(&mut self, ex: &Exchange, body: Option<&Value>) {
         let Some(resp) = &ex.response else { return };
         if ex.request.method != "POST" || resp.status != 201 {
             return;
         }
-        let base = self.endpoint.base_path();
-        let path = ex.request.path.split('?').next().unwrap_or("");
-        let collection = path
-            .strip_prefix(&base)
-            .unwrap_or(path)
-            .trim_matches('/')
-            .to_owned();
-        if let Some(id) = resp
-            .body
-            .as_deref()
-            .and_then(|b| serde_json::from_str::<Value>(b).ok())
-            .and_then(|b| b.get("id").and_then(Value::as_str).map(str::to_owned))
+        let (path, _) = checks::relative(&ex.request.path, &self.endpoint.base_path);
+        let collection = path.trim_matches('/');
+        if let Some(id) = body
+            .and_then(|b| b.get("id"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
         {
             if collection.eq_ignore_ascii_case("Groups") {
                 self.groups_seen.insert(id);
@@ -721,7 +725,11 @@ impl<'a> Run<'a> {
                 .as_ref()
                 .is_some_and(|r| (200..300).contains(&r.status) || r.status == 404);
             if !deleted {
-                let body = br#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","value":{"active":false}}]}"#.to_vec();
+                let body = format!(
+                    r#"{{"schemas":["{}"],"Operations":[{{"op":"replace","value":{{"active":false}}}}]}}"#,
+                    scim_core::urn::PATCH_OP
+                )
+                .into_bytes();
                 let _ = http::send(
                     &self.ctx.http,
                     &send(HttpMethod::PATCH, format!("/Users/{id}"), Some(body)),

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use mock_okta::client::{error_chain, path_and_query};
+use mock_okta::client::{SendError, error_chain, path_and_query};
 use mock_okta::transcript::{Exchange, MASKED, RecordedRequest, RecordedResponse};
 use reqwest::Method;
 
@@ -93,10 +93,11 @@ pub(super) async fn send(
             }
         }
         Err(e) => {
+            // Worded as mock-okta words its own failures, so that both read alike in a report.
             let message = if e.is_timeout() {
-                format!("no response within {timeout:?}")
+                SendError::Timeout(timeout).to_string()
             } else {
-                scrub(&format!("connection failed: {}", error_chain(&e)))
+                scrub(&SendError::Connection(error_chain(&e)).to_string())
             };
             Exchange {
                 request,

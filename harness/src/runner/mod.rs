@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
 
 use crate::report::{FORMAT_VERSION, RunReport, ScenarioRun};
 use crate::scenario::{Capability, Loaded, Mode, Profile};
@@ -100,6 +101,10 @@ pub enum RunError {
     /// The in-process reference server could not start.
     #[error("cannot start the reference server: {0}")]
     Reference(std::io::Error),
+    /// A scenario run stopped without a result (it panicked: a bug in the harness), so the
+    /// report would be incomplete.
+    #[error("a scenario run stopped without a result (a bug in the harness): {0}")]
+    Task(tokio::task::JoinError),
 }
 
 /// What the target offers, read from its discovery endpoints before the run.
@@ -131,17 +136,29 @@ impl Capabilities {
 #[derive(Clone, Debug)]
 pub(crate) struct Endpoint {
     pub(crate) base_url: String,
+    /// The path part of the base URL (`/scim/v2`), which recorded exchange paths start with.
+    pub(crate) base_path: String,
     pub(crate) token: String,
     /// The reference server's state, when the endpoint is one we started.
     pub(crate) reference: Option<reference_server::AppState>,
 }
 
 impl Endpoint {
-    /// The path part of the base URL (`/scim/v2`), which exchange paths start with.
-    pub(crate) fn base_path(&self) -> String {
-        reqwest::Url::parse(&self.base_url)
+    fn new(
+        base_url: &str,
+        token: String,
+        reference: Option<reference_server::AppState>,
+    ) -> Endpoint {
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        let base_path = reqwest::Url::parse(&base_url)
             .map(|u| u.path().trim_end_matches('/').to_owned())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        Endpoint {
+            base_url,
+            base_path,
+            token,
+            reference,
+        }
     }
 }
 
@@ -160,11 +177,7 @@ pub(crate) async fn start_reference(
     let running = reference_server::spawn(&config, state.clone())
         .await
         .map_err(RunError::Reference)?;
-    let endpoint = Endpoint {
-        base_url: running.base_url.clone(),
-        token,
-        reference: Some(state),
-    };
+    let endpoint = Endpoint::new(&running.base_url, token, Some(state));
     Ok((running, endpoint))
 }
 
@@ -205,7 +218,10 @@ async fn discover(
         .post(format!("{}/Users/.search", endpoint.base_url))
         .bearer_auth(&endpoint.token)
         .header("content-type", "application/scim+json")
-        .body(r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],"count":0}"#)
+        .body(format!(
+            r#"{{"schemas":["{}"],"count":0}}"#,
+            scim_core::urn::SEARCH_REQUEST
+        ))
         .timeout(timeout)
         .send()
         .await
@@ -222,34 +238,27 @@ async fn discover(
 }
 
 /// An event during a run, for progress display.
-#[derive(Clone, Debug)]
-pub enum Event {
+#[derive(Clone, Copy, Debug)]
+pub enum Event<'a> {
     /// The run is starting this many scenario runs.
     Started {
         /// How many.
         total: usize,
     },
-    /// A scenario run finished.
-    Finished(Box<ScenarioRun>),
+    /// A scenario run finished (events come in the order runs finish, not the report's).
+    Finished(&'a ScenarioRun),
 }
 
 /// Runs the scenarios and returns the report. `on_event` sees progress.
 pub async fn run(
     config: &RunConfig,
     scenarios: &[Loaded],
-    on_event: &(dyn Fn(&Event) + Send + Sync),
+    on_event: &(dyn Fn(&Event<'_>) + Send + Sync),
 ) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let http = reqwest::Client::new();
     let (_shared_server, endpoint) = match &config.target {
-        Target::Url { base_url, token } => (
-            None,
-            Endpoint {
-                base_url: base_url.trim_end_matches('/').to_owned(),
-                token: token.clone(),
-                reference: None,
-            },
-        ),
+        Target::Url { base_url, token } => (None, Endpoint::new(base_url, token.clone(), None)),
         Target::Reference => {
             let (running, endpoint) = start_reference(&config.reference_faults).await?;
             (Some(running), endpoint)
@@ -272,43 +281,35 @@ pub async fn run(
     on_event(&Event::Started { total: units.len() });
 
     let semaphore = Arc::new(Semaphore::new(config.jobs.max(1)));
-    let reference_target = matches!(config.target, Target::Reference);
-    let mut handles = Vec::new();
+    let ctx = Arc::new(exec::Context {
+        config: config.clone(),
+        endpoint: endpoint.clone(),
+        capabilities,
+        http,
+    });
+    let mut tasks = JoinSet::new();
     for (index, loaded, mode) in units {
         let permit = Arc::clone(&semaphore);
-        let ctx = exec::Context {
-            config: config.clone(),
-            endpoint: endpoint.clone(),
-            capabilities: capabilities.clone(),
-            http: http.clone(),
-            reference_target,
-        };
+        let ctx = Arc::clone(&ctx);
         let loaded = loaded.clone();
-        handles.push(tokio::spawn(async move {
+        tasks.spawn(async move {
             let _permit = permit.acquire_owned().await;
             (index, exec::run_scenario(&ctx, &loaded, mode).await)
-        }));
+        });
     }
-    let mut results: Vec<(usize, ScenarioRun)> = Vec::with_capacity(handles.len());
-    for h in handles {
-        match h.await {
-            Ok((i, run)) => {
-                on_event(&Event::Finished(Box::new(run.clone())));
-                results.push((i, run));
-            }
-            Err(e) => {
-                return Err(RunError::Reference(std::io::Error::other(format!(
-                    "a scenario task failed: {e}"
-                ))));
-            }
-        }
+    // Progress follows the order runs finish in; the report keeps the scenarios' order.
+    let mut results: Vec<(usize, ScenarioRun)> = Vec::with_capacity(tasks.len());
+    while let Some(joined) = tasks.join_next().await {
+        let (i, run) = joined.map_err(RunError::Task)?;
+        on_event(&Event::Finished(&run));
+        results.push((i, run));
     }
     results.sort_by_key(|(i, _)| *i);
     let scenarios: Vec<ScenarioRun> = results.into_iter().map(|(_, r)| r).collect();
     let summary = RunReport::summarize(&scenarios);
     Ok(RunReport {
         format_version: FORMAT_VERSION,
-        target: endpoint.base_url.clone(),
+        target: endpoint.base_url,
         profiles: config.profiles.iter().copied().collect(),
         scenarios,
         summary,

@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::model::{OktaAction, OperandMut, Scenario, Step, ValueCheck};
+use serde_json::Value;
+
+use super::model::{Auth, BodyCheck, OktaAction, Operand, Scenario, Step, ValueCheck};
 use super::{nearest, vars};
 use crate::rules;
 
@@ -25,6 +27,20 @@ pub struct Diagnostic {
     pub source_line: Option<String>,
     /// A suggestion.
     pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file (it cannot be read, or does not exist): no line to show.
+    fn file_only(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: file.into(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            source_line: None,
+            help: None,
+        }
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -100,12 +116,44 @@ impl Source<'_> {
         self.at(0, 0, message, help)
     }
 
-    /// The line of a step's `name:`.
-    fn step_line(&self, step: &Step) -> usize {
-        self.text
-            .lines()
-            .position(|l| l.contains("name:") && l.contains(step.name.as_str()))
-            .map_or(0, |i| i + 1)
+    /// The line where each step's entry starts (the `- ` items of the block sequence under the
+    /// top-level `steps:`), in order. Empty when the steps are not written as a block sequence.
+    fn step_lines(&self) -> Vec<usize> {
+        let mut lines = self.text.lines().enumerate();
+        if !lines.any(|(_, l)| l.starts_with("steps:")) {
+            return Vec::new();
+        }
+        let mut indent = None;
+        let mut out = Vec::new();
+        for (i, l) in lines {
+            let item = l.trim_start();
+            if item.is_empty() || item.starts_with('#') {
+                continue;
+            }
+            let depth = l.len() - item.len();
+            let entry = item.starts_with("- ") || item == "-";
+            match indent {
+                None if entry => indent = Some(depth),
+                None => break,
+                Some(d) if depth < d || (depth == d && !entry) => break,
+                Some(_) => {}
+            }
+            if indent == Some(depth) {
+                out.push(i + 1);
+            }
+        }
+        out
+    }
+
+    /// The line of step number `index` (0-based): where its entry starts, or else the first
+    /// line naming it.
+    fn step_line(&self, lines: &[usize], index: usize, step: &Step) -> usize {
+        lines.get(index).copied().unwrap_or_else(|| {
+            self.text
+                .lines()
+                .position(|l| l.contains("name:") && l.contains(step.name.as_str()))
+                .map_or(0, |i| i + 1)
+        })
     }
 }
 
@@ -225,8 +273,9 @@ fn validate(src: &Source<'_>, s: &Scenario, errors: &mut Vec<Diagnostic>) {
         known.insert(format!("groups.{key}.id"));
     }
 
-    for step in &s.steps {
-        let line = src.step_line(step);
+    let step_lines = src.step_lines();
+    for (index, step) in s.steps.iter().enumerate() {
+        let line = src.step_line(&step_lines, index, step);
         let kinds = [
             step.okta.is_some(),
             step.scim.is_some(),
@@ -266,6 +315,23 @@ fn validate(src: &Source<'_>, s: &Scenario, errors: &mut Vec<Diagnostic>) {
             check_refs(src, line, action, &users, &groups, errors);
         }
         if let Some(expect) = &step.expect {
+            if expect.status.is_none()
+                && expect.headers.is_empty()
+                && expect.body.is_empty()
+                && expect.outcome.is_none()
+                && expect.message_contains.is_none()
+            {
+                // A check that can neither pass nor fail: most likely a misplaced field.
+                errors.push(src.find(
+                    "expect",
+                    line,
+                    format!("step `{}`: `expect` checks nothing", step.name),
+                    Some(
+                        "give `status`, `headers` or `body` (raw `scim` steps), or `outcome` or `message_contains` (Okta actions)"
+                            .into(),
+                    ),
+                ));
+            }
             let okta = step.okta.is_some();
             if okta
                 && (expect.status.is_some()
@@ -324,18 +390,20 @@ fn validate(src: &Source<'_>, s: &Scenario, errors: &mut Vec<Diagnostic>) {
         if step.repeat.is_some() {
             scope.insert("i".into());
         }
-        for name in step_strings(step).iter().flat_map(|s| vars::references(s)) {
-            if !scope.contains(&name) {
-                let help = nearest(&name, scope.iter().map(String::as_str))
-                    .map(|n| format!("did you mean `${{{n}}}`?"));
-                errors.push(src.find(
-                    &format!("${{{name}"),
-                    line,
-                    format!("`${{{name}}}` is not defined at this step"),
-                    help,
-                ));
+        step_strings(step, &mut |text| {
+            for name in vars::references(text) {
+                if !scope.contains(name) {
+                    let help = nearest(name, scope.iter().map(String::as_str))
+                        .map(|n| format!("did you mean `${{{n}}}`?"));
+                    errors.push(src.find(
+                        &format!("${{{name}"),
+                        line,
+                        format!("`${{{name}}}` is not defined at this step"),
+                        help,
+                    ));
+                }
             }
-        }
+        });
         known.extend(step.capture.keys().cloned());
     }
 }
@@ -348,7 +416,7 @@ fn check_value(
     errors: &mut Vec<Diagnostic>,
 ) {
     if check.count() != 1 {
-        errors.push(src.find(what, line, format!("the check on `{what}` must have exactly one of equals, equals_ignoring_case, not_equals, exists, absent, matches, contains, length"), None));
+        errors.push(src.find(what, line, format!("the check on `{what}` must have exactly one of equals, equals_ignoring_case, not_equals, exists, matches, contains, length"), None));
     }
     if let Some(re) = &check.matches
         && let Err(e) = regex::Regex::new(re)
@@ -401,58 +469,90 @@ fn check_refs(
     }
 }
 
-/// Every string of a step that may hold `${variables}`.
-fn step_strings(step: &Step) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut json = |v: &serde_json::Value| out.push(v.to_string());
+/// Calls `f` with every string of a step that may hold `${variables}`.
+fn step_strings(step: &Step, f: &mut dyn FnMut(&str)) {
+    /// Every string of a JSON value, object keys included (they are interpolated too).
+    fn json(v: &Value, f: &mut dyn FnMut(&str)) {
+        match v {
+            Value::String(s) => f(s),
+            Value::Array(items) => items.iter().for_each(|i| json(i, f)),
+            Value::Object(m) => m.iter().for_each(|(k, v)| {
+                f(k);
+                json(v, f);
+            }),
+            _ => {}
+        }
+    }
     if let Some(r) = &step.scim {
-        json(&serde_json::Value::String(r.path.clone()));
-        r.query
-            .values()
-            .for_each(|q| json(&serde_json::Value::String(q.0.clone())));
-        r.headers
-            .values()
-            .for_each(|h| json(&serde_json::Value::String(h.clone())));
+        f(&r.path);
+        r.query.values().for_each(|q| f(&q.0));
+        r.headers.values().for_each(|h| f(h));
         if let Some(b) = &r.body {
-            json(b);
+            json(b, f);
         }
         if let Some(b) = &r.raw_body {
-            json(&serde_json::Value::String(b.clone()));
+            f(b);
         }
-        if let crate::scenario::model::Auth::Bearer(t) = &r.auth {
-            json(&serde_json::Value::String(t.clone()));
+        if let Auth::Bearer(t) = &r.auth {
+            f(t);
         }
     }
     if let Some(action) = &step.okta {
         // Every string an action holds (emails, roles, names) may carry variables.
         if let Ok(v) = serde_json::to_value(action) {
-            json(&v);
+            json(&v, f);
         }
     }
     if let Some(e) = &step.expect {
         if let Some(m) = &e.message_contains {
-            json(&serde_json::Value::String(m.clone()));
+            f(m);
         }
-        for b in &e.body {
-            json(&serde_json::Value::String(b.path.clone()));
-        }
-        let mut e = e.clone();
+        // A body check's operands include its path.
         let operands = e
             .body
-            .iter_mut()
-            .flat_map(|b| b.operands_mut())
-            .chain(e.headers.values_mut().flat_map(|c| c.operands_mut()));
+            .iter()
+            .flat_map(BodyCheck::operands)
+            .chain(e.headers.values().flat_map(ValueCheck::operands));
         for operand in operands {
             match operand {
-                OperandMut::Json(v) => json(v),
-                OperandMut::Text(t) => json(&serde_json::Value::String(t.clone())),
+                Operand::Json(v) => json(v, f),
+                Operand::Text(t) => f(t),
             }
         }
     }
-    for path in step.capture.values() {
-        json(&serde_json::Value::String(path.clone()));
+    step.capture.values().for_each(|p| f(p));
+}
+
+/// Loads scenarios from (file name, text) pairs, in order. Returns what loaded and every
+/// problem found, duplicate ids included.
+pub fn load_sources<'a>(
+    sources: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> (Vec<Loaded>, Vec<Diagnostic>) {
+    let mut loaded = Vec::new();
+    let mut errors = Vec::new();
+    let mut ids: BTreeMap<String, &str> = BTreeMap::new();
+    for (file, text) in sources {
+        match load_str(file, text) {
+            Ok(scenario) => {
+                if let Some(other) = ids.insert(scenario.id.clone(), file) {
+                    let src = Source { file, text };
+                    errors.push(src.find(
+                        "id:",
+                        1,
+                        format!("scenario id `{}` is also used by {other}", scenario.id),
+                        None,
+                    ));
+                    continue;
+                }
+                loaded.push(Loaded {
+                    path: file.to_owned(),
+                    scenario,
+                });
+            }
+            Err(mut e) => errors.append(&mut e),
+        }
     }
-    out
+    (loaded, errors)
 }
 
 /// Loads every scenario under the given files and directories (`*.yaml`, `*.yml`,
@@ -464,47 +564,17 @@ pub fn load_paths(paths: &[PathBuf]) -> (Vec<Loaded>, Vec<Diagnostic>) {
     for p in paths {
         collect(p, &mut files, &mut errors);
     }
-    let mut loaded = Vec::new();
-    let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut sources = Vec::with_capacity(files.len());
     for file in files {
         let shown = file.display().to_string();
-        let text = match std::fs::read_to_string(&file) {
-            Ok(t) => t,
-            Err(e) => {
-                errors.push(Diagnostic {
-                    file: shown,
-                    line: 0,
-                    column: 0,
-                    message: format!("cannot read: {e}"),
-                    source_line: None,
-                    help: None,
-                });
-                continue;
-            }
-        };
-        match load_str(&shown, &text) {
-            Ok(scenario) => {
-                if let Some(other) = ids.insert(scenario.id.clone(), shown.clone()) {
-                    let src = Source {
-                        file: &shown,
-                        text: &text,
-                    };
-                    errors.push(src.find(
-                        "id:",
-                        1,
-                        format!("scenario id `{}` is also used by {other}", scenario.id),
-                        None,
-                    ));
-                    continue;
-                }
-                loaded.push(Loaded {
-                    path: shown,
-                    scenario,
-                });
-            }
-            Err(mut e) => errors.append(&mut e),
+        match std::fs::read_to_string(&file) {
+            Ok(text) => sources.push((shown, text)),
+            Err(e) => errors.push(Diagnostic::file_only(shown, format!("cannot read: {e}"))),
         }
     }
+    let (loaded, mut load_errors) =
+        load_sources(sources.iter().map(|(f, t)| (f.as_str(), t.as_str())));
+    errors.append(&mut load_errors);
     (loaded, errors)
 }
 
@@ -513,14 +583,10 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) 
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
             Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
             Err(e) => {
-                errors.push(Diagnostic {
-                    file: path.display().to_string(),
-                    line: 0,
-                    column: 0,
-                    message: format!("cannot read directory: {e}"),
-                    source_line: None,
-                    help: None,
-                });
+                errors.push(Diagnostic::file_only(
+                    path.display().to_string(),
+                    format!("cannot read directory: {e}"),
+                ));
                 return;
             }
         };
@@ -533,14 +599,10 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) 
     } else if path.exists() {
         files.push(path.to_owned());
     } else {
-        errors.push(Diagnostic {
-            file: path.display().to_string(),
-            line: 0,
-            column: 0,
-            message: "no such file or directory".into(),
-            source_line: None,
-            help: None,
-        });
+        errors.push(Diagnostic::file_only(
+            path.display().to_string(),
+            "no such file or directory",
+        ));
     }
 }
 
@@ -616,5 +678,61 @@ steps:
                 .message
                 .contains("exactly one of")
         );
+    }
+
+    #[test]
+    fn an_undefined_variable_in_a_body_path_is_reported_once() {
+        let text = GOOD.replace("{path: $.active,", r#"{path: "$.${nope}","#);
+        let errors = load_str("f.yaml", &text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(errors[0].message, "`${nope}` is not defined at this step");
+        assert_eq!(errors[0].line, 16);
+    }
+
+    #[test]
+    fn an_expectation_that_checks_nothing_is_rejected() {
+        let text = GOOD.replace(
+            "expect: {outcome: succeeded, rule: okta.assign.creates-user}",
+            "expect: {rule: okta.assign.creates-user}",
+        );
+        let errors = load_str("f.yaml", &text).unwrap_err();
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert_eq!(errors[0].message, "step `assign`: `expect` checks nothing");
+        assert_eq!((errors[0].line, errors[0].column), (10, 5));
+    }
+
+    #[test]
+    fn a_step_is_located_by_its_place_not_its_name() {
+        let text = r#"version: 1
+id: twins
+title: Two steps with one name
+steps:
+  - name: list
+    scim: {method: GET, path: /Users}
+  # a comment between steps
+  -   name: list
+      scim: {method: GET, path: /Users}
+      repeat: 2
+      okta: import_now
+  - scim: {method: GET, path: /Groups}
+    name: list
+    reference: {plan: starter}
+"#;
+        let errors = load_str("f.yaml", text).unwrap_err();
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        // Step 2 has two kinds, step 3 too, and needs `requires.reference`.
+        assert_eq!(lines, [8, 12, 14], "{errors:#?}");
+        assert!(errors[0].message.contains("exactly one of"));
+
+        let src = Source {
+            file: "f.yaml",
+            text,
+        };
+        assert_eq!(src.step_lines(), [5, 8, 12]);
+        let flow = Source {
+            file: "f.yaml",
+            text: "version: 1\nsteps: [{name: a, okta: import_now}]\n",
+        };
+        assert!(flow.step_lines().is_empty());
     }
 }

@@ -5,7 +5,7 @@ mod load;
 mod model;
 pub mod vars;
 
-pub use load::{Diagnostic, Loaded, load_paths, load_str};
+pub use load::{Diagnostic, Loaded, load_paths, load_sources, load_str};
 pub use model::*;
 
 /// The candidate nearest to `word` by edit distance, when it is close enough to be what was

@@ -48,7 +48,7 @@ pub enum Mode {
 
 impl std::fmt::Display for Mode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Mode::OinPatch => "oin-patch",
             Mode::AiwPut => "aiw-put",
         })
@@ -82,7 +82,7 @@ pub enum Profile {
 
 impl std::fmt::Display for Profile {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+        f.pad(match self {
             Profile::Rfc => "rfc",
             Profile::Okta => "okta",
             Profile::Fivetran => "fivetran",
@@ -102,6 +102,17 @@ pub enum Capability {
     Sort,
     /// `POST /.search`.
     Search,
+}
+
+impl std::fmt::Display for Capability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            Capability::Groups => "groups",
+            Capability::Etag => "etag",
+            Capability::Sort => "sort",
+            Capability::Search => "search",
+        })
+    }
 }
 
 /// When a scenario applies. Unmet requirements skip it (they are not failures).
@@ -473,6 +484,17 @@ pub enum OutcomeKind {
     TaskOpened,
 }
 
+impl std::fmt::Display for OutcomeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            OutcomeKind::Succeeded => "succeeded",
+            OutcomeKind::NothingSent => "nothing_sent",
+            OutcomeKind::Failed => "failed",
+            OutcomeKind::TaskOpened => "task_opened",
+        })
+    }
+}
+
 /// What must hold after a step. Each check is reported under `rule` (or its own `rule`), or as
 /// a plain scenario expectation when there is none.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -519,9 +541,6 @@ pub struct ValueCheck {
     /// Present (`true`) or not (`false`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exists: Option<bool>,
-    /// Absent (`true`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub absent: Option<bool>,
     /// A string matching this regular expression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches: Option<String>,
@@ -544,6 +563,10 @@ pub struct ValueCheck {
     pub not_equals: Option<Value>,
 }
 
+// Its check fields mirror `ValueCheck`'s instead of flattening one in, because serde's
+// `flatten` cannot be combined with `deny_unknown_fields`, and a misspelt check must be a
+// load error. `BodyCheck::check` names every field, so a field added to `ValueCheck` and not
+// here fails to compile.
 /// A check on the value at a JSON path of the response body.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -566,9 +589,6 @@ pub struct BodyCheck {
     /// Present (`true`) or not (`false`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exists: Option<bool>,
-    /// Absent (`true`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub absent: Option<bool>,
     /// A string matching this regular expression.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matches: Option<String>,
@@ -598,7 +618,6 @@ impl BodyCheck {
             equals: self.equals.clone(),
             equals_ignoring_case: self.equals_ignoring_case.clone(),
             exists: self.exists,
-            absent: self.absent,
             matches: self.matches.clone(),
             contains: self.contains.clone(),
             length: self.length,
@@ -616,20 +635,30 @@ pub enum OperandMut<'a> {
     Text(&'a mut String),
 }
 
+/// A value a check compares with, read-only (to find the `${variables}` it uses).
+#[derive(Clone, Copy, Debug)]
+pub enum Operand<'a> {
+    /// A JSON operand (`equals`, `not_equals`, `contains`).
+    Json(&'a Value),
+    /// A text operand (`equals_ignoring_case`, `matches`, a body check's `path`).
+    Text(&'a str),
+}
+
+/// The operands of a check, as `$json`/`$text` variants, borrowed with `&` or `&mut`.
 macro_rules! operands {
-    ($s:expr) => {{
+    ($s:expr, $json:path, $text:path $(, $m:tt)?) => {{
         let mut out = Vec::new();
-        for v in [&mut $s.equals, &mut $s.not_equals, &mut $s.contains]
+        for v in [&$($m)? $s.equals, &$($m)? $s.not_equals, &$($m)? $s.contains]
             .into_iter()
             .flatten()
         {
-            out.push(OperandMut::Json(v));
+            out.push($json(v));
         }
-        for t in [&mut $s.equals_ignoring_case, &mut $s.matches]
+        for t in [&$($m)? $s.equals_ignoring_case, &$($m)? $s.matches]
             .into_iter()
             .flatten()
         {
-            out.push(OperandMut::Text(t));
+            out.push($text(t));
         }
         out
     }};
@@ -638,8 +667,15 @@ macro_rules! operands {
 impl BodyCheck {
     /// Every operand, the path included.
     pub fn operands_mut(&mut self) -> Vec<OperandMut<'_>> {
-        let mut out = operands!(self);
+        let mut out = operands!(self, OperandMut::Json, OperandMut::Text, mut);
         out.push(OperandMut::Text(&mut self.path));
+        out
+    }
+
+    /// Every operand, the path included.
+    pub fn operands(&self) -> Vec<Operand<'_>> {
+        let mut out = operands!(self, Operand::Json, Operand::Text);
+        out.push(Operand::Text(&self.path));
         out
     }
 }
@@ -647,7 +683,12 @@ impl BodyCheck {
 impl ValueCheck {
     /// Every operand.
     pub fn operands_mut(&mut self) -> Vec<OperandMut<'_>> {
-        operands!(self)
+        operands!(self, OperandMut::Json, OperandMut::Text, mut)
+    }
+
+    /// Every operand.
+    pub fn operands(&self) -> Vec<Operand<'_>> {
+        operands!(self, Operand::Json, Operand::Text)
     }
 
     /// How many of the check's fields are set (exactly one must be).
@@ -656,7 +697,6 @@ impl ValueCheck {
             self.equals.is_some(),
             self.equals_ignoring_case.is_some(),
             self.exists.is_some(),
-            self.absent.is_some(),
             self.matches.is_some(),
             self.contains.is_some(),
             self.length.is_some(),

@@ -15,24 +15,45 @@ use serde_json::Value;
 #[error("undefined variable ${{{0}}}")]
 pub struct Undefined(pub String);
 
-/// The names a string refers to, in order.
-pub fn references(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
+/// A piece of a string: literal text, or the name in a `${name}`.
+enum Piece<'a> {
+    Text(&'a str),
+    Var(&'a str),
+}
+
+/// Splits `s` into literal text and `${name}` references, in order, handing each piece to `f`
+/// (which may stop the scan with an error). `$${` is the literal text `${`; a `${` without a
+/// closing `}` is literal text.
+fn scan<'a, E>(s: &'a str, mut f: impl FnMut(Piece<'a>) -> Result<(), E>) -> Result<(), E> {
     let mut rest = s;
     while let Some(i) = rest.find("${") {
         if rest[..i].ends_with('$') {
+            f(Piece::Text(&rest[..i - 1]))?;
+            f(Piece::Text(&rest[i..i + 2]))?;
             rest = &rest[i + 2..];
             continue;
         }
+        f(Piece::Text(&rest[..i]))?;
         let after = &rest[i + 2..];
-        match after.find('}') {
-            Some(end) => {
-                out.push(after[..end].trim().to_owned());
-                rest = &after[end + 1..];
-            }
-            None => break,
-        }
+        let Some(end) = after.find('}') else {
+            rest = &rest[i..];
+            break;
+        };
+        f(Piece::Var(after[..end].trim()))?;
+        rest = &after[end + 1..];
     }
+    f(Piece::Text(rest))
+}
+
+/// The names a string refers to, in order.
+pub fn references(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let _ = scan(s, |p| {
+        if let Piece::Var(name) = p {
+            out.push(name);
+        }
+        Ok::<_, std::convert::Infallible>(())
+    });
     out
 }
 
@@ -54,25 +75,15 @@ impl Vars {
     /// Replaces every `${name}` in `s`.
     pub fn interpolate(&self, s: &str) -> Result<String, Undefined> {
         let mut out = String::with_capacity(s.len());
-        let mut rest = s;
-        while let Some(i) = rest.find("${") {
-            if rest[..i].ends_with('$') {
-                out.push_str(&rest[..i - 1]);
-                out.push_str("${");
-                rest = &rest[i + 2..];
-                continue;
+        scan(s, |p| {
+            match p {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Var(name) => {
+                    out.push_str(self.get(name).ok_or_else(|| Undefined(name.to_owned()))?)
+                }
             }
-            out.push_str(&rest[..i]);
-            let after = &rest[i + 2..];
-            let Some(end) = after.find('}') else {
-                out.push_str(&rest[i..]);
-                return Ok(out);
-            };
-            let name = after[..end].trim();
-            out.push_str(self.get(name).ok_or_else(|| Undefined(name.to_owned()))?);
-            rest = &after[end + 1..];
-        }
-        out.push_str(rest);
+            Ok(())
+        })?;
         Ok(out)
     }
 
@@ -120,5 +131,8 @@ mod tests {
             json!({"a": ["h1a2", 1]})
         );
         assert_eq!(references("a ${x} b ${ y } $${z}"), vec!["x", "y"]);
+        assert_eq!(references("open ${x"), Vec::<&str>::new());
+        assert_eq!(v.interpolate("open ${run").unwrap(), "open ${run");
+        assert_eq!(v.interpolate("a$${run}${run}").unwrap(), "a${run}h1a2");
     }
 }
