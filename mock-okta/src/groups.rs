@@ -76,7 +76,7 @@ impl MockOkta {
             .pushed_groups
             .iter()
             .find(|p| p.group_id == group_id)
-            .and_then(|p| p.scim_id.clone())
+            .map(|p| p.scim_id.clone())
     }
 
     /// Adds a user to an Okta group. If the group is assigned to the app, the user is
@@ -306,7 +306,7 @@ impl MockOkta {
         if let Some(scim_id) = existing {
             self.org.app.pushed_groups.push(PushedGroup {
                 group_id: g.id.clone(),
-                scim_id: Some(scim_id.clone()),
+                scim_id: scim_id.clone(),
             });
             self.org
                 .event(format!("group {} linked to app group {scim_id}", g.name));
@@ -333,7 +333,7 @@ impl MockOkta {
         };
         self.org.app.pushed_groups.push(PushedGroup {
             group_id: g.id.clone(),
-            scim_id: Some(scim_id.clone()),
+            scim_id: scim_id.clone(),
         });
         self.org.event(format!(
             "group {} created in {} as {scim_id}",

@@ -187,7 +187,7 @@ impl MockOkta {
                         .app
                         .pushed_groups
                         .iter()
-                        .filter_map(|p| p.scim_id.clone())
+                        .map(|p| p.scim_id.clone())
                         .collect();
                     // Groups Okta pushed itself are not imported back.
                     self.org.app.imported_groups = groups

@@ -182,8 +182,8 @@ pub struct GroupAssignment {
 pub struct PushedGroup {
     /// The Okta group.
     pub group_id: String,
-    /// The app group's SCIM id, once linked or created.
-    pub scim_id: Option<String>,
+    /// The app group's SCIM id: a group is recorded as pushed once it is linked or created.
+    pub scim_id: String,
 }
 
 /// An app user seen by Import Now, and how it matched Okta users.

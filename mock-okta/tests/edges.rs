@@ -139,7 +139,7 @@ async fn a_group_seen_by_the_last_import_is_linked_without_a_lookup() {
     );
     let pushed = &h.okta.org().app.pushed_groups;
     assert_eq!(pushed.len(), 1);
-    assert_eq!(pushed[0].scim_id.as_deref(), Some(GROUP_ID));
+    assert_eq!(pushed[0].scim_id, GROUP_ID);
     assert_eq!(
         report.events[0],
         format!("group Analysts linked to app group {GROUP_ID}")

@@ -227,7 +227,7 @@ async fn every_flow(mode: ClientMode) {
         .await
         .unwrap();
     succeeded(&w.okta.push_group("Analysts").await.unwrap().outcome);
-    let team_id = w.okta.org().app.pushed_groups[0].scim_id.clone().unwrap();
+    let team_id = w.okta.org().app.pushed_groups[0].scim_id.clone();
     let (_, team) = w.get(&format!("/Groups/{team_id}")).await;
     assert_eq!(team["displayName"], "Analysts");
     assert_eq!(team["members"].as_array().unwrap().len(), 2, "{team}");

@@ -290,7 +290,7 @@ impl<'a> Run<'a> {
             let scim = org
                 .group(name)
                 .and_then(|g| org.app.pushed_groups.iter().find(|p| p.group_id == g.id))
-                .and_then(|p| p.scim_id.clone());
+                .map(|p| p.scim_id.clone());
             if let Some(scim) = scim {
                 found.push((format!("groups.{key}.id"), scim));
             }
@@ -301,12 +301,8 @@ impl<'a> Run<'a> {
         let org = self.okta.org();
         self.users_seen
             .extend(org.app.assignments.iter().filter_map(|a| a.scim_id.clone()));
-        self.groups_seen.extend(
-            org.app
-                .pushed_groups
-                .iter()
-                .filter_map(|p| p.scim_id.clone()),
-        );
+        self.groups_seen
+            .extend(org.app.pushed_groups.iter().map(|p| p.scim_id.clone()));
     }
 
     async fn step(&mut self, step: &Step) -> StepRun {
