@@ -13,6 +13,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use scim_core::text;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -95,10 +96,11 @@ pub async fn add_role(
 ) -> Result<Response, ApiError> {
     let role: NewRole =
         serde_json::from_value(body).map_err(|e| ApiError::invalid_value(e.to_string()))?;
-    let name = role.name.trim().to_owned();
-    roles::check_custom_name(&name).map_err(ApiError::invalid_value)?;
+    let name = roles::check_custom_name(&role.name)
+        .map_err(ApiError::invalid_value)?
+        .to_owned();
     let mut s = state.settings_mut();
-    if s.custom_roles.iter().any(|r| r.eq_ignore_ascii_case(&name)) {
+    if s.custom_roles.iter().any(|r| text::eq(r, &name, false)) {
         return Err(ApiError(scim_core::ScimError::conflict(format!(
             "the custom role {name:?} already exists"
         ))));

@@ -9,10 +9,11 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use scim_core::ScimError;
 use subtle::ConstantTimeEq;
 
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, Settings};
 
 /// The bearer token of a request, if it has one (`Authorization: Bearer <token>`; the scheme
 /// is case-insensitive).
@@ -30,52 +31,58 @@ fn same_token(given: &str, expected: &str) -> bool {
 
 fn check_token(headers: &HeaderMap, expected: &str, what: &str) -> Result<(), ApiError> {
     match bearer(headers) {
-        None => Err(ApiError::status(
-            401,
-            format!("missing credentials: send the {what} as 'Authorization: Bearer <token>'"),
-        )),
+        None => Err(ApiError(ScimError::unauthorized(format!(
+            "missing credentials: send the {what} as 'Authorization: Bearer <token>'"
+        )))),
         Some(t) if same_token(t, expected) => Ok(()),
-        Some(_) => Err(ApiError::status(401, format!("the {what} is not valid"))),
+        Some(_) => Err(ApiError(ScimError::unauthorized(format!(
+            "the {what} is not valid"
+        )))),
     }
 }
 
 /// The plan and toggle checks every SCIM route makes.
-pub fn check_available(state: &AppState) -> Result<(), ApiError> {
-    let settings = state.settings();
+pub fn check_available(settings: &Settings) -> Result<(), ApiError> {
     if !settings.plan.allows_scim() {
-        return Err(ApiError::status(
-            403,
-            format!(
-                "SCIM is not available on the {} plan: \"You must have an Enterprise or Business Critical plan to \
-                 use Fivetran SCIM\"",
-                settings.plan.display_name()
-            ),
-        ));
+        return Err(ApiError(ScimError::forbidden(format!(
+            "SCIM is not available on the {} plan: \"You must have an Enterprise or Business Critical plan to use \
+             Fivetran SCIM\"",
+            settings.plan.display_name()
+        ))));
     }
     if !settings.scim_enabled {
-        return Err(ApiError::status(
-            403,
+        return Err(ApiError(ScimError::forbidden(
             "SCIM provisioning is switched off: turn on \"Enable SCIM Provisioning\" in Account Settings > General > \
              SCIM Config",
-        ));
+        )));
     }
     Ok(())
 }
 
-/// Middleware for discovery routes: plan and toggle, and the SCIM token unless discovery is
-/// configured public (RFC 7643 §5 suggests the service provider configuration be readable
+/// Plan, toggle and (when `token` is set) the SCIM bearer token, under one read of the
+/// settings.
+fn check_scim(state: &AppState, headers: &HeaderMap, token: bool) -> Result<(), ApiError> {
+    let settings = state.settings();
+    check_available(&settings)?;
+    if token {
+        check_token(headers, &settings.token, "SCIM API token")?;
+    }
+    Ok(())
+}
+
+/// Middleware for discovery routes: as [`scim_token`], but without the token when discovery
+/// is configured public (RFC 7643 §5 suggests the service provider configuration be readable
 /// without authentication).
 pub async fn discovery(
     State(state): State<AppState>,
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    check_available(&state)?;
-    if !state.public_discovery() {
-        let expected = state.settings().token.clone();
-        check_token(request.headers(), &expected, "SCIM API token")?;
+    if state.public_discovery() {
+        check_scim(&state, request.headers(), false)?;
+        return Ok(next.run(request).await);
     }
-    Ok(next.run(request).await)
+    scim_token(State(state), request, next).await
 }
 
 /// Middleware for resource routes: plan, toggle and the SCIM bearer token.
@@ -84,9 +91,7 @@ pub async fn scim_token(
     request: Request,
     next: Next,
 ) -> Result<Response, ApiError> {
-    check_available(&state)?;
-    let expected = state.settings().token.clone();
-    check_token(request.headers(), &expected, "SCIM API token")?;
+    check_scim(&state, request.headers(), true)?;
     Ok(next.run(request).await)
 }
 

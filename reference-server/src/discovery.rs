@@ -60,10 +60,7 @@ pub async fn schemas_list(BaseUrl(base): BaseUrl) -> Response {
         .map(|s| schema_json(s, &base))
         .collect();
     let total = items.len() as u64;
-    respond::json(
-        StatusCode::OK,
-        &serde_json::to_value(ListResponse::new(items, total, 1)).unwrap_or_default(),
-    )
+    respond::json(StatusCode::OK, &ListResponse::new(items, total, 1))
 }
 
 /// `GET /Schemas/{id}`.
@@ -98,10 +95,7 @@ pub async fn resource_types(BaseUrl(base): BaseUrl) -> Response {
         .map(|r| resource_type_json(r, &base))
         .collect();
     let total = items.len() as u64;
-    respond::json(
-        StatusCode::OK,
-        &serde_json::to_value(ListResponse::new(items, total, 1)).unwrap_or_default(),
-    )
+    respond::json(StatusCode::OK, &ListResponse::new(items, total, 1))
 }
 
 /// `GET /ResourceTypes/{name}`.

@@ -32,7 +32,7 @@ impl FromRequestParts<AppState> for BaseUrl {
             .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
             .or_else(|| parts.uri.authority().map(|a| a.as_str()))
             .unwrap_or("localhost");
-        Ok(BaseUrl(format!("http://{host}/scim/v2")))
+        Ok(BaseUrl(format!("http://{host}{}", crate::SCIM_PREFIX)))
     }
 }
 

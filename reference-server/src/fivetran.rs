@@ -10,9 +10,10 @@
 //!   omitted role leaves the role as it is;
 //! - everything else a client sends is accepted and ignored.
 
+use scim_core::ScimType;
+use scim_core::json::{get_ci, take_ci};
 use scim_core::schema::ValueError;
 use scim_core::text;
-use scim_core::{ScimType, json::get_ci};
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
@@ -71,14 +72,10 @@ pub fn read_user(
     };
     // A bare role string, or an array of strings, is tolerated: read it as role values.
     let mut fields = fields.clone();
-    if let Some(key) = fields
-        .keys()
-        .find(|k| k.eq_ignore_ascii_case("roles"))
-        .cloned()
-        && let Some(Value::String(_)) = fields.get(&key)
+    if let Some(Value::String(_)) = get_ci(&fields, "roles")
+        && let Some(one) = take_ci(&mut fields, "roles")
     {
-        let one = fields.remove(&key).unwrap_or(Value::Null);
-        fields.insert(key, Value::Array(vec![one]));
+        fields.insert("roles".into(), Value::Array(vec![one]));
     }
     let fields = schemas::user()
         .normalize(&Value::Object(fields))
@@ -254,6 +251,34 @@ pub fn changed_user(body: UserBody, current: &UserFields) -> UserFields {
         },
         external_id: body.external_id,
     }
+}
+
+/// A PUT body read against the stored user: the user's new fields, or why the body is
+/// refused.
+pub fn update(
+    body: &Value,
+    custom_roles: &[String],
+    current: &UserFields,
+) -> Result<UserFields, ApiError> {
+    let parsed = read_user(body, custom_roles, Some(current))?;
+    Ok(changed_user(parsed, current))
+}
+
+/// The result of a PATCH, `after`, applied to the stored user whose representation was
+/// `before`. Removing `roles` is refused: Fivetran cannot set "No Account Role" through SCIM
+/// (an omitted role elsewhere means "unchanged", so the removal cannot be read as a change).
+pub fn patched(
+    before: &Value,
+    after: &Value,
+    custom_roles: &[String],
+    current: &UserFields,
+) -> Result<UserFields, ApiError> {
+    if before.get("roles").is_some() && after.get("roles").is_none() {
+        return Err(ApiError::invalid_value(
+            "roles: Fivetran cannot set \"No Account Role\" through SCIM; set another account role instead",
+        ));
+    }
+    update(after, custom_roles, current)
 }
 
 #[cfg(test)]

@@ -179,7 +179,6 @@ pub fn app(state: AppState) -> Router {
     } else {
         let f = faults::inject::Faults {
             state: state.clone(),
-            active: std::sync::Arc::new(state.faults().to_vec()),
         };
         scim.layer(axum::middleware::from_fn_with_state(
             f.clone(),

@@ -13,7 +13,7 @@ use scim_core::projection::Projection;
 use scim_core::schema::ResourceSchema;
 use scim_core::sort::{SortOrder, Sorter};
 use scim_core::{AttrPath, ScimType};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::params::ListParams;
@@ -21,7 +21,7 @@ use crate::render;
 use crate::respond;
 use crate::schemas;
 use crate::state::AppState;
-use crate::store::{IndexHint, Page, Query, Sort};
+use crate::store::{IndexHint, Page, Query, Rendered, Sort};
 
 /// The parts of a query shared by users and teams, parsed and checked.
 struct Plan {
@@ -45,7 +45,7 @@ fn mentions(filter: &Filter, name: &str) -> bool {
 
 /// The index that can answer a filter: an `eq` on an indexed attribute at the top, or inside a
 /// top-level `and`.
-fn index_hint(f: &Filter, schema: &ResourceSchema) -> IndexHint {
+pub(crate) fn index_hint(f: &Filter, schema: &ResourceSchema) -> IndexHint {
     match f {
         Filter::Compare {
             path,
@@ -61,8 +61,7 @@ fn index_hint(f: &Filter, schema: &ResourceSchema) -> IndexHint {
             match (r.attr.name.as_str(), schema.name.as_str()) {
                 ("id", _) => IndexHint::Id(s.clone()),
                 ("externalId", _) => IndexHint::ExternalId(s.clone()),
-                ("userName", "User") => IndexHint::UserName(s.clone()),
-                ("displayName", "Group") => IndexHint::DisplayName(s.clone()),
+                ("userName", "User") | ("displayName", "Group") => IndexHint::Name(s.clone()),
                 _ => IndexHint::Scan,
             }
         }
@@ -123,7 +122,7 @@ fn plan(state: &AppState, params: &ListParams, schema: &ResourceSchema) -> Resul
 }
 
 fn respond_page(
-    page: Page<Map<String, Value>>,
+    page: Page<Rendered>,
     start: usize,
     projection: &Projection,
     schema: &ResourceSchema,
@@ -137,30 +136,31 @@ fn respond_page(
     respond::json(StatusCode::OK, &list)
 }
 
+/// Runs the plan through `query`: resources are rendered once each, for the filter, the sort
+/// and the page alike.
 fn run<V>(
     plan: &Plan,
     base: &str,
-    render: &(dyn Fn(&V, &str) -> Map<String, Value> + Sync),
+    render: &(dyn Fn(&V, &str) -> Rendered + Sync),
     with_members: bool,
-    query: impl FnOnce(&Query<'_, V>) -> Page<V>,
-) -> Page<Map<String, Value>> {
+    query: impl FnOnce(&Query<'_, V>) -> Page<Rendered>,
+) -> Page<Rendered> {
+    let render = |v: &V| render(v, base);
     let predicate = plan
         .matcher
         .as_ref()
-        .map(|m| move |v: &V| m.matches_object(&render(v, base)));
-    let key = plan
-        .sorter
-        .as_ref()
-        .map(|s| move |v: &V| s.key(&render(v, base)));
+        .map(|m| move |r: &Rendered| m.matches_object(r));
+    let key = plan.sorter.as_ref().map(|s| move |r: &Rendered| s.key(r));
     let compare = plan
         .sorter
         .as_ref()
         .map(|s| move |a: &_, b: &_| s.compare(a, b));
-    let q = Query {
+    query(&Query {
         hint: plan.hint.clone(),
+        render: &render,
         predicate: predicate
             .as_ref()
-            .map(|p| p as &(dyn Fn(&V) -> bool + Sync)),
+            .map(|p| p as &(dyn Fn(&Rendered) -> bool + Sync)),
         sort: match (&key, &compare) {
             (Some(k), Some(c)) => Some(Sort { key: k, compare: c }),
             _ => None,
@@ -168,12 +168,7 @@ fn run<V>(
         offset: plan.start - 1,
         count: plan.count,
         with_members,
-    };
-    let page = query(&q);
-    Page {
-        total: page.total,
-        items: page.items.iter().map(|v| render(v, base)).collect(),
-    }
+    })
 }
 
 /// `GET /Users` and `POST /Users/.search`.

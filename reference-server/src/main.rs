@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Parser;
-use reference_server::{AppState, Config, Plan, app};
+use reference_server::{AppState, Config, Plan, SCIM_PREFIX, app};
 
 /// A Fivetran-style SCIM 2.0 service provider, for testing Okta provisioning.
 /// (No `Debug`: it holds the tokens.)
@@ -117,7 +117,10 @@ async fn main() -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
 
     // The one line scripts look for, on stdout.
-    println!("SCIM base URL: http://{addr}/scim/v2");
+    let base = state
+        .public_url()
+        .map_or_else(|| format!("http://{addr}{SCIM_PREFIX}"), str::to_owned);
+    println!("SCIM base URL: {base}");
     if config.token.is_none() {
         println!(
             "SCIM API token (generated, shown once): {}",

@@ -4,7 +4,7 @@ use scim_core::{datetime, urn};
 use serde_json::{Map, Value, json};
 
 use crate::respond::etag;
-use crate::store::{GroupView, UserView};
+use crate::store::{GroupRecord, GroupView, UserView};
 
 fn meta(
     kind: &str,
@@ -86,6 +86,38 @@ pub fn user(view: &UserView, base: &str) -> Map<String, Value> {
 
 /// A team's representation; `members` only when the view carries them.
 pub fn group(view: &GroupView, base: &str) -> Map<String, Value> {
+    group_with(view, base, view.members.as_ref().map(|members| {
+        members
+            .iter()
+            .map(|mr| {
+                json!({"value": &*mr.id, "display": mr.user_name, "$ref": user_location(base, &mr.id), "type": "User"})
+            })
+            .collect()
+    }))
+}
+
+/// A stored team's representation, its members without `display` (the record holds their
+/// ids, not their names): what the generic PATCH engine edits.
+pub fn group_ids(record: &GroupRecord, base: &str) -> Map<String, Value> {
+    let view = GroupView {
+        id: record.id.clone(),
+        display_name: record.display_name.clone(),
+        external_id: record.external_id.clone(),
+        member_count: record.members.len(),
+        members: None,
+        created: record.created,
+        modified: record.modified,
+        version: record.version,
+    };
+    let members = record
+        .members
+        .iter()
+        .map(|id| json!({"value": &**id, "$ref": user_location(base, id), "type": "User"}))
+        .collect();
+    group_with(&view, base, Some(members))
+}
+
+fn group_with(view: &GroupView, base: &str, members: Option<Vec<Value>>) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("schemas".into(), json!([urn::GROUP]));
     m.insert("id".into(), json!(&*view.id));
@@ -93,13 +125,7 @@ pub fn group(view: &GroupView, base: &str) -> Map<String, Value> {
         m.insert("externalId".into(), json!(x));
     }
     m.insert("displayName".into(), json!(view.display_name));
-    if let Some(members) = &view.members {
-        let members: Vec<Value> = members
-            .iter()
-            .map(|mr| {
-                json!({"value": &*mr.id, "display": mr.user_name, "$ref": user_location(base, &mr.id), "type": "User"})
-            })
-            .collect();
+    if let Some(members) = members {
         m.insert("members".into(), Value::Array(members));
     }
     m.insert(

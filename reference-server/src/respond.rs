@@ -2,6 +2,9 @@
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use scim_core::ScimError;
+use scim_core::projection::Projection;
+use scim_core::schema::ResourceSchema;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, SCIM_JSON};
@@ -36,22 +39,20 @@ pub fn check_if_match(headers: &HeaderMap, version: u64) -> Result<(), ApiError>
     if names_tag(v, &etag(version)) {
         Ok(())
     } else {
-        Err(ApiError::status(
-            412,
-            format!(
-                "If-Match {v:?} does not match the current version {}",
-                etag(version)
-            ),
-        ))
+        Err(ApiError(ScimError::precondition_failed(format!(
+            "If-Match {v:?} does not match the current version {}",
+            etag(version)
+        ))))
     }
 }
 
-/// `If-None-Match` on a GET: whether the client's copy is current (answer 304).
-pub fn not_modified(headers: &HeaderMap, version: u64) -> bool {
+/// `If-None-Match` on a GET: when the client's copy is current, the 304 to answer.
+pub fn not_modified(headers: &HeaderMap, version: u64) -> Option<Response> {
     headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| names_tag(v, &etag(version)))
+        .then(|| unchanged(version))
 }
 
 /// A JSON body with the SCIM media type, serialised straight from `body` (no intermediate
@@ -65,7 +66,7 @@ pub fn json(status: StatusCode, body: &impl serde::Serialize) -> Response {
 }
 
 /// A resource: its body, `ETag`, and for a create, `Location`.
-pub fn resource(
+fn resource(
     status: StatusCode,
     body: Map<String, Value>,
     version: u64,
@@ -81,8 +82,22 @@ pub fn resource(
     r
 }
 
+/// A resource as the client asked to see it: `projection` (`attributes`,
+/// `excludedAttributes`) applied to its full representation `body`, with its `ETag`, and for
+/// a create the `Location` (equal to `meta.location`).
+pub fn projected(
+    status: StatusCode,
+    body: Map<String, Value>,
+    schema: &ResourceSchema,
+    version: u64,
+    location: Option<&str>,
+    projection: &Projection,
+) -> Response {
+    resource(status, projection.apply(body, schema), version, location)
+}
+
 /// 304 Not Modified, with the current `ETag` and no body.
-pub fn unchanged(version: u64) -> Response {
+fn unchanged(version: u64) -> Response {
     let mut r = StatusCode::NOT_MODIFIED.into_response();
     if let Ok(tag) = HeaderValue::from_str(&etag(version)) {
         r.headers_mut().insert(header::ETAG, tag);

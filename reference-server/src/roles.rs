@@ -6,6 +6,8 @@
 //! Fivetran SCIM API." Matching is case-insensitive here and the role is stored in its
 //! canonical case, because Okta admins type these names by hand.
 
+use scim_core::text;
+
 use crate::error::ApiError;
 
 /// The standard account-level roles the guide lists.
@@ -53,7 +55,7 @@ pub fn canonical(role: &str, custom: &[String]) -> Result<String, ApiError> {
     {
         return Ok((*r).to_owned());
     }
-    if let Some(r) = custom.iter().find(|r| r.eq_ignore_ascii_case(wanted)) {
+    if let Some(r) = custom.iter().find(|r| text::eq(r, wanted, false)) {
         return Ok(r.clone());
     }
     if is_scoped(wanted) {
@@ -72,8 +74,9 @@ pub fn canonical(role: &str, custom: &[String]) -> Result<String, ApiError> {
 }
 
 /// Whether a name may be added as a custom account-level role: not empty, not a standard
-/// role, and not named like a destination- or connector-level one.
-pub fn check_custom_name(name: &str) -> Result<(), String> {
+/// role, and not named like a destination- or connector-level one. Returns the name to
+/// keep: trimmed.
+pub fn check_custom_name(name: &str) -> Result<&str, String> {
     let name = name.trim();
     if name.is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
         return Err("a role name must be 1 to 100 printable characters".into());
@@ -86,7 +89,7 @@ pub fn check_custom_name(name: &str) -> Result<(), String> {
             "{name:?} is named like a destination- or connector-level role"
         ));
     }
-    Ok(())
+    Ok(name)
 }
 
 #[cfg(test)]
@@ -150,6 +153,7 @@ mod tests {
     #[test]
     fn custom_role_names_are_checked() {
         assert!(check_custom_name("Data Steward").is_ok());
+        assert_eq!(check_custom_name(" Data Steward ").unwrap(), "Data Steward");
         assert!(check_custom_name("account billing").is_err());
         assert!(check_custom_name("Connector Owner").is_err());
         assert!(check_custom_name("  ").is_err());

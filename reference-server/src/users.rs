@@ -8,6 +8,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use scim_core::patch::{self, PatchRequest};
+use scim_core::projection::Projection;
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -21,22 +22,18 @@ use crate::schemas;
 use crate::state::AppState;
 use crate::store::UserView;
 
-fn respond(
-    view: &UserView,
-    base: &str,
-    params: &ListParams,
-    status: StatusCode,
-) -> Result<Response, ApiError> {
-    let projection = params.projection()?;
-    let body = projection.apply(render::user(view, base), schemas::user());
+/// The answer to a request about one user: it, as `projection` shows it.
+fn respond(view: &UserView, base: &str, projection: &Projection, status: StatusCode) -> Response {
     let location =
         (status == StatusCode::CREATED).then(|| render::user_location(base, &view.user.id));
-    Ok(respond::resource(
+    respond::projected(
         status,
-        body,
+        render::user(view, base),
+        schemas::user(),
         view.user.version,
         location.as_deref(),
-    ))
+        projection,
+    )
 }
 
 /// `GET /Users`.
@@ -64,14 +61,14 @@ pub async fn create(
     RawQuery(q): RawQuery,
     ScimJson(body): ScimJson,
 ) -> Result<Response, ApiError> {
-    let params = ListParams::parse(q.as_deref())?;
+    let projection = ListParams::parse(q.as_deref())?.projection()?;
     let custom = state.settings().custom_roles.clone();
     let draft = fivetran::new_user(fivetran::read_user(&body, &custom, None)?);
     let view = state
         .store()
         .insert_user(draft, state.clock().now())
         .map_err(|e| e.into_api("User", ""))?;
-    respond(&view, &base, &params, StatusCode::CREATED)
+    Ok(respond(&view, &base, &projection, StatusCode::CREATED))
 }
 
 /// `GET /Users/{id}`, with `If-None-Match`.
@@ -82,15 +79,15 @@ pub async fn get(
     RawQuery(q): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let params = ListParams::parse(q.as_deref())?;
+    let projection = ListParams::parse(q.as_deref())?.projection()?;
     let view = state
         .store()
         .user(&id)
         .ok_or_else(|| ApiError::not_found("User", &id))?;
-    if respond::not_modified(&headers, view.user.version) {
-        return Ok(respond::unchanged(view.user.version));
+    if let Some(current) = respond::not_modified(&headers, view.user.version) {
+        return Ok(current);
     }
-    respond(&view, &base, &params, StatusCode::OK)
+    Ok(respond(&view, &base, &projection, StatusCode::OK))
 }
 
 /// `PUT /Users/{id}`: the whole user. `id`, `meta`, `schemas` and unknown keys are ignored
@@ -103,7 +100,7 @@ pub async fn replace(
     headers: HeaderMap,
     ScimJson(body): ScimJson,
 ) -> Result<Response, ApiError> {
-    let params = ListParams::parse(q.as_deref())?;
+    let projection = ListParams::parse(q.as_deref())?.projection()?;
     let custom = state.settings().custom_roles.clone();
     let view = state
         .store()
@@ -111,13 +108,12 @@ pub async fn replace(
             &id,
             &mut |current| {
                 respond::check_if_match(&headers, current.user.version)?;
-                let parsed = fivetran::read_user(&body, &custom, Some(&current.user.fields))?;
-                Ok(Some(fivetran::changed_user(parsed, &current.user.fields)))
+                fivetran::update(&body, &custom, &current.user.fields).map(Some)
             },
             state.clock().now(),
         )
         .map_err(|e| e.into_api("User", &id))?;
-    respond(&view, &base, &params, StatusCode::OK)
+    Ok(respond(&view, &base, &projection, StatusCode::OK))
 }
 
 /// `PATCH /Users/{id}`: applied to the user's representation by the RFC 7644 §3.5.2 engine,
@@ -130,7 +126,7 @@ pub async fn modify(
     headers: HeaderMap,
     ScimJson(body): ScimJson,
 ) -> Result<Response, ApiError> {
-    let params = ListParams::parse(q.as_deref())?;
+    let projection = ListParams::parse(q.as_deref())?.projection()?;
     let request = PatchRequest::from_json(&body)?;
     let custom = state.settings().custom_roles.clone();
     let view = state
@@ -144,18 +140,12 @@ pub async fn modify(
                 if after == before {
                     return Ok(None);
                 }
-                if before.get("roles").is_some() && after.get("roles").is_none() {
-                    return Err(ApiError::invalid_value(
-                        "roles: Fivetran cannot set \"No Account Role\" through SCIM; set another account role instead",
-                    ));
-                }
-                let parsed = fivetran::read_user(&after, &custom, Some(&current.user.fields))?;
-                Ok(Some(fivetran::changed_user(parsed, &current.user.fields)))
+                fivetran::patched(&before, &after, &custom, &current.user.fields).map(Some)
             },
             state.clock().now(),
         )
         .map_err(|e| e.into_api("User", &id))?;
-    respond(&view, &base, &params, StatusCode::OK)
+    Ok(respond(&view, &base, &projection, StatusCode::OK))
 }
 
 /// `DELETE /Users/{id}`: a hard delete (204, then 404), which also takes the user out of its

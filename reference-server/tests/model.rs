@@ -9,7 +9,7 @@ mod common;
 use std::collections::BTreeSet;
 
 use axum::http::StatusCode;
-use common::{Server, okta_user};
+use common::{Server, group_body, okta_user};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -79,7 +79,8 @@ struct MTeam {
 struct Model {
     users: Vec<MUser>,
     teams: Vec<MTeam>,
-    deleted: Vec<String>,
+    /// Deleted resources: the collection (`Users`, `Groups`) and the id.
+    deleted: Vec<(&'static str, String)>,
 }
 
 fn pick<T>(items: &[T], i: usize) -> Option<&T> {
@@ -159,7 +160,7 @@ async fn step(s: &Server, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             for t in &mut m.teams {
                 t.members.retain(|x| *x != u.id);
             }
-            m.deleted.push(u.id);
+            m.deleted.push(("Users", u.id));
         }
         Op::CreateTeam { name, members } => {
             let ids: Vec<String> = members
@@ -173,11 +174,8 @@ async fn step(s: &Server, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
                     unique.push(id);
                 }
             }
-            let body = json!({
-                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
-                "displayName": TEAMS[*name],
-                "members": unique.iter().map(|id| json!({"value": id})).collect::<Vec<_>>(),
-            });
+            let members: Vec<&str> = unique.iter().map(String::as_str).collect();
+            let body = group_body(TEAMS[*name], common::member_values(&members));
             let r = s.post("/Groups", body).await;
             if m.teams.iter().any(|t| same_name(&t.name, TEAMS[*name])) {
                 prop_assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
@@ -254,7 +252,7 @@ async fn step(s: &Server, m: &mut Model, op: &Op) -> Result<(), TestCaseError> {
             let r = s.delete(&format!("/Groups/{}", t.id)).await;
             prop_assert_eq!(r.status, StatusCode::NO_CONTENT);
             m.teams.retain(|x| x.id != t.id);
-            m.deleted.push(t.id);
+            m.deleted.push(("Groups", t.id));
         }
     }
     Ok(())
@@ -324,15 +322,14 @@ async fn check(s: &Server, m: &Model) -> Result<(), TestCaseError> {
             t.members.iter().map(String::as_str).collect::<Vec<_>>()
         );
     }
-    for id in &m.deleted {
-        let path = if m.teams.iter().any(|t| t.id == *id) {
-            "Groups"
-        } else {
-            "Users"
-        };
+    prop_assert_eq!(s.total("/Groups").await, m.teams.len() as u64);
+    for (kind, id) in &m.deleted {
         prop_assert_eq!(
-            s.get(&format!("/{path}/{id}")).await.status,
-            StatusCode::NOT_FOUND
+            s.get(&format!("/{kind}/{id}")).await.status,
+            StatusCode::NOT_FOUND,
+            "deleted: {}/{}",
+            kind,
+            id
         );
     }
     Ok(())

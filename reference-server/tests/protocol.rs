@@ -4,11 +4,10 @@
 mod common;
 
 use axum::http::{Method, StatusCode};
-use common::{BASE, Resp, Server, TOKEN, enc, okta_user};
+use common::{BASE, GROUP, Resp, Server, TOKEN, enc, group_body, okta_user, version};
 use serde_json::{Value, json};
 
 const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
-const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 const LIST: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 const SEARCH: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
 
@@ -31,16 +30,6 @@ async fn raw(
     }
     s.send(method, &format!("{BASE}{path}"), &h, Some(body))
         .await
-}
-
-async fn user_total(s: &Server) -> u64 {
-    let r = s.get("/Users?count=0").await;
-    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    r.body["totalResults"].as_u64().unwrap()
-}
-
-fn version(body: &Value) -> &str {
-    body["meta"]["version"].as_str().unwrap()
 }
 
 fn ids(r: &Resp) -> Vec<String> {
@@ -126,12 +115,7 @@ async fn etag_header_equals_meta_version_on_every_write_and_read() {
     assert_ne!(version(&u.body), patched);
 
     // Teams too.
-    let r = s
-        .post(
-            "/Groups",
-            json!({"schemas": [GROUP], "displayName": "T", "members": []}),
-        )
-        .await;
+    let r = s.post("/Groups", group_body("T", json!([]))).await;
     assert_eq!(r.header("etag"), Some(version(&r.body)));
     let gid = r.body["id"].as_str().unwrap().to_owned();
     let p = s
@@ -145,10 +129,7 @@ async fn etag_header_equals_meta_version_on_every_write_and_read() {
     let g = s.get(&format!("/Groups/{gid}")).await;
     assert_eq!(g.header("etag"), Some(version(&p.body)));
     let u = s
-        .put(
-            &format!("/Groups/{gid}"),
-            json!({"schemas": [GROUP], "displayName": "T2", "members": []}),
-        )
+        .put(&format!("/Groups/{gid}"), group_body("T2", json!([])))
         .await;
     assert_eq!(u.header("etag"), Some(version(&u.body)));
 }
@@ -242,7 +223,7 @@ async fn stale_if_match_is_412_and_changes_nothing() {
         Method::PUT,
         &gpath,
         &[("if-match", &gstale)],
-        Some(json!({"schemas": [GROUP], "displayName": "Guarded 4", "members": []})),
+        Some(group_body("Guarded 4", json!([]))),
     )
     .await
     .assert_error(412, None);
@@ -499,8 +480,14 @@ async fn attributes_on_lists() {
         assert!(u.get("emails").is_none() && u.get("name").is_none(), "{u}");
         assert!(u["userName"].is_string() && u["meta"].is_object(), "{u}");
     }
+    s.create_group("Listed", &[]).await;
     let r = s.get("/Groups?attributes=displayName").await;
     ok(&r);
+    let items = r.body["Resources"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{}", r.body);
+    for g in items {
+        assert_eq!(keys(g), ["displayName", "id", "schemas"]);
+    }
 }
 
 #[tokio::test]
@@ -559,11 +546,80 @@ async fn attributes_on_write_responses() {
         .scim(
             Method::POST,
             "/Groups?attributes=displayName",
-            Some(json!({"schemas": [GROUP], "displayName": "Proj", "members": [{"value": id}]})),
+            Some(group_body("Proj", json!([{"value": id}]))),
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(keys(&r.body), ["displayName", "id", "schemas"]);
+}
+
+/// The projection is read before anything is written: a write whose `attributes` cannot be
+/// read is refused and changes nothing.
+#[tokio::test]
+async fn writes_with_an_invalid_attribute_list_change_nothing() {
+    const BAD: &str = "attributes=a..b";
+    let s = Server::new();
+    let patch = |ops: Value| Some(json!({"schemas": [common::PATCH_OP], "Operations": ops}));
+
+    let r = s
+        .scim(
+            Method::POST,
+            &format!("/Users?{BAD}"),
+            Some(okta_user("new@x.test", "N", "U", None)),
+        )
+        .await;
+    r.assert_error(400, Some("invalidValue"));
+    assert_eq!(s.total("/Users").await, 0);
+
+    let id = s.create_user("kept@x.test").await;
+    let user = format!("/Users/{id}");
+    let before = s.get(&user).await.body;
+    let mut changed = before.clone();
+    changed["name"]["givenName"] = json!("Changed");
+    s.scim(Method::PUT, &format!("{user}?{BAD}"), Some(changed))
+        .await
+        .assert_error(400, Some("invalidValue"));
+    s.scim(
+        Method::PATCH,
+        &format!("{user}?{BAD}"),
+        patch(json!([{"op": "replace", "path": "active", "value": false}])),
+    )
+    .await
+    .assert_error(400, Some("invalidValue"));
+    assert_eq!(s.get(&user).await.body, before);
+
+    let r = s
+        .scim(
+            Method::POST,
+            &format!("/Groups?{BAD}"),
+            Some(group_body("New", json!([{"value": id}]))),
+        )
+        .await;
+    r.assert_error(400, Some("invalidValue"));
+    assert_eq!(s.total("/Groups").await, 0);
+
+    let g = s.create_group("Kept", &[]).await;
+    let team = format!("/Groups/{g}");
+    let team_before = s.get_team(&g).await;
+    s.scim(
+        Method::PUT,
+        &format!("{team}?{BAD}"),
+        Some(group_body("Renamed", json!([{"value": id}]))),
+    )
+    .await
+    .assert_error(400, Some("invalidValue"));
+    for ops in [
+        json!([{"op": "add", "path": "members", "value": [{"value": id}]}]),
+        json!([{"op": "replace", "path": "displayName", "value": "Renamed"}]),
+        json!([{"op": "add", "path": "externalId", "value": "x"}]),
+    ] {
+        s.scim(Method::PATCH, &format!("{team}?{BAD}"), patch(ops.clone()))
+            .await
+            .assert_error(400, Some("invalidValue"));
+    }
+    assert_eq!(s.get_team(&g).await, team_before);
+    // The user is in no team, and its version did not move.
+    assert_eq!(s.get(&user).await.body, before);
 }
 
 // ---------------------------------------------------------------- filters
@@ -732,7 +788,7 @@ async fn external_id_eq_is_case_sensitive() {
 async fn control_characters_in_a_filter_are_invalid_filter() {
     let s = Server::new();
     s.create_user("ctl@x.test").await;
-    let before = user_total(&s).await;
+    let before = s.total("/Users").await;
     for f in [
         "userName eq \"ctl\u{1}@x.test\"",
         "userName\u{0} eq \"a\"",
@@ -743,7 +799,7 @@ async fn control_characters_in_a_filter_are_invalid_filter() {
             .await
             .assert_error(400, Some("invalidFilter"));
     }
-    assert_eq!(user_total(&s).await, before);
+    assert_eq!(s.total("/Users").await, before);
 }
 
 // ---------------------------------------------------------------- .search
@@ -840,7 +896,7 @@ async fn json_media_types_are_accepted() {
         assert_eq!(r.header("content-type"), Some("application/scim+json"));
         assert_eq!(r.body["userName"], json!(email));
     }
-    assert_eq!(user_total(&s).await, 3);
+    assert_eq!(s.total("/Users").await, 3);
 }
 
 #[tokio::test]
@@ -856,7 +912,7 @@ async fn other_media_types_are_415() {
             .await
             .assert_error(415, None);
     }
-    assert_eq!(user_total(&s).await, 0);
+    assert_eq!(s.total("/Users").await, 0);
 }
 
 #[tokio::test]
@@ -942,7 +998,7 @@ async fn bad_bodies_are_refused_and_change_nothing() {
     .await
     .assert_error(400, Some("invalidSyntax"));
 
-    assert_eq!(user_total(&s).await, 1);
+    assert_eq!(s.total("/Users").await, 1);
     assert_eq!(s.get(&format!("/Users/{id}")).await.body, user_before);
 }
 
@@ -962,10 +1018,10 @@ async fn oversized_body_is_413() {
     )
     .await
     .assert_error(413, None);
-    assert_eq!(user_total(&s).await, 0);
+    assert_eq!(s.total("/Users").await, 0);
     // A small body still goes through.
     s.create_user("small@x.test").await;
-    assert_eq!(user_total(&s).await, 1);
+    assert_eq!(s.total("/Users").await, 1);
 }
 
 #[tokio::test]
@@ -987,7 +1043,7 @@ async fn non_utf8_body_is_400() {
     )
     .await;
     r.assert_error(400, Some("invalidSyntax"));
-    assert_eq!(user_total(&s).await, 0);
+    assert_eq!(s.total("/Users").await, 0);
 }
 
 // ---------------------------------------------------------------- routes
@@ -1072,16 +1128,8 @@ async fn service_provider_config_is_truthful() {
     assert_eq!(schemes.len(), 1);
     assert_eq!(schemes[0]["type"], json!("oauthbearertoken"));
     assert!(schemes[0]["name"].is_string() && schemes[0]["description"].is_string());
-    // It takes the token like every SCIM route (access.rs covers `public_discovery`).
-    let r = s
-        .send(
-            Method::GET,
-            &format!("{BASE}/ServiceProviderConfig"),
-            &[],
-            None,
-        )
-        .await;
-    r.assert_error(401, None);
+    // That it takes the token like every SCIM route is access.rs's
+    // `discovery_needs_the_token_unless_configured_public`.
 }
 
 #[tokio::test]

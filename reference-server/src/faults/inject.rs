@@ -1,51 +1,60 @@
 //! The fault middleware: rewrites requests before the real handlers and responses after them.
 
-use std::sync::Arc;
-
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::Next;
-use axum::response::Response;
-use scim_core::filter::{self, AttrPath, CompareOp, Filter};
+use axum::response::{IntoResponse, Response};
+use scim_core::filter::{self, AttrPath, CompValue, CompareOp, Filter};
+use scim_core::schema::ResourceSchema;
+use scim_core::{ScimError, ScimType};
 use serde_json::{Map, Value, json};
 
 use super::Fault;
+use crate::error::ApiError;
+use crate::list::index_hint;
+use crate::schemas;
 use crate::state::AppState;
+use crate::store::IndexHint;
 
-/// What the middleware needs.
+/// What the middleware needs: the state, whose configuration names the active faults.
 #[derive(Clone, Debug)]
 pub(crate) struct Faults {
     pub(crate) state: AppState,
-    pub(crate) active: Arc<Vec<Fault>>,
 }
 
 impl Faults {
     fn on(&self, f: Fault) -> bool {
-        self.active.contains(&f)
+        self.state.faults().contains(&f)
     }
 }
 
-fn scim_error(status: u16, scim_type: Option<&str>, detail: &str) -> Response {
-    let mut body =
-        json!({"schemas": [scim_core::urn::ERROR], "status": status.to_string(), "detail": detail});
-    if let Some(t) = scim_type {
-        body["scimType"] = json!(t);
-    }
-    json_response(
-        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
-        &body,
-    )
+/// A SCIM error answer, as the real handlers give.
+fn scim_error(error: ScimError) -> Box<Response> {
+    Box::new(ApiError(error).into_response())
 }
 
-fn json_response(status: StatusCode, body: &Value) -> Response {
-    let mut r = Response::new(Body::from(serde_json::to_vec(body).unwrap_or_default()));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/scim+json"),
-    );
-    r
+/// A SCIM error body, to put in place of a response's.
+fn error_body(error: ScimError) -> Value {
+    serde_json::to_value(error).unwrap_or_default()
+}
+
+/// A query parameter, by name ignoring case.
+fn param(params: &[(String, String)], name: &str) -> Option<String> {
+    params
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.clone())
+}
+
+/// An integer query parameter.
+fn int(params: &[(String, String)], name: &str) -> Option<i64> {
+    param(params, name).and_then(|v| v.parse::<i64>().ok())
+}
+
+/// Drops a query parameter, by name ignoring case.
+fn drop_param(params: &mut Vec<(String, String)>, name: &str) {
+    params.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
 }
 
 fn segments(path: &str) -> Vec<String> {
@@ -110,7 +119,7 @@ fn rewrite_request(
         || f.on(Fault::NoSchemas) && first == "Schemas"
         || f.on(Fault::NoResourceTypes) && first == "ResourceTypes"
     {
-        return Err(Box::new(scim_error(404, None, "not here")));
+        return Err(scim_error(ScimError::not_found("not here")));
     }
     if f.on(Fault::AcceptAnyToken) {
         let token = f.state.settings().token.clone();
@@ -118,7 +127,9 @@ fn rewrite_request(
             headers.insert(header::AUTHORIZATION, v);
         }
     }
-    if f.on(Fault::IgnorePlan) {
+    // The plan may change at run time (the admin API, a scenario's step): the write lock is
+    // taken only when there is something to undo.
+    if f.on(Fault::IgnorePlan) && !f.state.settings().plan.allows_scim() {
         f.state.settings_mut().plan = crate::Plan::Enterprise;
     }
     if f.on(Fault::IgnoreIfNoneMatch) {
@@ -127,74 +138,58 @@ fn rewrite_request(
     if f.on(Fault::IgnoreIfMatch) {
         headers.remove(header::IF_MATCH);
     }
-    let param = |params: &Vec<(String, String)>, k: &str| {
-        params
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(k))
-            .map(|(_, v)| v.clone())
-    };
-    let int = |params: &Vec<(String, String)>, k: &str| {
-        param(params, k).and_then(|v| v.parse::<i64>().ok())
-    };
     if f.on(Fault::RefuseTestCredentials)
         && method == "GET"
         && first == "Users"
         && segs.len() == 1
         && int(params, "count") == Some(2)
     {
-        return Err(Box::new(scim_error(500, None, "cannot list users")));
+        return Err(scim_error(ScimError::internal("cannot list users")));
     }
     if f.on(Fault::RefuseLowStartIndex) && int(params, "startIndex").is_some_and(|s| s < 1) {
-        return Err(Box::new(scim_error(
-            400,
-            Some("invalidValue"),
+        return Err(scim_error(ScimError::bad_request(
+            ScimType::InvalidValue,
             "startIndex must be at least 1",
         )));
     }
     if f.on(Fault::RefuseNegativeCount) && int(params, "count").is_some_and(|c| c < 0) {
-        return Err(Box::new(scim_error(
-            400,
-            Some("invalidValue"),
+        return Err(scim_error(ScimError::bad_request(
+            ScimType::InvalidValue,
             "count must not be negative",
         )));
     }
     if f.on(Fault::ZeroBasedStartIndex)
         && let Some(s) = int(params, "startIndex")
     {
-        params.retain(|(k, _)| !k.eq_ignore_ascii_case("startIndex"));
+        drop_param(params, "startIndex");
         params.push(("startIndex".into(), (s + 1).to_string()));
     }
-    let drop = |params: &mut Vec<(String, String)>, k: &str| {
-        params.retain(|(n, _)| !n.eq_ignore_ascii_case(k))
-    };
     if f.on(Fault::IgnoreCountZero) && int(params, "count") == Some(0) {
-        drop(params, "count");
+        drop_param(params, "count");
     }
     if f.on(Fault::IgnoreCount) {
-        drop(params, "count");
+        drop_param(params, "count");
     }
     if f.on(Fault::IgnoreAttributes) {
-        drop(params, "attributes");
+        drop_param(params, "attributes");
     }
     if f.on(Fault::IgnoreExcludedAttributes) {
-        drop(params, "excludedAttributes");
+        drop_param(params, "excludedAttributes");
     }
     if let Some(text) = param(params, "filter") {
         if f.on(Fault::IgnoreFilter) {
-            drop(params, "filter");
+            drop_param(params, "filter");
         } else if f.on(Fault::CaseSensitiveOperators) && regex_like_upper(&text) {
-            return Err(Box::new(scim_error(
-                400,
-                Some("invalidFilter"),
+            return Err(scim_error(ScimError::bad_request(
+                ScimType::InvalidFilter,
                 "operators must be lower case",
             )));
         } else if let Ok(parsed) = filter::parse(&text) {
             if f.on(Fault::RefuseQualifiedPaths)
                 && any_path(&parsed, &|p| p.urn.is_some() || p.sub.is_some())
             {
-                return Err(Box::new(scim_error(
-                    400,
-                    Some("invalidFilter"),
+                return Err(scim_error(ScimError::bad_request(
+                    ScimType::InvalidFilter,
                     "only plain attribute names are supported",
                 )));
             }
@@ -246,12 +241,16 @@ fn rewrite_request(
                     other => other,
                 });
             }
+            // The response side filters by `externalId` ignoring case instead.
             if f.on(Fault::CaseInsensitiveExternalId)
-                && any_path(&parsed, &|p| p.matches_name("externalId"))
+                && matches!(
+                    index_hint(&parsed, schema_of(first)),
+                    IndexHint::ExternalId(_)
+                )
             {
-                drop(params, "filter");
+                drop_param(params, "filter");
             } else if rewritten != parsed {
-                drop(params, "filter");
+                drop_param(params, "filter");
                 params.push(("filter".into(), rewritten.to_string()));
             }
         }
@@ -264,9 +263,8 @@ fn rewrite_request(
     let users = first == "Users";
     let groups = first == "Groups";
     if f.on(Fault::RefuseCreates) && method == "POST" && users && segs.len() == 1 {
-        return Err(Box::new(scim_error(
-            400,
-            Some("invalidValue"),
+        return Err(scim_error(ScimError::bad_request(
+            ScimType::InvalidValue,
             "users cannot be created",
         )));
     }
@@ -276,9 +274,8 @@ fn rewrite_request(
             .and_then(Value::as_array)
             .is_some_and(|ops| ops.iter().any(|o| o.get("path").is_none()));
         if pathless {
-            return Err(Box::new(scim_error(
-                400,
-                Some("invalidPath"),
+            return Err(scim_error(ScimError::bad_request(
+                ScimType::InvalidPath,
                 "every operation needs a path",
             )));
         }
@@ -303,10 +300,30 @@ fn rewrite_request(
         }
     }
     if f.on(Fault::AcceptAnyRole) && users {
-        rewrite_roles(b);
+        walk_objects_mut(b, &mut |o| {
+            for (k, v) in o.iter_mut() {
+                if k.eq_ignore_ascii_case("roles") {
+                    *v = json!([{"value": "Account Analyst", "primary": true}]);
+                }
+            }
+        });
     }
     if f.on(Fault::IgnoreReactivation) && users {
-        set_active_false(b);
+        // `"active": true` anywhere, and `{"op": ..., "path": "active", "value": true}`.
+        walk_objects_mut(b, &mut |o| {
+            for (k, v) in o.iter_mut() {
+                if k.eq_ignore_ascii_case("active") && *v == Value::Bool(true) {
+                    *v = Value::Bool(false);
+                }
+            }
+            let path_active = o
+                .get("path")
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.eq_ignore_ascii_case("active"));
+            if path_active && let Some(v) = o.get_mut("value") {
+                *v = Value::Bool(false);
+            }
+        });
     }
     if f.on(Fault::IgnoreProfileUpdates)
         && users
@@ -327,25 +344,27 @@ fn rewrite_request(
         }
     }
     if f.on(Fault::GroupNameMangled) && groups {
-        mangle_display_names(b);
+        // Every `displayName` a group request writes.
+        walk_objects_mut(b, &mut |o| {
+            if let Some(Value::String(s)) = o.get_mut("displayName") {
+                s.push_str(" (mangled)");
+            }
+        });
     }
     if f.on(Fault::IgnoreGroupRename)
         && groups
         && segs.len() == 2
         && let Some(view) = f.state.store().group(&segs[1], false)
     {
+        if method == "PUT" {
+            b["displayName"] = json!(view.display_name);
+        }
+        if method == "PATCH"
+            && let Some(ops) = b.get_mut("Operations").and_then(Value::as_array_mut)
         {
-            if method == "PUT" {
-                b["displayName"] = json!(view.display_name);
-            }
-            if method == "PATCH"
-                && let Some(ops) = b.get_mut("Operations").and_then(Value::as_array_mut)
-            {
-                for op in ops.iter_mut() {
-                    if let Some(v) = op.get_mut("value").and_then(Value::as_object_mut) {
-                        v.remove("displayName");
-                        v.insert("displayName".into(), json!(view.display_name));
-                    }
+            for op in ops.iter_mut() {
+                if let Some(v) = op.get_mut("value").and_then(Value::as_object_mut) {
+                    v.insert("displayName".into(), json!(view.display_name));
                 }
             }
         }
@@ -353,18 +372,21 @@ fn rewrite_request(
     Ok(())
 }
 
-/// Appends " (mangled)" to every `displayName` a group request writes.
-fn mangle_display_names(v: &mut Value) {
+/// Calls `f` on every object in `v`, outermost first (then on the objects inside what `f`
+/// left).
+fn walk_objects_mut(v: &mut Value, f: &mut dyn FnMut(&mut Map<String, Value>)) {
     match v {
         Value::Object(o) => {
-            for (k, val) in o.iter_mut() {
-                match val {
-                    Value::String(s) if k == "displayName" => s.push_str(" (mangled)"),
-                    other => mangle_display_names(other),
-                }
+            f(o);
+            for child in o.values_mut() {
+                walk_objects_mut(child, f);
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(mangle_display_names),
+        Value::Array(items) => {
+            for item in items {
+                walk_objects_mut(item, f);
+            }
+        }
         _ => {}
     }
 }
@@ -378,51 +400,6 @@ fn regex_like_upper(text: &str) -> bool {
         .contains(&lower.as_str())
             && w != lower
     })
-}
-
-fn rewrite_roles(v: &mut Value) {
-    match v {
-        Value::Object(o) => {
-            for (k, val) in o.iter_mut() {
-                if k.eq_ignore_ascii_case("roles") {
-                    *val = json!([{"value": "Account Analyst", "primary": true}]);
-                } else {
-                    rewrite_roles(val);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(rewrite_roles),
-        _ => {}
-    }
-}
-
-fn set_active_false(v: &mut Value) {
-    match v {
-        Value::Object(o) => {
-            for (k, val) in o.iter_mut() {
-                if k.eq_ignore_ascii_case("active") && *val == Value::Bool(true) {
-                    *val = Value::Bool(false);
-                } else if k.eq_ignore_ascii_case("path")
-                    && val
-                        .as_str()
-                        .is_some_and(|p| p.eq_ignore_ascii_case("active"))
-                {
-                    // {"op": "replace", "path": "active", "value": true}: handled through "value" below.
-                } else {
-                    set_active_false(val);
-                }
-            }
-            let path_active = o
-                .get("path")
-                .and_then(Value::as_str)
-                .is_some_and(|p| p.eq_ignore_ascii_case("active"));
-            if path_active && let Some(val) = o.get_mut("value") {
-                *val = Value::Bool(false);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(set_active_false),
-        _ => {}
-    }
 }
 
 fn resources_mut(body: &mut Value, is_list: bool) -> Vec<&mut Map<String, Value>> {
@@ -461,12 +438,6 @@ fn rewrite_response(
     let first = segs.first().map(String::as_str).unwrap_or("");
     let is_list = method == "GET" && segs.len() == 1 && (first == "Users" || first == "Groups");
     let single = segs.len() == 2 && (first == "Users" || first == "Groups") && segs[1] != ".search";
-    let param = |k: &str| {
-        params
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(k))
-            .map(|(_, v)| v.clone())
-    };
     let code = status.as_u16();
 
     if f.on(Fault::UnknownIdAs200) && method == "GET" && single && code == 404 {
@@ -490,7 +461,7 @@ fn rewrite_response(
         if f.on(Fault::HideInactiveUsers) && first == "Users" {
             if single && method == "GET" && b.get("active") == Some(&Value::Bool(false)) {
                 *status = StatusCode::NOT_FOUND;
-                *b = json!({"schemas": [scim_core::urn::ERROR], "status": "404", "detail": "no such user"});
+                *b = error_body(ScimError::not_found("no such user"));
             }
             if is_list && let Some(items) = b.get_mut("Resources").and_then(Value::as_array_mut) {
                 let before = items.len();
@@ -503,43 +474,34 @@ fn rewrite_response(
         }
         if f.on(Fault::CaseSensitiveUserName)
             && is_list
-            && let Some(text) = param("filter")
+            && let Some(text) = param(params, "filter")
             && let Ok(Filter::Compare {
                 path,
                 op: CompareOp::Eq,
-                value: scim_core::filter::CompValue::String(want),
+                value: CompValue::String(want),
             }) = filter::parse(&text)
             && path.matches_name("userName")
-            && let Some(items) = b.get_mut("Resources").and_then(Value::as_array_mut)
         {
-            items.retain(|u| u.get("userName").and_then(Value::as_str) == Some(want.as_str()));
-            let n = items.len();
-            b["totalResults"] = json!(n);
-            b["itemsPerPage"] = json!(n);
+            retain_resources(b, |u| {
+                u.get("userName").and_then(Value::as_str) == Some(want.as_str())
+            });
         }
         if f.on(Fault::CaseInsensitiveExternalId)
             && is_list
-            && let Some(text) = param("filter")
+            && let Some(text) = param(params, "filter")
             && let Ok(parsed) = filter::parse(&text)
+            && let IndexHint::ExternalId(want) = index_hint(&parsed, schema_of(first))
         {
-            let want = external_id_eq(&parsed);
-            if let (Some(want), Some(items)) =
-                (want, b.get_mut("Resources").and_then(Value::as_array_mut))
-            {
-                items.retain(|u| {
-                    u.get("externalId")
-                        .and_then(Value::as_str)
-                        .is_some_and(|x| x.eq_ignore_ascii_case(&want))
-                });
-                let n = items.len();
-                b["totalResults"] = json!(n);
-                b["itemsPerPage"] = json!(n);
-            }
+            retain_resources(b, |u| {
+                u.get("externalId")
+                    .and_then(Value::as_str)
+                    .is_some_and(|x| x.eq_ignore_ascii_case(&want))
+            });
         }
         if f.on(Fault::LookupFindsNothing)
             && is_list
             && first == "Users"
-            && param("filter").is_some()
+            && param(params, "filter").is_some()
         {
             b["Resources"] = json!([]);
             b["totalResults"] = json!(0);
@@ -547,7 +509,7 @@ fn rewrite_response(
         }
         if f.on(Fault::EmptyListAs404) && is_list && b.get("totalResults") == Some(&json!(0)) {
             *status = StatusCode::NOT_FOUND;
-            *b = json!({"schemas": [scim_core::urn::ERROR], "status": "404", "detail": "nothing found"});
+            *b = error_body(ScimError::not_found("nothing found"));
         }
         if f.on(Fault::RefuseBeyondEnd)
             && is_list
@@ -557,10 +519,13 @@ fn rewrite_response(
             && b.get("totalResults")
                 .and_then(Value::as_u64)
                 .is_some_and(|t| t > 0)
-            && param("count") != Some("0".into())
+            && param(params, "count") != Some("0".into())
         {
             *status = StatusCode::BAD_REQUEST;
-            *b = json!({"schemas": [scim_core::urn::ERROR], "status": "400", "scimType": "invalidValue", "detail": "startIndex is past the end"});
+            *b = error_body(ScimError::bad_request(
+                ScimType::InvalidValue,
+                "startIndex is past the end",
+            ));
         }
         if is_list && *status == StatusCode::OK {
             if f.on(Fault::TotalIsPageSize) {
@@ -571,7 +536,7 @@ fn rewrite_response(
                 b["totalResults"] = json!(n);
             }
             if f.on(Fault::ItemsPerPageIsCount)
-                && let Some(c) = param("count").and_then(|c| c.parse::<u64>().ok())
+                && let Some(c) = param(params, "count").and_then(|c| c.parse::<u64>().ok())
             {
                 b["itemsPerPage"] = json!(c);
             }
@@ -590,7 +555,7 @@ fn rewrite_response(
             }
         }
         if f.on(Fault::ExcludableId)
-            && param("excludedAttributes")
+            && param(params, "excludedAttributes")
                 .is_some_and(|e| e.split(',').any(|a| a.trim().eq_ignore_ascii_case("id")))
         {
             for r in resources_mut(b, is_list) {
@@ -692,15 +657,22 @@ fn rewrite_response(
     }
 }
 
-fn external_id_eq(f: &Filter) -> Option<String> {
-    match f {
-        Filter::Compare {
-            path,
-            op: CompareOp::Eq,
-            value: scim_core::filter::CompValue::String(s),
-        } if path.matches_name("externalId") => Some(s.clone()),
-        Filter::And(items) => items.iter().find_map(external_id_eq),
-        _ => None,
+/// The schema of `/Users` or `/Groups`.
+fn schema_of(first: &str) -> &'static ResourceSchema {
+    if first == "Users" {
+        schemas::user()
+    } else {
+        schemas::group()
+    }
+}
+
+/// Keeps the list's resources that `keep` accepts, as if the server had found only those.
+fn retain_resources(body: &mut Value, keep: impl Fn(&Value) -> bool) {
+    if let Some(items) = body.get_mut("Resources").and_then(Value::as_array_mut) {
+        items.retain(keep);
+        let n = items.len();
+        body["totalResults"] = json!(n);
+        body["itemsPerPage"] = json!(n);
     }
 }
 

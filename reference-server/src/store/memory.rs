@@ -15,13 +15,14 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use chrono::{DateTime, Utc};
 use indexmap::{IndexMap, IndexSet};
 use scim_core::ScimError;
+use scim_core::sort::SortKey;
 use scim_core::text::fold;
 use smallvec::SmallVec;
 
 use super::{
     DeleteCheck, GroupChange, GroupDraft, GroupRecord, GroupRef, GroupUpdate, GroupView, Id,
-    IndexHint, MemberOp, MemberRef, Page, Query, Store, StoreError, UserFields, UserRecord,
-    UserUpdate, UserView,
+    IndexHint, MemberOp, MemberRef, Page, Query, Rendered, Store, StoreError, UserFields,
+    UserRecord, UserUpdate, UserView,
 };
 use crate::error::ApiError;
 
@@ -215,73 +216,100 @@ impl Inner {
     }
 }
 
-/// Candidates of a query, in creation order.
-fn candidates<'a, R>(
-    hint: &IndexHint,
+/// One kind of resource (users or teams) and its indexes, as a query reads them.
+struct Table<'a, R> {
     by_id: &'a HashMap<Id, R>,
     order: &'a [(u64, Id)],
     by_name: &'a HashMap<String, Id>,
     by_external: &'a HashMap<String, IdList>,
-) -> Box<dyn Iterator<Item = &'a R> + 'a> {
-    let one = |id: Option<&Id>| {
-        Box::new(id.and_then(|id| by_id.get(id)).into_iter()) as Box<dyn Iterator<Item = &R>>
-    };
-    match hint {
-        IndexHint::Id(id) => Box::new(by_id.get(id.as_str()).into_iter()),
-        IndexHint::UserName(n) | IndexHint::DisplayName(n) => one(by_name.get(fold(n).as_ref())),
-        IndexHint::ExternalId(x) => Box::new(
-            by_external
-                .get(x)
-                .into_iter()
-                .flatten()
-                .filter_map(|id| by_id.get(id)),
-        ),
-        _ => Box::new(order.iter().filter_map(|(_, id)| by_id.get(id))),
-    }
 }
 
-/// Runs a query over candidate records: filter, sort, page.
-fn run_query<'a, R: 'a, V>(
-    candidates: impl Iterator<Item = &'a R>,
-    query: &Query<'_, V>,
-    view: impl Fn(&R) -> V,
-    seq: impl Fn(&R) -> u64,
-) -> Page<V> {
-    let matches = |v: &V| query.predicate.is_none_or(|p| p(v));
-    if let Some(sort) = &query.sort {
-        let mut all: Vec<(u64, V)> = candidates
-            .map(|r| (seq(r), view(r)))
-            .filter(|(_, v)| matches(v))
-            .collect();
-        let mut keyed: Vec<(Option<scim_core::sort::SortKey>, u64, V)> =
-            all.drain(..).map(|(s, v)| ((sort.key)(&v), s, v)).collect();
-        keyed.sort_by(|(a, sa, _), (b, sb, _)| (sort.compare)(a, b).then(sa.cmp(sb)));
-        let total = keyed.len();
-        let items = keyed
-            .into_iter()
-            .skip(query.offset)
-            .take(query.count)
-            .map(|(_, _, v)| v)
-            .collect();
-        return Page { total, items };
+impl<'a, R> Table<'a, R> {
+    /// The records an index hint allows, in no particular order; `None` for a scan.
+    fn indexed(&self, hint: &IndexHint) -> Option<Vec<&'a R>> {
+        let ids: Vec<&Id> = match hint {
+            IndexHint::Scan => return None,
+            IndexHint::Id(id) => return Some(self.by_id.get(id.as_str()).into_iter().collect()),
+            IndexHint::Name(n) => self.by_name.get(fold(n).as_ref()).into_iter().collect(),
+            IndexHint::ExternalId(x) => self.by_external.get(x).into_iter().flatten().collect(),
+        };
+        Some(
+            ids.into_iter()
+                .filter_map(|id| self.by_id.get(id))
+                .collect(),
+        )
     }
-    let mut candidates: Vec<&R> = candidates.collect::<Vec<_>>();
-    // Index lookups may come out of order; pages must be stable.
-    if !matches!(query.hint, IndexHint::Scan) {
-        candidates.sort_by_key(|r| seq(r));
+
+    /// Every record, in creation order.
+    fn scan(&self) -> impl Iterator<Item = &'a R> + 'a {
+        let by_id = self.by_id;
+        self.order.iter().filter_map(move |(_, id)| by_id.get(id))
     }
-    let mut total = 0;
-    let mut items = Vec::new();
-    for r in candidates {
-        let v = view(r);
-        if matches(&v) {
-            if total >= query.offset && items.len() < query.count {
-                items.push(v);
-            }
-            total += 1;
+
+    /// Runs a query: candidates from the index or a scan, each rendered at most once, then
+    /// filtered, sorted and paged. An unsorted query keeps only the page's renderings.
+    fn query<V>(
+        &self,
+        query: &Query<'_, V>,
+        view: impl Fn(&R) -> V,
+        seq: impl Fn(&R) -> u64,
+    ) -> Page<Rendered> {
+        let render = |r: &R| (query.render)(&view(r));
+        // Rendered when it matches; dropped at once otherwise.
+        let select = |r: &R| {
+            let m = render(r);
+            query.predicate.is_none_or(|p| p(&m)).then_some(m)
+        };
+        let indexed = self.indexed(&query.hint);
+        if let Some(sort) = &query.sort {
+            let candidates: Box<dyn Iterator<Item = &R>> = match indexed {
+                None => Box::new(self.scan()),
+                Some(records) => Box::new(records.into_iter()),
+            };
+            let mut keyed: Vec<(Option<SortKey>, u64, Rendered)> = candidates
+                .filter_map(|r| select(r).map(|m| ((sort.key)(&m), seq(r), m)))
+                .collect();
+            keyed.sort_by(|(a, sa, _), (b, sb, _)| (sort.compare)(a, b).then(sa.cmp(sb)));
+            let total = keyed.len();
+            let items = keyed
+                .into_iter()
+                .skip(query.offset)
+                .take(query.count)
+                .map(|(_, _, m)| m)
+                .collect();
+            return Page { total, items };
         }
+        if indexed.is_none() && query.predicate.is_none() {
+            // Everything, in creation order: the page is a slice.
+            let total = self.order.len();
+            let items = self.order[query.offset.min(total)..]
+                .iter()
+                .take(query.count)
+                .filter_map(|(_, id)| self.by_id.get(id))
+                .map(render)
+                .collect();
+            return Page { total, items };
+        }
+        let mut total = 0;
+        let mut items = Vec::new();
+        let mut visit = |r: &R| {
+            if let Some(m) = select(r) {
+                if total >= query.offset && items.len() < query.count {
+                    items.push(m);
+                }
+                total += 1;
+            }
+        };
+        match indexed {
+            None => self.scan().for_each(&mut visit),
+            Some(mut records) => {
+                // Index lookups may come out of order; pages must be stable.
+                records.sort_by_key(|r| seq(r));
+                records.into_iter().for_each(&mut visit);
+            }
+        }
+        Page { total, items }
     }
-    Page { total, items }
 }
 
 impl Store for MemoryStore {
@@ -364,8 +392,8 @@ impl Store for MemoryStore {
         record.fields = fields;
         record.modified = now;
         record.version = version;
-        let record = record.clone();
-        Ok(inner.user_view(&record))
+        let inner = &*inner;
+        Ok(inner.user_view(&inner.users[&id]))
     }
 
     fn delete_user(
@@ -400,35 +428,15 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    fn query_users(&self, query: &Query<'_, UserView>) -> Page<UserView> {
+    fn query_users(&self, query: &Query<'_, UserView>) -> Page<Rendered> {
         let inner = self.read();
-        if matches!(query.hint, IndexHint::Scan)
-            && query.predicate.is_none()
-            && query.sort.is_none()
-        {
-            let total = inner.user_order.len();
-            let items = inner
-                .user_order
-                .iter()
-                .skip(query.offset)
-                .take(query.count)
-                .filter_map(|(_, id)| inner.users.get(id))
-                .map(|u| inner.user_view(u))
-                .collect();
-            return Page { total, items };
-        }
-        let hint = match &query.hint {
-            IndexHint::DisplayName(_) => &IndexHint::Scan,
-            h => h,
+        let table = Table {
+            by_id: &inner.users,
+            order: &inner.user_order,
+            by_name: &inner.user_by_name,
+            by_external: &inner.user_by_external,
         };
-        let c = candidates(
-            hint,
-            &inner.users,
-            &inner.user_order,
-            &inner.user_by_name,
-            &inner.user_by_external,
-        );
-        run_query(c, query, |u| inner.user_view(u), |u| u.seq)
+        table.query(query, |u| inner.user_view(u), |u| u.seq)
     }
 
     fn group(&self, id: &str, with_members: bool) -> Option<GroupView> {
@@ -581,17 +589,16 @@ impl Store for MemoryStore {
             index_remove(&mut inner.group_by_external, old.as_ref(), &gid);
             index_add(&mut inner.group_by_external, x.as_ref(), &gid);
         }
-        let changed = members_changed || renamed || external_changed;
-        let version = if changed { inner.next_version() } else { 0 };
-        if renamed {
-            // Members' `groups` show the team's name.
-            let members: Vec<Id> = inner.groups[&gid].members.iter().cloned().collect();
-            for m in &members {
-                inner.bump_user(m);
+        if members_changed || renamed || external_changed {
+            let version = inner.next_version();
+            if renamed {
+                // Members' `groups` show the team's name.
+                let members: Vec<Id> = inner.groups[&gid].members.iter().cloned().collect();
+                for m in &members {
+                    inner.bump_user(m);
+                }
             }
-        }
-        let group = inner.groups.get_mut(&gid).ok_or(StoreError::NotFound)?;
-        if changed {
+            let group = inner.groups.get_mut(&gid).ok_or(StoreError::NotFound)?;
             if let Some(n) = new_name {
                 group.display_name = n;
             }
@@ -627,36 +634,15 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    fn query_groups(&self, query: &Query<'_, GroupView>) -> Page<GroupView> {
+    fn query_groups(&self, query: &Query<'_, GroupView>) -> Page<Rendered> {
         let inner = self.read();
-        if matches!(query.hint, IndexHint::Scan)
-            && query.predicate.is_none()
-            && query.sort.is_none()
-        {
-            let total = inner.group_order.len();
-            let items = inner
-                .group_order
-                .iter()
-                .skip(query.offset)
-                .take(query.count)
-                .filter_map(|(_, id)| inner.groups.get(id))
-                .map(|g| inner.group_view(g, query.with_members))
-                .collect();
-            return Page { total, items };
-        }
-        let hint = match &query.hint {
-            IndexHint::UserName(_) => &IndexHint::Scan,
-            h => h,
+        let table = Table {
+            by_id: &inner.groups,
+            order: &inner.group_order,
+            by_name: &inner.group_by_name,
+            by_external: &inner.group_by_external,
         };
-        let c = candidates(
-            hint,
-            &inner.groups,
-            &inner.group_order,
-            &inner.group_by_name,
-            &inner.group_by_external,
-        );
-        run_query(
-            c,
+        table.query(
             query,
             |g| inner.group_view(g, query.with_members),
             |g| g.seq,

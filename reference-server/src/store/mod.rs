@@ -16,6 +16,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use indexmap::IndexSet;
 use scim_core::sort::SortKey;
+use serde_json::{Map, Value};
 
 pub use memory::MemoryStore;
 
@@ -177,36 +178,41 @@ pub enum IndexHint {
     Scan,
     /// Only the resource with this id can match.
     Id(String),
-    /// Only the user with this `userName` (compared case-insensitively) can match.
-    UserName(String),
-    /// Only the team with this `displayName` (compared case-insensitively) can match.
-    DisplayName(String),
+    /// Only the resource with this name (a user's `userName`, a team's `displayName`;
+    /// compared case-insensitively) can match.
+    Name(String),
     /// Only resources with exactly this `externalId` can match.
     ExternalId(String),
 }
 
+/// A resource as a query sees it: rendered once, then filtered, sorted and returned.
+pub type Rendered = Map<String, Value>;
+
 /// A sort: how to get each resource's key, and how to order two keys.
-pub struct Sort<'a, V> {
-    /// The key of a resource.
-    pub key: &'a (dyn Fn(&V) -> Option<SortKey> + Sync),
+pub struct Sort<'a> {
+    /// The key of a rendered resource.
+    pub key: &'a (dyn Fn(&Rendered) -> Option<SortKey> + Sync),
     /// The order of two keys (direction and missing values included).
     pub compare: &'a (dyn Fn(&Option<SortKey>, &Option<SortKey>) -> Ordering + Sync),
 }
 
-impl<V> std::fmt::Debug for Sort<'_, V> {
+impl std::fmt::Debug for Sort<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Sort { .. }")
     }
 }
 
-/// A page request over users or teams.
+/// A page request over users or teams. Each candidate is rendered at most once, and only
+/// when the filter, the sort or the page needs it.
 pub struct Query<'a, V> {
     /// Where candidates come from.
     pub hint: IndexHint,
-    /// Which candidates match; `None` matches all.
-    pub predicate: Option<&'a (dyn Fn(&V) -> bool + Sync)>,
+    /// How a candidate is rendered.
+    pub render: &'a (dyn Fn(&V) -> Rendered + Sync),
+    /// Which rendered candidates match; `None` matches all.
+    pub predicate: Option<&'a (dyn Fn(&Rendered) -> bool + Sync)>,
     /// The order; `None` is creation order, which is stable across pages.
-    pub sort: Option<Sort<'a, V>>,
+    pub sort: Option<Sort<'a>>,
     /// 0-based offset of the first resource to return.
     pub offset: usize,
     /// How many resources to return at most.
@@ -294,8 +300,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         check: DeleteCheck<'_, UserView>,
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    /// A page of users.
-    fn query_users(&self, query: &Query<'_, UserView>) -> Page<UserView>;
+    /// A page of users, rendered.
+    fn query_users(&self, query: &Query<'_, UserView>) -> Page<Rendered>;
 
     /// A team by id; `with_members` fills in member names.
     fn group(&self, id: &str, with_members: bool) -> Option<GroupView>;
@@ -311,8 +317,8 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     ) -> Result<GroupView, StoreError>;
     /// Deletes a team; its users stay.
     fn delete_group(&self, id: &str, check: DeleteCheck<'_, GroupView>) -> Result<(), StoreError>;
-    /// A page of teams.
-    fn query_groups(&self, query: &Query<'_, GroupView>) -> Page<GroupView>;
+    /// A page of teams, rendered.
+    fn query_groups(&self, query: &Query<'_, GroupView>) -> Page<Rendered>;
 
     /// How many users and teams there are.
     fn counts(&self) -> (usize, usize);

@@ -18,6 +18,7 @@ pub const TOKEN: &str = "test-scim-token";
 pub const ADMIN: &str = "test-admin-token";
 pub const BASE: &str = "/scim/v2";
 pub const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+pub const GROUP: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
 /// A response, its body parsed as JSON (`Value::Null` when empty or not JSON).
 #[derive(Debug)]
@@ -215,13 +216,44 @@ impl Server {
 
     /// Creates a team with the given member ids and returns its id.
     pub async fn create_group(&self, name: &str, members: &[&str]) -> String {
-        let members: Vec<Value> = members.iter().map(|m| json!({"value": m})).collect();
         let r = self
-            .post("/Groups", json!({"schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": name, "members": members}))
+            .post("/Groups", group_body(name, member_values(members)))
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body["id"].as_str().unwrap().to_owned()
     }
+
+    /// A team's representation (200 asserted).
+    pub async fn get_team(&self, id: &str) -> Value {
+        let r = self.get(&format!("/Groups/{id}")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body
+    }
+
+    /// `totalResults` of a list (`path` is a collection, with or without a query).
+    pub async fn total(&self, path: &str) -> u64 {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let r = self.get(&format!("{path}{sep}count=0")).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        r.body["totalResults"].as_u64().unwrap()
+    }
+}
+
+/// A team body: a name and `members` as given.
+pub fn group_body(name: &str, members: Value) -> Value {
+    json!({"schemas": [GROUP], "displayName": name, "members": members})
+}
+
+/// `members` naming these user ids.
+pub fn member_values(ids: &[&str]) -> Value {
+    Value::Array(ids.iter().map(|id| json!({"value": id})).collect())
+}
+
+/// A resource's `meta.version`.
+pub fn version(body: &Value) -> &str {
+    body["meta"]["version"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no meta.version: {body}"))
 }
 
 /// Okta's create-user body (okta-wire §2b), with an optional mapped role.
