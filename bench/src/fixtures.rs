@@ -115,7 +115,7 @@ pub(crate) fn user_uri(id: &str) -> anyhow::Result<Uri> {
 
 /// `/scim/v2/Users?filter=userName eq "..."`, encoded as Okta encodes it.
 pub(crate) fn filter_uri(user_name: &str) -> anyhow::Result<Uri> {
-    let filter = mock_okta::client::encode(&format!("userName eq \"{user_name}\""));
+    let filter = scim_client::encode(&format!("userName eq \"{user_name}\""));
     uri(&format!("/scim/v2/Users?filter={filter}"))
 }
 

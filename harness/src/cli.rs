@@ -249,7 +249,10 @@ pub async fn main() -> ExitCode {
                     );
                     return ExitCode::from(exit::USAGE);
                 }
-                Target::Url { base_url, token }
+                Target::Url {
+                    base_url,
+                    token: token.into(),
+                }
             };
             let (loaded, errors) = load(&scenarios);
             if !errors.is_empty() {
@@ -272,7 +275,7 @@ pub async fn main() -> ExitCode {
             }
             config.timeout = Duration::from_secs(timeout.max(1));
             config.email_domain = email_domain;
-            config.clock = Arc::new(mock_okta::CappedClock {
+            config.clock = Arc::new(scim_client::CappedClock {
                 cap: Duration::from_secs(max_retry_wait),
             });
             let style = terminal::Style::detect();

@@ -64,14 +64,14 @@ async fn the_token_is_scrubbed_and_a_wrong_token_is_replayed_as_sent() {
     let steps = &report.scenarios[0].steps;
     let first = &steps[0].exchanges[0];
     let second = &steps[1].exchanges[0];
-    let auth = |ex: &mock_okta::Exchange| {
+    let auth = |ex: &scim_client::Exchange| {
         ex.request
             .headers
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
             .map(|(_, v)| v.clone())
     };
-    assert_eq!(auth(first).as_deref(), Some(mock_okta::transcript::MASKED));
+    assert_eq!(auth(first).as_deref(), Some(scim_client::MASKED));
     assert_eq!(auth(second).as_deref(), Some("Bearer wrong-token"));
     assert!(curl::command(first, &base_url).contains("\"Authorization: Bearer $SCIM_TOKEN\""));
     assert!(curl::command(second, &base_url).contains("'Authorization: Bearer wrong-token'"));

@@ -1,15 +1,15 @@
-//! The SCIM client: Okta's headers and query encoding, its 429 back-off and its timeout, and a
-//! transcript of everything sent.
+//! Okta's SCIM client: Okta's headers and query encoding, its 429 back-off and its timeout,
+//! on top of the workspace's one recording client ([`scim_client`]), which keeps the
+//! transcript.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::Method;
+use scim_client::{Clock, Exchange, Request, Secret, encode};
 use serde_json::Value;
 
-use crate::clock::Clock;
 use crate::model::HeaderProfile;
-use crate::transcript::{Exchange, MASKED, RecordedRequest, RecordedResponse};
 
 /// Okta's default wait after a 429 without a usable `Retry-After` (okta-wire §1.4).
 pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(300);
@@ -18,11 +18,11 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Okta gives up after this many attempts of a rate-limited request.
 pub const MAX_ATTEMPTS: u32 = 10;
 
-/// How the client talks to the server.
+/// How the client talks to the server. Its `Debug` shows no token.
 #[derive(Clone, Debug)]
 pub struct ClientOptions {
-    /// The SCIM API token (sent as `Authorization: Bearer`).
-    pub token: String,
+    /// The SCIM API token (sent as `Authorization: Bearer`, scrubbed from every record).
+    pub token: Secret,
     /// Per-request timeout.
     pub timeout: Duration,
     /// Attempts of a rate-limited request before the task fails.
@@ -33,12 +33,12 @@ pub struct ClientOptions {
 
 impl ClientOptions {
     /// Okta's defaults with a token and real time.
-    pub fn new(token: impl Into<String>) -> Self {
+    pub fn new(token: impl Into<Secret>) -> Self {
         ClientOptions {
             token: token.into(),
             timeout: DEFAULT_TIMEOUT,
             max_attempts: MAX_ATTEMPTS,
-            clock: Arc::new(crate::clock::SystemClock),
+            clock: Arc::new(scim_client::SystemClock),
         }
     }
 }
@@ -86,24 +86,22 @@ impl Reply {
 /// Why a request got no usable answer.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SendError {
-    /// The connection failed.
-    #[error("connection failed: {0}")]
-    Connection(String),
-    /// No answer within the timeout.
-    #[error("no response within {0:?}")]
-    Timeout(Duration),
+    /// No answer at all (connection failed, timeout).
+    #[error(transparent)]
+    Wire(#[from] scim_client::SendError),
     /// Still rate-limited after the last attempt.
     #[error("still rate limited (429) after {0} attempts")]
     RateLimited(u32),
 }
 
-/// Sends SCIM requests the way Okta does, and records them.
+/// Sends SCIM requests the way Okta does, and keeps their transcript.
 #[derive(Debug)]
 pub struct ScimClient {
-    http: reqwest::Client,
+    wire: scim_client::Client,
     base_url: String,
     profile: HeaderProfile,
-    options: ClientOptions,
+    max_attempts: u32,
+    clock: Arc<dyn Clock>,
     exchanges: Vec<Exchange>,
 }
 
@@ -114,43 +112,15 @@ pub fn lookup_query(attribute: &str, value: &str) -> String {
     format!("?filter={}&startIndex=1&count=100", encode(&filter))
 }
 
-/// Percent-encodes a query value the way Okta does: `%20` for spaces, `%22` for quotes,
-/// `%40` for `@`; unreserved characters stay.
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() * 2);
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(char::from(b))
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// The path and query of a URL, as a transcript records them.
-pub fn path_and_query(url: &str) -> String {
-    match reqwest::Url::parse(url) {
-        Ok(u) => match u.query() {
-            Some(q) => format!("{}?{q}", u.path()),
-            None => u.path().to_owned(),
-        },
-        Err(_) => url.to_owned(),
-    }
-}
-
 impl ScimClient {
     /// A client for `base_url` (the SCIM base, without a trailing slash).
     pub fn new(base_url: &str, profile: HeaderProfile, options: ClientOptions) -> ScimClient {
-        let http = reqwest::Client::builder()
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
         ScimClient {
-            http,
+            wire: scim_client::Client::new(options.token, options.timeout),
             base_url: base_url.trim_end_matches('/').to_owned(),
             profile,
-            options,
+            max_attempts: options.max_attempts,
+            clock: options.clock,
             exchanges: Vec::new(),
         }
     }
@@ -171,7 +141,7 @@ impl ScimClient {
 
     /// The headers of a request, in the order Okta sends them (okta-wire §1.1).
     fn headers(&self, method: &Method, has_body: bool) -> Vec<(&'static str, String)> {
-        let auth = format!("Bearer {}", self.options.token);
+        let auth = format!("Bearer {}", self.wire.secret().expose());
         match self.profile {
             HeaderProfile::Okta => {
                 let mut h = vec![
@@ -223,93 +193,37 @@ impl ScimClient {
         path: &str,
         body: Option<&[u8]>,
     ) -> Result<Reply, SendError> {
-        let url = format!("{}{path}", self.base_url);
-        // The same request goes again after a 429: its headers and its record are built once.
-        let headers = self.headers(&method, body.is_some());
-        let recorded = RecordedRequest {
-            method: method.to_string(),
-            path: path_and_query(&url),
-            headers: headers
-                .iter()
-                .map(|(k, v)| {
-                    let shown = if *k == "Authorization" { MASKED } else { v };
-                    ((*k).to_owned(), shown.to_owned())
-                })
+        let request = Request {
+            method: method.clone(),
+            url: format!("{}{path}", self.base_url),
+            headers: self
+                .headers(&method, body.is_some())
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
                 .collect(),
-            body: body.map(|b| String::from_utf8_lossy(b).into_owned()),
+            body: body.map(<[u8]>::to_vec),
         };
+        // The same request goes again after a 429: it is prepared (and recorded) once.
+        let prepared = self.wire.prepare(request);
         let mut previous_wait: Option<Duration> = None;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let mut request = self
-                .http
-                .request(method.clone(), &url)
-                .timeout(self.options.timeout);
-            for (k, v) in &headers {
-                request = request.header(*k, v);
-            }
-            if let Some(b) = body {
-                request = request.body(b.to_vec());
-            }
-            let started = Instant::now();
-            let result = match request.send().await {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    let headers: Vec<(String, String)> = response
-                        .headers()
-                        .iter()
-                        .map(|(k, v)| {
-                            (
-                                k.as_str().to_owned(),
-                                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                            )
-                        })
-                        .collect();
-                    let retry_after = response
-                        .headers()
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok());
-                    response
-                        .bytes()
-                        .await
-                        .map(|b| (status, headers, b, retry_after))
-                }
-                Err(e) => Err(e),
+            let sent = self.wire.send(&prepared).await;
+            let status = sent.status();
+            let retry_after = sent
+                .header("retry-after")
+                .and_then(|v| v.trim().parse::<u64>().ok());
+            let text = sent.text().to_owned();
+            self.exchanges.push(sent.exchange);
+            let Some(status) = status else {
+                let error = sent
+                    .error
+                    .unwrap_or(scim_client::SendError::Connection("no response".into()));
+                return Err(SendError::Wire(error));
             };
-            let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            let (status, headers, bytes, retry_after) = match result {
-                Ok(parts) => parts,
-                Err(e) => {
-                    let error = if e.is_timeout() {
-                        SendError::Timeout(self.options.timeout)
-                    } else {
-                        SendError::Connection(error_chain(&e))
-                    };
-                    self.exchanges.push(Exchange {
-                        request: recorded,
-                        response: None,
-                        error: Some(error.to_string()),
-                        then_waited_secs: None,
-                    });
-                    return Err(error);
-                }
-            };
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            self.exchanges.push(Exchange {
-                request: recorded.clone(),
-                response: Some(RecordedResponse {
-                    status,
-                    headers,
-                    body: (!text.is_empty()).then(|| text.clone()),
-                    elapsed_ms,
-                }),
-                error: None,
-                then_waited_secs: None,
-            });
             if status == 429 {
-                if attempt >= self.options.max_attempts {
+                if attempt >= self.max_attempts {
                     return Err(SendError::RateLimited(attempt));
                 }
                 // A huge Retry-After is still a wait, not an overflow.
@@ -322,39 +236,21 @@ impl ScimClient {
                 if let Some(last) = self.exchanges.last_mut() {
                     last.then_waited_secs = Some(wait.as_secs());
                 }
-                self.options.clock.sleep(wait).await;
+                self.clock.sleep(wait).await;
                 continue;
             }
-            let json = serde_json::from_slice(&bytes).ok();
-            return Ok(Reply { status, json, text });
+            return Ok(Reply {
+                status,
+                json: sent.json,
+                text,
+            });
         }
     }
-}
-
-/// An error and all its sources, on one line.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut source = e.source();
-    while let Some(inner) = source {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    s
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn encodes_like_okta() {
-        assert_eq!(
-            encode("userName eq \"test.user@okta.local\""),
-            "userName%20eq%20%22test.user%40okta.local%22"
-        );
-        assert_eq!(encode("Ünï"), "%C3%9Cn%C3%AF");
-    }
 
     #[test]
     fn error_detail_prefers_the_scim_detail() {

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::client::{ClientOptions, Reply, ScimClient, SendError};
 use crate::model::{ImportedUser, Org, RetryAction, Task, TaskKind};
-use crate::transcript::Exchange;
+use scim_client::Exchange;
 
 /// What came of an action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

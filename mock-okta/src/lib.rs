@@ -35,19 +35,15 @@
 
 pub mod bodies;
 pub mod client;
-pub mod clock;
 pub mod engine;
 mod groups;
 pub mod ids;
 mod import;
 pub mod mapping;
 pub mod model;
-pub mod transcript;
 mod users;
 
 pub use client::{ClientOptions, ScimClient, SendError};
-pub use clock::{CappedClock, Clock, RecordingClock, SystemClock};
 pub use engine::{ActionError, ActionReport, ImportSummary, MockOkta, Outcome};
 pub use model::{ClientMode, HeaderProfile, Org};
-pub use transcript::Exchange;
 pub use users::{NewUser, ProfileChange};

@@ -55,10 +55,7 @@ impl World {
     async fn user(&self, user_name: &str) -> Value {
         let filter = format!("userName eq \"{user_name}\"");
         let (_, list) = self
-            .get(&format!(
-                "/Users?filter={}",
-                mock_okta::client::encode(&filter)
-            ))
+            .get(&format!("/Users?filter={}", scim_client::encode(&filter)))
             .await;
         assert_eq!(list["totalResults"], 1, "{user_name} on the server: {list}");
         list["Resources"][0].clone()

@@ -2,7 +2,7 @@
 //! the command can be shared without leaking it. A deliberately wrong token that a step sent
 //! is replayed as it was.
 
-use mock_okta::Exchange;
+use scim_client::Exchange;
 
 /// Quotes a shell word in single quotes.
 fn quote(s: &str) -> String {
@@ -27,7 +27,7 @@ pub fn command(ex: &Exchange, base_url: &str) -> String {
         quote(&format!("{}{}", origin(base_url), r.path)),
     ];
     for (k, v) in &r.headers {
-        if k.eq_ignore_ascii_case("authorization") && v == mock_okta::transcript::MASKED {
+        if k.eq_ignore_ascii_case("authorization") && v == scim_client::MASKED {
             parts.push("-H".into());
             parts.push("\"Authorization: Bearer $SCIM_TOKEN\"".into());
         } else {
@@ -45,7 +45,7 @@ pub fn command(ex: &Exchange, base_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mock_okta::transcript::RecordedRequest;
+    use scim_client::RecordedRequest;
 
     #[test]
     fn replays_without_the_token() {

@@ -8,7 +8,7 @@ pub mod terminal;
 
 use serde::Serialize;
 
-use mock_okta::Exchange;
+use scim_client::Exchange;
 
 use crate::rules::{Level, Rule};
 use crate::scenario::{Mode, Profile};

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use mock_okta::Exchange;
+use scim_client::Exchange;
 use serde_json::Value;
 use serde_json_path::JsonPath;
 

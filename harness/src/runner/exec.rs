@@ -4,15 +4,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Instant;
 
-use mock_okta::{
-    ClientMode, ClientOptions, Exchange, MockOkta, NewUser, Org, Outcome, ProfileChange,
-};
+use mock_okta::{ClientMode, ClientOptions, MockOkta, NewUser, Org, Outcome, ProfileChange};
 use reqwest::Method as HttpMethod;
+use scim_client::{Exchange, Request};
 use serde_json::Value;
 use serde_json_path::JsonPath;
 
 use super::checks::{self, Checked};
-use super::http::{self, Prepared};
 use super::{Capabilities, Endpoint, RunConfig, Target};
 use crate::report::{ScenarioRun, Status, StepRun};
 use crate::rules::exchange::Broken;
@@ -28,7 +26,6 @@ pub(crate) struct Context {
     pub(crate) config: RunConfig,
     pub(crate) endpoint: Endpoint,
     pub(crate) capabilities: Capabilities,
-    pub(crate) http: reqwest::Client,
 }
 
 fn skipped(loaded: &Loaded, mode: Mode, reason: String) -> ScenarioRun {
@@ -121,7 +118,7 @@ pub(crate) async fn run_scenario(ctx: &Context, loaded: &Loaded, mode: Mode) -> 
     let started = Instant::now();
     // A scenario that changes account settings gets a reference server of its own.
     let (own_server, endpoint) = if loaded.scenario.requires.reference {
-        match super::start_reference(&ctx.config.reference_faults).await {
+        match super::start_reference(&ctx.config.reference_faults, ctx.config.timeout).await {
             Ok((running, endpoint)) => (Some(running), endpoint),
             Err(e) => return skipped(loaded, mode, e.to_string()),
         }
@@ -195,7 +192,7 @@ impl<'a> Run<'a> {
         if let Some(s) = &loaded.scenario.fixtures.settings {
             apply_settings(&mut org, s);
         }
-        let mut options = ClientOptions::new(endpoint.token.clone());
+        let mut options = ClientOptions::new(endpoint.wire.secret().clone());
         options.timeout = ctx.config.timeout;
         options.clock = Arc::clone(&ctx.config.clock);
         let mut okta = MockOkta::new(org, options);
@@ -367,17 +364,11 @@ impl<'a> Run<'a> {
                 if step.repeat.is_some() {
                     self.vars.set("i", i.to_string());
                 }
-                let prepared = self.prepare(request)?;
-                let ex = http::send(
-                    &self.ctx.http,
-                    &prepared,
-                    self.ctx.config.timeout,
-                    &self.endpoint.token,
-                )
-                .await;
-                let body = checks::json_body(&ex);
-                self.note_created(&ex, body.as_ref());
-                out.push(ex, body);
+                let request = self.prepare(request)?;
+                let wire = &self.endpoint.wire;
+                let sent = wire.send(&wire.prepare(request)).await;
+                self.note_created(&sent.exchange, sent.json.as_ref());
+                out.push(sent.exchange, sent.json);
             }
             None
         } else {
@@ -535,7 +526,7 @@ impl<'a> Run<'a> {
         v.as_deref().map(|s| self.text(s)).transpose()
     }
 
-    fn prepare(&self, r: &ScimRequest) -> Result<Prepared, Undefined> {
+    fn prepare(&self, r: &ScimRequest) -> Result<Request, Undefined> {
         let method = match r.method {
             Method::Get => HttpMethod::GET,
             Method::Post => HttpMethod::POST,
@@ -548,9 +539,9 @@ impl<'a> Run<'a> {
         for (k, v) in &r.query {
             url.push(if first { '?' } else { '&' });
             first = false;
-            url.push_str(&mock_okta::client::encode(k));
+            url.push_str(&scim_client::encode(k));
             url.push('=');
-            url.push_str(&mock_okta::client::encode(&self.text(&v.0)?));
+            url.push_str(&scim_client::encode(&self.text(&v.0)?));
         }
         let body = match (&r.raw_body, &r.body) {
             (Some(raw), _) => Some(self.text(raw)?.into_bytes()),
@@ -570,7 +561,7 @@ impl<'a> Run<'a> {
         match &r.auth {
             Auth::Token => headers.push((
                 "Authorization".into(),
-                format!("Bearer {}", self.endpoint.token),
+                format!("Bearer {}", self.endpoint.wire.secret().expose()),
             )),
             Auth::None => {}
             Auth::Bearer(t) => {
@@ -582,7 +573,7 @@ impl<'a> Run<'a> {
             headers.retain(|(name, _)| !name.eq_ignore_ascii_case(k));
             headers.push((k.clone(), v));
         }
-        Ok(Prepared {
+        Ok(Request {
             method,
             url,
             headers,
@@ -683,7 +674,8 @@ impl<'a> Run<'a> {
         self.refresh_ids();
         let groups = std::mem::take(&mut self.groups_seen);
         let users = std::mem::take(&mut self.users_seen);
-        let auth = format!("Bearer {}", self.endpoint.token);
+        let wire = &self.endpoint.wire;
+        let auth = format!("Bearer {}", wire.secret().expose());
         let send = |method: HttpMethod, path: String, body: Option<Vec<u8>>| {
             let mut headers = vec![("Authorization".to_owned(), auth.clone())];
             if body.is_some() {
@@ -692,47 +684,34 @@ impl<'a> Run<'a> {
                     "application/scim+json".to_owned(),
                 ));
             }
-            Prepared {
+            wire.prepare(Request {
                 method,
                 url: format!("{}{path}", self.endpoint.base_url),
                 headers,
                 body,
-            }
+            })
         };
         for id in groups {
-            let _ = http::send(
-                &self.ctx.http,
-                &send(HttpMethod::DELETE, format!("/Groups/{id}"), None),
-                self.ctx.config.timeout,
-                &self.endpoint.token,
-            )
-            .await;
+            let _ = wire
+                .send(&send(HttpMethod::DELETE, format!("/Groups/{id}"), None))
+                .await;
         }
         for id in users {
-            let ex = http::send(
-                &self.ctx.http,
-                &send(HttpMethod::DELETE, format!("/Users/{id}"), None),
-                self.ctx.config.timeout,
-                &self.endpoint.token,
-            )
-            .await;
-            let deleted = ex
-                .response
-                .as_ref()
-                .is_some_and(|r| (200..300).contains(&r.status) || r.status == 404);
+            let sent = wire
+                .send(&send(HttpMethod::DELETE, format!("/Users/{id}"), None))
+                .await;
+            let deleted = sent
+                .status()
+                .is_some_and(|s| (200..300).contains(&s) || s == 404);
             if !deleted {
                 let body = format!(
                     r#"{{"schemas":["{}"],"Operations":[{{"op":"replace","value":{{"active":false}}}}]}}"#,
                     scim_core::urn::PATCH_OP
                 )
                 .into_bytes();
-                let _ = http::send(
-                    &self.ctx.http,
-                    &send(HttpMethod::PATCH, format!("/Users/{id}"), Some(body)),
-                    self.ctx.config.timeout,
-                    &self.endpoint.token,
-                )
-                .await;
+                let _ = wire
+                    .send(&send(HttpMethod::PATCH, format!("/Users/{id}"), Some(body)))
+                    .await;
             }
         }
     }

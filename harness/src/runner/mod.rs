@@ -4,7 +4,6 @@
 
 mod checks;
 mod exec;
-mod http;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -25,7 +24,7 @@ pub enum Target {
         /// The SCIM base URL.
         base_url: String,
         /// The token (never printed or written to a report).
-        token: String,
+        token: scim_client::Secret,
     },
     /// The reference server, started in-process on a free loopback port.
     Reference,
@@ -56,7 +55,7 @@ pub struct RunConfig {
     pub timeout: Duration,
     /// Where mock-okta waits (429 back-off). By default real time capped at
     /// [`DEFAULT_MAX_RETRY_WAIT`] per wait; tests pass a recording clock that never waits.
-    pub clock: Arc<dyn mock_okta::Clock>,
+    pub clock: Arc<dyn scim_client::Clock>,
     /// Deliberate faults for an in-process reference server: the harness's own tests use them
     /// to prove each rule can fail. They take effect only in test builds.
     pub reference_faults: Vec<reference_server::faults::Fault>,
@@ -79,7 +78,7 @@ impl RunConfig {
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
             email_domain: "example.com".into(),
             timeout: mock_okta::client::DEFAULT_TIMEOUT,
-            clock: Arc::new(mock_okta::CappedClock {
+            clock: Arc::new(scim_client::CappedClock {
                 cap: DEFAULT_MAX_RETRY_WAIT,
             }),
             reference_faults: Vec::new(),
@@ -138,7 +137,8 @@ pub(crate) struct Endpoint {
     pub(crate) base_url: String,
     /// The path part of the base URL (`/scim/v2`), which recorded exchange paths start with.
     pub(crate) base_path: String,
-    pub(crate) token: String,
+    /// The recording client, whose records scrub the endpoint's token.
+    pub(crate) wire: scim_client::Client,
     /// The reference server's state, when the endpoint is one we started.
     pub(crate) reference: Option<reference_server::AppState>,
 }
@@ -146,7 +146,8 @@ pub(crate) struct Endpoint {
 impl Endpoint {
     fn new(
         base_url: &str,
-        token: String,
+        token: scim_client::Secret,
+        timeout: Duration,
         reference: Option<reference_server::AppState>,
     ) -> Endpoint {
         let base_url = base_url.trim_end_matches('/').to_owned();
@@ -156,7 +157,7 @@ impl Endpoint {
         Endpoint {
             base_url,
             base_path,
-            token,
+            wire: scim_client::Client::new(token, timeout),
             reference,
         }
     }
@@ -165,6 +166,7 @@ impl Endpoint {
 /// Starts a reference server on a free loopback port.
 pub(crate) async fn start_reference(
     faults: &[reference_server::faults::Fault],
+    timeout: Duration,
 ) -> Result<(reference_server::Running, Endpoint), RunError> {
     let token = reference_server::state::generate_token();
     let config = reference_server::Config {
@@ -177,30 +179,32 @@ pub(crate) async fn start_reference(
     let running = reference_server::spawn(&config, state.clone())
         .await
         .map_err(RunError::Reference)?;
-    let endpoint = Endpoint::new(&running.base_url, token, Some(state));
+    let endpoint = Endpoint::new(&running.base_url, token.into(), timeout, Some(state));
     Ok((running, endpoint))
 }
 
 /// Reads the target's capabilities; fails only when the target does not answer at all.
-async fn discover(
-    http: &reqwest::Client,
-    endpoint: &Endpoint,
-    timeout: Duration,
-) -> Result<Capabilities, RunError> {
-    let get = |path: &str| {
-        http.get(format!("{}{path}", endpoint.base_url))
-            .bearer_auth(&endpoint.token)
-            .timeout(timeout)
-            .send()
+async fn discover(endpoint: &Endpoint) -> Result<Capabilities, RunError> {
+    let wire = &endpoint.wire;
+    let request = |method: reqwest::Method, path: &str| {
+        scim_client::Request::new(method, format!("{}{path}", endpoint.base_url)).header(
+            "Authorization",
+            format!("Bearer {}", wire.secret().expose()),
+        )
     };
-    let spc = get("/ServiceProviderConfig")
-        .await
-        .map_err(|e| RunError::Unreachable {
+    let answered =
+        |sent: &scim_client::Sent| sent.status().is_some_and(|s| (200..300).contains(&s));
+    let spc = wire
+        .send(&wire.prepare(request(reqwest::Method::GET, "/ServiceProviderConfig")))
+        .await;
+    if let Some(e) = &spc.error {
+        return Err(RunError::Unreachable {
             base_url: endpoint.base_url.clone(),
-            reason: mock_okta::client::error_chain(&e),
-        })?;
-    let spc: Value = if spc.status().is_success() {
-        spc.json().await.unwrap_or(Value::Null)
+            reason: e.to_string(),
+        });
+    }
+    let spc = if answered(&spc) {
+        spc.json.unwrap_or(Value::Null)
     } else {
         Value::Null
     };
@@ -210,30 +214,24 @@ async fn discover(
             .and_then(Value::as_bool)
             .unwrap_or(false)
     };
-    let groups = match get("/Groups?startIndex=1&count=1").await {
-        Ok(r) => r.status().is_success(),
-        Err(_) => false,
-    };
-    let search = match http
-        .post(format!("{}/Users/.search", endpoint.base_url))
-        .bearer_auth(&endpoint.token)
+    let groups = wire
+        .send(&wire.prepare(request(
+            reqwest::Method::GET,
+            "/Groups?startIndex=1&count=1",
+        )))
+        .await;
+    let search = request(reqwest::Method::POST, "/Users/.search")
         .header("content-type", "application/scim+json")
         .body(format!(
             r#"{{"schemas":["{}"],"count":0}}"#,
             scim_core::urn::SEARCH_REQUEST
-        ))
-        .timeout(timeout)
-        .send()
-        .await
-    {
-        Ok(r) => r.status().is_success(),
-        Err(_) => false,
-    };
+        ));
+    let search = wire.send(&wire.prepare(search)).await;
     Ok(Capabilities {
-        groups,
+        groups: answered(&groups),
         etag: flag("etag"),
         sort: flag("sort"),
-        search,
+        search: answered(&search),
     })
 }
 
@@ -256,15 +254,18 @@ pub async fn run(
     on_event: &(dyn Fn(&Event<'_>) + Send + Sync),
 ) -> Result<RunReport, RunError> {
     let started = Instant::now();
-    let http = reqwest::Client::new();
     let (_shared_server, endpoint) = match &config.target {
-        Target::Url { base_url, token } => (None, Endpoint::new(base_url, token.clone(), None)),
+        Target::Url { base_url, token } => (
+            None,
+            Endpoint::new(base_url, token.clone(), config.timeout, None),
+        ),
         Target::Reference => {
-            let (running, endpoint) = start_reference(&config.reference_faults).await?;
+            let (running, endpoint) =
+                start_reference(&config.reference_faults, config.timeout).await?;
             (Some(running), endpoint)
         }
     };
-    let capabilities = discover(&http, &endpoint, config.timeout).await?;
+    let capabilities = discover(&endpoint).await?;
 
     let selected: Vec<&Loaded> = scenarios
         .iter()
@@ -285,7 +286,6 @@ pub async fn run(
         config: config.clone(),
         endpoint: endpoint.clone(),
         capabilities,
-        http,
     });
     let mut tasks = JoinSet::new();
     for (index, loaded, mode) in units {

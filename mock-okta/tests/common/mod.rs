@@ -7,9 +7,8 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use mock_okta::model::{Assignment, Task};
-use mock_okta::{
-    ActionReport, ClientMode, ClientOptions, MockOkta, NewUser, Org, Outcome, RecordingClock,
-};
+use mock_okta::{ActionReport, ClientMode, ClientOptions, MockOkta, NewUser, Org, Outcome};
+use scim_client::RecordingClock;
 use scim_core::{ListResponse, ScimError, ScimType};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param};

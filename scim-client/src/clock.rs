@@ -1,4 +1,5 @@
-//! Time, injectable: Okta waits minutes after a 429, and a test of that must take no time.
+//! Time, injectable: an identity provider waits minutes after a 429 (Okta five, by default),
+//! and a test of that must take no time.
 
 use std::fmt::Debug;
 use std::future::Future;
@@ -9,7 +10,7 @@ use std::time::Duration;
 /// A future the clock returns from `sleep`.
 pub type Sleep<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
-/// Where mock-okta's waiting happens.
+/// Where an identity-provider mock's waiting happens.
 pub trait Clock: Send + Sync + Debug {
     /// Waits for `d`.
     fn sleep(&self, d: Duration) -> Sleep<'_>;

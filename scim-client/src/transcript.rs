@@ -1,5 +1,5 @@
-//! What went over the wire: every request and response of an action, in order, with the token
-//! masked, readable as text and exact as JSON.
+//! What went over the wire: every request and response, in order, with the token masked,
+//! readable as text and exact as JSON.
 
 use std::fmt;
 
@@ -15,7 +15,7 @@ pub struct RecordedRequest {
     pub method: String,
     /// Path and query, exactly as sent (`/scim/v2/Users?filter=userName%20eq%20...`).
     pub path: String,
-    /// The headers mock-okta set, in the order it set them (the token masked).
+    /// The headers the client set, in the order it set them (the token masked).
     pub headers: Vec<(String, String)>,
     /// The body, byte for byte.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -47,13 +47,14 @@ pub struct Exchange {
     /// Why no response came (connection refused, timeout).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-    /// After a 429: how long Okta waited before sending the request again, in seconds.
+    /// After a 429: how long the identity provider waited before sending the request again, in
+    /// seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub then_waited_secs: Option<u64>,
 }
 
 /// Indents JSON text for reading without reordering its keys (a parsed `serde_json::Value`
-/// would sort them, and the order is part of what Okta sends). Text that is not JSON is shown
+/// would sort them, and the order is part of what an identity provider sends). Text that is not JSON is shown
 /// as it is.
 pub fn indent_json(text: &str) -> String {
     if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {

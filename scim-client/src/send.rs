@@ -1,0 +1,262 @@
+//! Sending one request and recording it.
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::encode::path_and_query;
+use crate::secret::Secret;
+use crate::transcript::{Exchange, RecordedRequest, RecordedResponse};
+
+/// A request to send: exactly this method, URL, headers (in this order) and body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    /// The method.
+    pub method: Method,
+    /// The full URL.
+    pub url: String,
+    /// Headers, in the order they go out.
+    pub headers: Vec<(String, String)>,
+    /// The body, byte for byte.
+    pub body: Option<Vec<u8>>,
+}
+
+impl Request {
+    /// A request without headers or body.
+    pub fn new(method: Method, url: impl Into<String>) -> Request {
+        Request {
+            method,
+            url: url.into(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Adds a header after the others.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Request {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sets the body.
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Request {
+        self.body = Some(body.into());
+        self
+    }
+}
+
+/// A request and its record, built once: a request sent again (after a 429) is recorded
+/// the same way each time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Prepared {
+    request: Request,
+    record: RecordedRequest,
+}
+
+impl Prepared {
+    /// The request.
+    pub fn request(&self) -> &Request {
+        &self.request
+    }
+
+    /// How it is recorded (the token scrubbed).
+    pub fn record(&self) -> &RecordedRequest {
+        &self.record
+    }
+}
+
+/// Why a request got no answer.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SendError {
+    /// The connection failed.
+    #[error("connection failed: {0}")]
+    Connection(String),
+    /// No answer within the timeout.
+    #[error("no response within {0:?}")]
+    Timeout(Duration),
+}
+
+/// What came of sending a request once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sent {
+    /// The record: request, response or error, timing; the token scrubbed.
+    pub exchange: Exchange,
+    /// The response body parsed as JSON, when it is JSON (parsed once, here, from the
+    /// recorded text).
+    pub json: Option<Value>,
+    /// Why no response came, when none did.
+    pub error: Option<SendError>,
+}
+
+impl Sent {
+    /// The response status, when a response came.
+    pub fn status(&self) -> Option<u16> {
+        self.exchange.response.as_ref().map(|r| r.status)
+    }
+
+    /// A response header, by name ignoring case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.exchange
+            .response
+            .as_ref()?
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The response body as text (empty when there was none).
+    pub fn text(&self) -> &str {
+        self.exchange
+            .response
+            .as_ref()
+            .and_then(|r| r.body.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// Sends requests and records them. One client keeps one connection pool; clone it to
+/// share the pool.
+///
+/// Redirects are never followed: a `3xx` is recorded as the answer, because a SCIM client
+/// that followed it would send a POST as a GET, or the token to another host, without the
+/// transcript showing it.
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: reqwest::Client,
+    timeout: Duration,
+    secret: Secret,
+}
+
+impl Client {
+    /// A client whose records scrub `secret`, with a per-request timeout.
+    pub fn new(secret: impl Into<Secret>, timeout: Duration) -> Client {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        Client {
+            http,
+            timeout,
+            secret: secret.into(),
+        }
+    }
+
+    /// The token the records scrub (the run's bearer token).
+    pub fn secret(&self) -> &Secret {
+        &self.secret
+    }
+
+    /// The per-request timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Builds a request's record: the path and query, the headers, the body, each with the
+    /// token scrubbed. The run's token in an `Authorization` header reads
+    /// [`MASKED`](crate::MASKED); any other credential (a scenario's deliberately wrong
+    /// token) is kept, so that a replay sends the same wrong token.
+    pub fn prepare(&self, request: Request) -> Prepared {
+        let scrub = |text: &str| self.secret.scrub(text);
+        let record = RecordedRequest {
+            method: request.method.to_string(),
+            path: scrub(&path_and_query(&request.url)),
+            headers: request
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), scrub(v)))
+                .collect(),
+            body: request
+                .body
+                .as_ref()
+                .map(|b| scrub(&String::from_utf8_lossy(b))),
+        };
+        Prepared { request, record }
+    }
+
+    /// Sends a prepared request once and records what came of it; a failure to get any
+    /// answer is recorded too.
+    pub async fn send(&self, prepared: &Prepared) -> Sent {
+        let r = &prepared.request;
+        let mut req = self
+            .http
+            .request(r.method.clone(), &r.url)
+            .timeout(self.timeout);
+        for (k, v) in &r.headers {
+            req = req.header(k.as_str(), v.as_str());
+        }
+        if let Some(b) = &r.body {
+            req = req.body(b.clone());
+        }
+        let started = Instant::now();
+        let result = async {
+            let response = req.send().await?;
+            let status = response.status().as_u16();
+            let headers: Vec<(String, String)> = response
+                .headers()
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        k.as_str().to_owned(),
+                        self.secret.scrub(&String::from_utf8_lossy(v.as_bytes())),
+                    )
+                })
+                .collect();
+            let bytes = response.bytes().await?;
+            Ok::<_, reqwest::Error>((status, headers, bytes))
+        }
+        .await;
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        match result {
+            Ok((status, headers, bytes)) => {
+                let text = self.secret.scrub(&String::from_utf8_lossy(&bytes));
+                let json = serde_json::from_str(&text).ok();
+                Sent {
+                    exchange: Exchange {
+                        request: prepared.record.clone(),
+                        response: Some(RecordedResponse {
+                            status,
+                            headers,
+                            body: (!text.is_empty()).then_some(text),
+                            elapsed_ms,
+                        }),
+                        error: None,
+                        then_waited_secs: None,
+                    },
+                    json,
+                    error: None,
+                }
+            }
+            Err(e) => {
+                let error = if e.is_timeout() {
+                    SendError::Timeout(self.timeout)
+                } else {
+                    SendError::Connection(self.secret.scrub(&error_chain(&e)))
+                };
+                Sent {
+                    exchange: Exchange {
+                        request: prepared.record.clone(),
+                        response: None,
+                        error: Some(error.to_string()),
+                        then_waited_secs: None,
+                    },
+                    json: None,
+                    error: Some(error),
+                }
+            }
+        }
+    }
+}
+
+/// An error and all its sources, on one line.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}

@@ -1,0 +1,143 @@
+//! The recording client against real servers on loopback: what it records, what it scrubs,
+//! and what it does not do (follow redirects).
+
+use std::time::Duration;
+
+use reqwest::Method;
+use scim_client::{Client, MASKED, Request, SendError};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "wire-test-token-9c1e";
+
+fn client() -> Client {
+    Client::new(TOKEN, Duration::from_secs(10))
+}
+
+#[tokio::test]
+async fn the_token_is_scrubbed_from_everything_recorded() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("x-echo", format!("Bearer {TOKEN}").as_str())
+                .set_body_raw(
+                    format!(r#"{{"detail":"token {TOKEN} is not welcome"}}"#),
+                    "application/scim+json",
+                ),
+        )
+        .mount(&server)
+        .await;
+    let wire = client();
+    let request = Request::new(
+        Method::POST,
+        format!("{}/scim/v2/Users?t={TOKEN}", server.uri()),
+    )
+    .header("Authorization", format!("Bearer {TOKEN}"))
+    .header("X-Other", "Bearer wrong-token")
+    .body(format!(r#"{{"userName":"{TOKEN}"}}"#));
+    let sent = wire.send(&wire.prepare(request)).await;
+    let recorded = serde_json::to_string(&sent.exchange).unwrap();
+    assert!(!recorded.contains(TOKEN), "{recorded}");
+    assert!(!format!("{wire:?}").contains(TOKEN));
+    let headers = &sent.exchange.request.headers;
+    assert_eq!(headers[0], ("Authorization".into(), MASKED.into()));
+    assert_eq!(
+        headers[1].1, "Bearer wrong-token",
+        "another credential is kept"
+    );
+    assert_eq!(sent.status(), Some(401));
+    assert_eq!(sent.header("X-ECHO"), Some(MASKED));
+    assert_eq!(
+        sent.json.as_ref().and_then(|j| j["detail"].as_str()),
+        Some("token ******** is not welcome"),
+        "the parsed body is the recorded one"
+    );
+    let received = &server.received_requests().await.unwrap()[0];
+    assert_eq!(
+        received.headers.get("authorization").unwrap(),
+        &format!("Bearer {TOKEN}"),
+        "the wire carries the real token"
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_is_recorded_as_the_answer_and_not_followed() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(ResponseTemplate::new(302).insert_header("location", "/elsewhere"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/elsewhere"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(0)
+        .mount(&server)
+        .await;
+    let wire = client();
+    let sent = wire
+        .send(&wire.prepare(
+            Request::new(Method::POST, format!("{}/scim/v2/Users", server.uri())).body("{}"),
+        ))
+        .await;
+    assert_eq!(sent.status(), Some(302));
+    assert_eq!(sent.header("location"), Some("/elsewhere"));
+    // MockServer checks the `expect` counts when it drops.
+}
+
+#[tokio::test]
+async fn no_answer_is_recorded_with_its_reason() {
+    // A port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let wire = client();
+    let sent = wire
+        .send(&wire.prepare(Request::new(
+            Method::GET,
+            format!("http://127.0.0.1:{port}/scim/v2/Users"),
+        )))
+        .await;
+    assert!(
+        matches!(sent.error, Some(SendError::Connection(_))),
+        "{sent:?}"
+    );
+    assert!(sent.exchange.response.is_none());
+    assert!(
+        sent.exchange
+            .error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("connection failed: ")),
+        "{:?}",
+        sent.exchange.error
+    );
+
+    // A server that accepts and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let hold = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        std::future::pending::<()>().await;
+        drop(socket);
+    });
+    let wire = Client::new(TOKEN, Duration::from_millis(200));
+    let sent = wire
+        .send(&wire.prepare(Request::new(
+            Method::GET,
+            format!("http://{addr}/scim/v2/Users"),
+        )))
+        .await;
+    assert_eq!(
+        sent.error,
+        Some(SendError::Timeout(Duration::from_millis(200)))
+    );
+    assert_eq!(
+        sent.exchange.error.as_deref(),
+        Some("no response within 200ms")
+    );
+    hold.abort();
+}
