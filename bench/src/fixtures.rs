@@ -88,7 +88,11 @@ impl Server {
             Arc::new(reference_server::clock::SystemClock),
         );
         let running = rt
-            .block_on(reference_server::spawn(&config, state))
+            .block_on(reference_server::spawn_app(
+                &config,
+                state.clone(),
+                reference_server::app(state),
+            ))
             .context("cannot start the reference server")?;
         let target = Target {
             addr: running.addr,

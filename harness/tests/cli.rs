@@ -228,9 +228,7 @@ async fn run_target_checks_a_server_on_another_port() {
         token: Some(TOKEN.into()),
         ..reference_server::Config::default()
     };
-    let server = reference_server::spawn(&config, reference_server::AppState::new(&config))
-        .await
-        .unwrap();
+    let server = reference_server::spawn(&config).await.unwrap();
     let o = harness(args(&[
         "run",
         "--target",

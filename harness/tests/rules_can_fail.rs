@@ -1,11 +1,12 @@
 //! Every rule can fail: for each rule of the catalogue, a deliberately broken reference server
-//! (a fault switch, test builds only) makes the built-in scenarios report that rule, by id.
+//! (a fault from `reference-server-faults`, a dev-dependency) makes the built-in scenarios
+//! report that rule, by id.
 
 use harness::report::RunReport;
 use harness::rules::{CATALOGUE, Level};
-use harness::runner::{self, RunConfig, Target};
+use harness::runner::{self, RunConfig, StartReference, Target};
 use harness::scenario::{Loaded, Mode};
-use reference_server::faults::Fault::{self, *};
+use reference_server_faults::Fault::{self, *};
 
 /// (rule, the fault that breaks it, the scenarios that show it).
 const CASES: &[(&str, Fault, &[&str])] = &[
@@ -365,7 +366,9 @@ async fn run_with(fault: Fault, chosen: &[Loaded]) -> RunReport {
     let mut config = RunConfig::new(Target::Reference);
     config.modes = vec![Mode::OinPatch];
     config.jobs = 1;
-    config.reference_faults = vec![fault];
+    config.start_reference = StartReference::new(move |server| {
+        Box::pin(async move { reference_server_faults::spawn(&server, &[fault]).await })
+    });
     runner::run(&config, chosen, &|_| {}).await.unwrap()
 }
 

@@ -68,10 +68,6 @@ pub struct Config {
     /// token. Off by default: the guide's API takes its token on every SCIM route; RFC 7643 §5
     /// suggests (SHOULD) that the configuration be public, so it can be switched on.
     pub public_discovery: bool,
-    /// Deliberate faults, for the harness's own tests. They take effect only in builds with
-    /// the `faults` feature, which only test builds enable, and no flag or file can set them.
-    #[serde(skip)]
-    pub faults: Vec<crate::faults::Fault>,
     /// The externally visible base URL (`https://scim.example.com/scim/v2`), for `Location`
     /// and `meta.location`; by default it is built from the request's `Host` header.
     pub public_url: Option<String>,
@@ -91,7 +87,6 @@ impl std::fmt::Debug for Config {
             .field("default_count", &self.default_count)
             .field("max_body_bytes", &self.max_body_bytes)
             .field("public_discovery", &self.public_discovery)
-            .field("faults", &self.faults)
             .field("public_url", &self.public_url)
             .finish()
     }
@@ -110,7 +105,6 @@ impl Default for Config {
             default_count: 100,
             max_body_bytes: 1024 * 1024,
             public_discovery: false,
-            faults: Vec::new(),
             public_url: None,
         }
     }

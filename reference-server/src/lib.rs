@@ -28,9 +28,9 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod discovery;
+pub mod embed;
 pub mod error;
 pub mod extract;
-pub mod faults;
 pub mod fivetran;
 pub mod groups;
 pub mod list;
@@ -48,6 +48,7 @@ use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get, post};
 
 pub use config::{Config, Plan};
+pub use embed::{Running, spawn, spawn_app};
 pub use error::ApiError;
 pub use state::AppState;
 
@@ -67,67 +68,6 @@ async fn not_implemented() -> ApiError {
         501,
         "not implemented by this service provider (see /scim/v2/ServiceProviderConfig)",
     )
-}
-
-/// A server running in the background of the current tokio runtime, on a real socket.
-#[derive(Debug)]
-pub struct Running {
-    /// The address it listens on (the real port, when port 0 was asked for).
-    pub addr: std::net::SocketAddr,
-    /// Its SCIM base URL, `http://ADDR/scim/v2`.
-    pub base_url: String,
-    /// Its state, to read the tokens or change settings directly.
-    pub state: AppState,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<std::io::Result<()>>,
-}
-
-impl Running {
-    /// Stops the server gracefully and waits for it.
-    pub async fn stop(mut self) -> std::io::Result<()> {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        (&mut self.task)
-            .await
-            .unwrap_or_else(|e| Err(std::io::Error::other(e)))
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-    }
-}
-
-/// Binds `config.listen` and serves `state` in a background task: the harness's
-/// `--reference` mode and the end-to-end tests use it.
-pub async fn spawn(config: &Config, state: AppState) -> std::io::Result<Running> {
-    if !config.faults.is_empty() && !cfg!(feature = "faults") {
-        return Err(std::io::Error::other(
-            "faults need the reference server's `faults` feature (test builds only)",
-        ));
-    }
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let addr = listener.local_addr()?;
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let router = app(state.clone());
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
-    });
-    Ok(Running {
-        addr,
-        base_url: format!("http://{addr}{SCIM_PREFIX}"),
-        state,
-        shutdown: Some(tx),
-        task,
-    })
 }
 
 /// The whole HTTP application.
@@ -173,22 +113,6 @@ pub fn app(state: AppState) -> Router {
         .route("/roles", get(admin::list_roles).post(admin::add_role))
         .route_layer(from_fn_with_state(state.clone(), auth::admin_token));
     let scim = resources.merge(discovery);
-    #[cfg(feature = "faults")]
-    let scim = if state.faults().is_empty() {
-        scim
-    } else {
-        let f = faults::inject::Faults {
-            state: state.clone(),
-        };
-        scim.layer(axum::middleware::from_fn_with_state(
-            f.clone(),
-            faults::inject::layer,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            f,
-            faults::inject::delete_members_first,
-        ))
-    };
     Router::new()
         .nest(SCIM_PREFIX, scim)
         .nest("/admin", admin)

@@ -45,7 +45,7 @@ fn mentions(filter: &Filter, name: &str) -> bool {
 
 /// The index that can answer a filter: an `eq` on an indexed attribute at the top, or inside a
 /// top-level `and`.
-pub(crate) fn index_hint(f: &Filter, schema: &ResourceSchema) -> IndexHint {
+pub fn index_hint(f: &Filter, schema: &ResourceSchema) -> IndexHint {
     match f {
         Filter::Compare {
             path,

@@ -44,7 +44,6 @@ struct Shared {
     limits: Limits,
     public_url: Option<String>,
     public_discovery: bool,
-    faults: Vec<crate::faults::Fault>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -108,7 +107,6 @@ impl AppState {
                 .as_ref()
                 .map(|u| u.trim_end_matches('/').to_owned()),
             public_discovery: config.public_discovery,
-            faults: config.faults.clone(),
         }))
     }
 
@@ -140,11 +138,6 @@ impl AppState {
     /// The limits.
     pub fn limits(&self) -> Limits {
         self.0.limits
-    }
-
-    /// The deliberate faults (see [`crate::faults`]).
-    pub fn faults(&self) -> &[crate::faults::Fault] {
-        &self.0.faults
     }
 
     /// Whether discovery endpoints answer without a token.

@@ -1,7 +1,7 @@
 //! End-to-end tests across the workspace's crates, on real sockets bound to 127.0.0.1 with
 //! ephemeral ports. The tests live in `tests/tests/`; this library holds what they share.
 
-use reference_server::{AppState, Config, Running};
+use reference_server::{Config, Running};
 
 /// The SCIM token the test servers use.
 pub const TOKEN: &str = "e2e-token";
@@ -16,8 +16,7 @@ pub async fn reference_server(adjust: impl FnOnce(&mut Config)) -> Running {
         ..Config::default()
     };
     adjust(&mut config);
-    let state = AppState::new(&config);
-    match reference_server::spawn(&config, state).await {
+    match reference_server::spawn(&config).await {
         Ok(r) => r,
         Err(e) => unreachable!("cannot bind a loopback port: {e}"),
     }

@@ -108,6 +108,10 @@ pub struct ScenarioRun {
     pub title: String,
     /// Its file.
     pub file: String,
+    /// The SCIM base URL of the server this run had to itself (a scenario that changes
+    /// account settings), when it was not the run's target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
     /// The client mode.
     pub mode: Mode,
     /// Its status.

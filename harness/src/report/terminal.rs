@@ -133,7 +133,7 @@ pub fn render(report: &RunReport, style: Style) -> String {
                     let _ = writeln!(
                         out,
                         "  replay:   {}",
-                        super::curl::command(ex, &report.target)
+                        super::curl::command(ex, run.target.as_deref().unwrap_or(&report.target))
                     );
                 }
             }

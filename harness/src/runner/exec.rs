@@ -11,13 +11,13 @@ use serde_json::Value;
 use serde_json_path::JsonPath;
 
 use super::checks::{self, Checked};
-use super::{Capabilities, Endpoint, RunConfig, Target};
+use super::target::{Capabilities, Endpoint, start_reference};
+use super::{RunConfig, RunError, Target};
 use crate::report::{ScenarioRun, Status, StepRun};
 use crate::rules::exchange::Broken;
 use crate::scenario::vars::{Undefined, Vars};
 use crate::scenario::{
-    Auth, Fixtures, Loaded, Method, Mode, OktaAction, OperandMut, ReferenceAction, ScimRequest,
-    Settings, Step,
+    Auth, Fixtures, Loaded, Method, Mode, OktaAction, OperandMut, ScimRequest, Settings, Step,
 };
 
 /// What every scenario run shares.
@@ -33,6 +33,7 @@ fn skipped(loaded: &Loaded, mode: Mode, reason: String) -> ScenarioRun {
         id: loaded.scenario.id.clone(),
         title: loaded.scenario.title.clone(),
         file: loaded.path.clone(),
+        target: None,
         mode,
         status: Status::Skipped,
         skip_reason: Some(reason),
@@ -110,21 +111,26 @@ impl StepOut {
     }
 }
 
-/// Runs one scenario in one mode.
-pub(crate) async fn run_scenario(ctx: &Context, loaded: &Loaded, mode: Mode) -> ScenarioRun {
+/// Runs one scenario in one mode. `Err` only when it could not run at all (its own reference
+/// server did not start).
+pub(crate) async fn run_scenario(
+    ctx: &Context,
+    loaded: &Loaded,
+    mode: Mode,
+) -> Result<ScenarioRun, RunError> {
     if let Some(reason) = skip_reason(ctx, loaded, mode) {
-        return skipped(loaded, mode, reason);
+        return Ok(skipped(loaded, mode, reason));
     }
     let started = Instant::now();
     // A scenario that changes account settings gets a reference server of its own.
     let (own_server, endpoint) = if loaded.scenario.requires.reference {
-        match super::start_reference(&ctx.config.reference_faults, ctx.config.timeout).await {
-            Ok((running, endpoint)) => (Some(running), endpoint),
-            Err(e) => return skipped(loaded, mode, e.to_string()),
-        }
+        let (running, endpoint) =
+            start_reference(&ctx.config.start_reference, ctx.config.timeout).await?;
+        (Some(running), endpoint)
     } else {
         (None, ctx.endpoint.clone())
     };
+    let target = own_server.as_ref().map(|_| endpoint.base_url.clone());
     let mut run = Run::new(ctx, endpoint, mode, &run_prefix(), loaded);
     let mut steps = Vec::new();
     for step in &loaded.scenario.steps {
@@ -141,16 +147,17 @@ pub(crate) async fn run_scenario(ctx: &Context, loaded: &Loaded, mode: Mode) -> 
     } else {
         Status::Passed
     };
-    ScenarioRun {
+    Ok(ScenarioRun {
         id: loaded.scenario.id.clone(),
         title: loaded.scenario.title.clone(),
         file: loaded.path.clone(),
+        target,
         mode,
         status,
         skip_reason: None,
         steps,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-    }
+    })
 }
 
 fn apply_settings(org: &mut Org, s: &Settings) {
@@ -373,7 +380,18 @@ impl<'a> Run<'a> {
             None
         } else {
             if let Some(action) = &step.reference {
-                out.note = Some(self.reference(action));
+                match self.endpoint.change_settings(action).await {
+                    Ok(note) => out.note = Some(note),
+                    Err(why) => out.checked.record(
+                        None,
+                        Err(Broken {
+                            message: format!("the account-settings change failed: {why}"),
+                            expected: None,
+                            actual: None,
+                        }),
+                        None,
+                    ),
+                }
             }
             return Ok(());
         };
@@ -641,30 +659,6 @@ impl<'a> Run<'a> {
                 self.groups_seen.insert(id);
             } else if collection.eq_ignore_ascii_case("Users") {
                 self.users_seen.insert(id);
-            }
-        }
-    }
-
-    fn reference(&mut self, action: &ReferenceAction) -> String {
-        let Some(state) = &self.endpoint.reference else {
-            return "no reference server".into();
-        };
-        let mut s = state.settings_mut();
-        match action {
-            ReferenceAction::Plan(p) => {
-                s.plan = (*p).into();
-                format!("plan set to {p:?}")
-            }
-            ReferenceAction::ScimEnabled(on) => {
-                s.scim_enabled = *on;
-                format!(
-                    "SCIM provisioning switched {}",
-                    if *on { "on" } else { "off" }
-                )
-            }
-            ReferenceAction::CustomRole(name) => {
-                s.custom_roles.push(name.clone());
-                format!("custom role {name} added")
             }
         }
     }

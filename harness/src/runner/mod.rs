@@ -4,31 +4,19 @@
 
 mod checks;
 mod exec;
+mod target;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::report::{FORMAT_VERSION, RunReport, ScenarioRun};
-use crate::scenario::{Capability, Loaded, Mode, Profile};
-
-/// Where the suite runs.
-#[derive(Clone, Debug)]
-pub enum Target {
-    /// A SCIM endpoint and its bearer token.
-    Url {
-        /// The SCIM base URL.
-        base_url: String,
-        /// The token (never printed or written to a report).
-        token: scim_client::Secret,
-    },
-    /// The reference server, started in-process on a free loopback port.
-    Reference,
-}
+use crate::scenario::{Loaded, Mode, Profile};
+pub use target::{Capabilities, StartReference, Starting, Target};
+use target::{Endpoint, discover, start_reference};
 
 /// The longest single 429 back-off wait by default: Okta's own back-off grows to hours, which
 /// no test run can afford; the report still shows the wait Okta would have made.
@@ -56,9 +44,9 @@ pub struct RunConfig {
     /// Where mock-okta waits (429 back-off). By default real time capped at
     /// [`DEFAULT_MAX_RETRY_WAIT`] per wait; tests pass a recording clock that never waits.
     pub clock: Arc<dyn scim_client::Clock>,
-    /// Deliberate faults for an in-process reference server: the harness's own tests use them
-    /// to prove each rule can fail. They take effect only in test builds.
-    pub reference_faults: Vec<reference_server::faults::Fault>,
+    /// How a reference server is started (`Target::Reference`, and scenarios that change
+    /// account settings).
+    pub start_reference: StartReference,
 }
 
 impl RunConfig {
@@ -81,7 +69,7 @@ impl RunConfig {
             clock: Arc::new(scim_client::CappedClock {
                 cap: DEFAULT_MAX_RETRY_WAIT,
             }),
-            reference_faults: Vec::new(),
+            start_reference: StartReference::default(),
         }
     }
 }
@@ -106,135 +94,6 @@ pub enum RunError {
     Task(tokio::task::JoinError),
 }
 
-/// What the target offers, read from its discovery endpoints before the run.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Capabilities {
-    /// `/Groups` exists.
-    pub groups: bool,
-    /// `etag.supported`.
-    pub etag: bool,
-    /// `sort.supported`.
-    pub sort: bool,
-    /// `POST /Users/.search` answers.
-    pub search: bool,
-}
-
-impl Capabilities {
-    /// Whether the target has a capability.
-    pub fn has(&self, c: Capability) -> bool {
-        match c {
-            Capability::Groups => self.groups,
-            Capability::Etag => self.etag,
-            Capability::Sort => self.sort,
-            Capability::Search => self.search,
-        }
-    }
-}
-
-/// One SCIM endpoint the scenarios talk to.
-#[derive(Clone, Debug)]
-pub(crate) struct Endpoint {
-    pub(crate) base_url: String,
-    /// The path part of the base URL (`/scim/v2`), which recorded exchange paths start with.
-    pub(crate) base_path: String,
-    /// The recording client, whose records scrub the endpoint's token.
-    pub(crate) wire: scim_client::Client,
-    /// The reference server's state, when the endpoint is one we started.
-    pub(crate) reference: Option<reference_server::AppState>,
-}
-
-impl Endpoint {
-    fn new(
-        base_url: &str,
-        token: scim_client::Secret,
-        timeout: Duration,
-        reference: Option<reference_server::AppState>,
-    ) -> Endpoint {
-        let base_url = base_url.trim_end_matches('/').to_owned();
-        let base_path = reqwest::Url::parse(&base_url)
-            .map(|u| u.path().trim_end_matches('/').to_owned())
-            .unwrap_or_default();
-        Endpoint {
-            base_url,
-            base_path,
-            wire: scim_client::Client::new(token, timeout),
-            reference,
-        }
-    }
-}
-
-/// Starts a reference server on a free loopback port.
-pub(crate) async fn start_reference(
-    faults: &[reference_server::faults::Fault],
-    timeout: Duration,
-) -> Result<(reference_server::Running, Endpoint), RunError> {
-    let token = reference_server::state::generate_token();
-    let config = reference_server::Config {
-        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        token: Some(token.clone()),
-        faults: faults.to_vec(),
-        ..reference_server::Config::default()
-    };
-    let state = reference_server::AppState::new(&config);
-    let running = reference_server::spawn(&config, state.clone())
-        .await
-        .map_err(RunError::Reference)?;
-    let endpoint = Endpoint::new(&running.base_url, token.into(), timeout, Some(state));
-    Ok((running, endpoint))
-}
-
-/// Reads the target's capabilities; fails only when the target does not answer at all.
-async fn discover(endpoint: &Endpoint) -> Result<Capabilities, RunError> {
-    let wire = &endpoint.wire;
-    let request = |method: reqwest::Method, path: &str| {
-        scim_client::Request::new(method, format!("{}{path}", endpoint.base_url)).header(
-            "Authorization",
-            format!("Bearer {}", wire.secret().expose()),
-        )
-    };
-    let answered =
-        |sent: &scim_client::Sent| sent.status().is_some_and(|s| (200..300).contains(&s));
-    let spc = wire
-        .send(&wire.prepare(request(reqwest::Method::GET, "/ServiceProviderConfig")))
-        .await;
-    if let Some(e) = &spc.error {
-        return Err(RunError::Unreachable {
-            base_url: endpoint.base_url.clone(),
-            reason: e.to_string(),
-        });
-    }
-    let spc = if answered(&spc) {
-        spc.json.unwrap_or(Value::Null)
-    } else {
-        Value::Null
-    };
-    let flag = |k: &str| {
-        spc.get(k)
-            .and_then(|v| v.get("supported"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false)
-    };
-    let groups = wire
-        .send(&wire.prepare(request(
-            reqwest::Method::GET,
-            "/Groups?startIndex=1&count=1",
-        )))
-        .await;
-    let search = request(reqwest::Method::POST, "/Users/.search")
-        .header("content-type", "application/scim+json")
-        .body(format!(
-            r#"{{"schemas":["{}"],"count":0}}"#,
-            scim_core::urn::SEARCH_REQUEST
-        ));
-    let search = wire.send(&wire.prepare(search)).await;
-    Ok(Capabilities {
-        groups: answered(&groups),
-        etag: flag("etag"),
-        sort: flag("sort"),
-        search: answered(&search),
-    })
-}
-
 /// An event during a run, for progress display.
 #[derive(Clone, Copy, Debug)]
 pub enum Event<'a> {
@@ -255,13 +114,12 @@ pub async fn run(
 ) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let (_shared_server, endpoint) = match &config.target {
-        Target::Url { base_url, token } => (
-            None,
-            Endpoint::new(base_url, token.clone(), config.timeout, None),
-        ),
+        Target::Url { base_url, token } => {
+            (None, Endpoint::new(base_url, token.clone(), config.timeout))
+        }
         Target::Reference => {
             let (running, endpoint) =
-                start_reference(&config.reference_faults, config.timeout).await?;
+                start_reference(&config.start_reference, config.timeout).await?;
             (Some(running), endpoint)
         }
     };
@@ -301,6 +159,7 @@ pub async fn run(
     let mut results: Vec<(usize, ScenarioRun)> = Vec::with_capacity(tasks.len());
     while let Some(joined) = tasks.join_next().await {
         let (i, run) = joined.map_err(RunError::Task)?;
+        let run = run?;
         on_event(&Event::Finished(&run));
         results.push((i, run));
     }

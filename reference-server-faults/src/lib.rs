@@ -1,9 +1,33 @@
+//! # reference-server-faults
+//!
 //! Deliberate faults, so that the harness's tests can prove each of its rules can fail.
 //!
 //! A fault rewrites requests or responses around the real server, the way a broken SCIM
 //! implementation would behave (a case-sensitive userName filter, a missing `Location`, a 404
-//! after deactivation...). Faults take effect only in builds with the `faults` feature, which
-//! only test builds enable; `Config::faults` cannot be set from flags or configuration files.
+//! after deactivation...). It is a layer around [`reference_server::app`]: the server itself
+//! knows nothing of faults, and this crate is only ever a dev-dependency, so no release build
+//! of the server contains it. Each fault names the harness rule it breaks; the harness's
+//! `rules_can_fail` test holds the mapping.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use reference_server_faults::{Fault, spawn};
+//!
+//! let config = reference_server::Config {
+//!     listen: "127.0.0.1:0".parse().unwrap(),
+//!     ..reference_server::Config::default()
+//! };
+//! let broken = spawn(&config, &[Fault::NoLocation]).await?;
+//! # Ok(()) }
+//! ```
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use reference_server::{AppState, Config, Running};
 
 /// One way of being broken. Each names the rule it breaks in the harness's catalogue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -140,5 +164,27 @@ pub enum Fault {
     GroupDeleteDeletesUsers,
 }
 
-#[cfg(feature = "faults")]
-pub(crate) mod inject;
+mod inject;
+
+/// [`reference_server::app`] for `state`, broken by `faults`. The faults apply to the SCIM
+/// API (`/scim/v2`) only; the admin API stays as it is, so a test can still change the
+/// account's settings.
+pub fn app(state: AppState, faults: &[Fault]) -> Router {
+    let server = reference_server::app(state.clone());
+    if faults.is_empty() {
+        return server;
+    }
+    let f = inject::Faults {
+        state,
+        faults: faults.to_vec(),
+    };
+    server
+        .layer(from_fn_with_state(f.clone(), inject::layer))
+        .layer(from_fn_with_state(f, inject::delete_members_first))
+}
+
+/// Starts a server for `config`, broken by `faults`, as [`reference_server::spawn`] does.
+pub async fn spawn(config: &Config, faults: &[Fault]) -> std::io::Result<Running> {
+    let state = AppState::new(config);
+    reference_server::spawn_app(config, state.clone(), app(state, faults)).await
+}

@@ -10,22 +10,24 @@ use scim_core::schema::ResourceSchema;
 use scim_core::{ScimError, ScimType};
 use serde_json::{Map, Value, json};
 
-use super::Fault;
-use crate::error::ApiError;
-use crate::list::index_hint;
-use crate::schemas;
-use crate::state::AppState;
-use crate::store::IndexHint;
+use reference_server::error::ApiError;
+use reference_server::list::index_hint;
+use reference_server::state::AppState;
+use reference_server::store::IndexHint;
+use reference_server::{SCIM_PREFIX, schemas};
 
-/// What the middleware needs: the state, whose configuration names the active faults.
+use super::Fault;
+
+/// What the middleware needs: the server's state, and the faults in force.
 #[derive(Clone, Debug)]
 pub(crate) struct Faults {
     pub(crate) state: AppState,
+    pub(crate) faults: Vec<Fault>,
 }
 
 impl Faults {
     fn on(&self, f: Fault) -> bool {
-        self.state.faults().contains(&f)
+        self.faults.contains(&f)
     }
 }
 
@@ -58,7 +60,7 @@ fn drop_param(params: &mut Vec<(String, String)>, name: &str) {
 }
 
 fn segments(path: &str) -> Vec<String> {
-    path.trim_start_matches(crate::SCIM_PREFIX)
+    path.trim_start_matches(SCIM_PREFIX)
         .split('/')
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
@@ -130,7 +132,7 @@ fn rewrite_request(
     // The plan may change at run time (the admin API, a scenario's step): the write lock is
     // taken only when there is something to undo.
     if f.on(Fault::IgnorePlan) && !f.state.settings().plan.allows_scim() {
-        f.state.settings_mut().plan = crate::Plan::Enterprise;
+        f.state.settings_mut().plan = reference_server::Plan::Enterprise;
     }
     if f.on(Fault::IgnoreIfNoneMatch) {
         headers.remove(header::IF_NONE_MATCH);
@@ -331,7 +333,7 @@ fn rewrite_request(
         && let Some(id) = segs.get(1)
         && let Some(view) = f.state.store().user(id)
     {
-        let current = crate::render::user(&view, "");
+        let current = reference_server::render::user(&view, "");
         for k in ["name", "roles"] {
             match current.get(k) {
                 Some(v) => b[k] = v.clone(),
@@ -678,6 +680,9 @@ fn retain_resources(body: &mut Value, keep: impl Fn(&Value) -> bool) {
 
 /// The middleware.
 pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with(SCIM_PREFIX) {
+        return next.run(request).await;
+    }
     let (mut parts, body) = request.into_parts();
     let bytes = to_bytes(body, 16 * 1024 * 1024).await.unwrap_or_default();
     let method = parts.method.as_str().to_owned();
@@ -750,6 +755,7 @@ pub(crate) async fn delete_members_first(
 ) -> Response {
     let segs = segments(request.uri().path());
     if f.on(Fault::GroupDeleteDeletesUsers)
+        && request.uri().path().starts_with(SCIM_PREFIX)
         && request.method() == "DELETE"
         && segs.len() == 2
         && segs[0] == "Groups"

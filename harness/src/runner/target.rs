@@ -1,0 +1,249 @@
+//! What the scenarios talk to: a vendor's endpoint, or a reference server the run starts,
+//! which the harness treats as any operator would: its SCIM API, and its admin API for
+//! account settings. What the target offers is read from its discovery endpoints.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use scim_client::{Request, Secret, Sent};
+use serde_json::{Value, json};
+
+use super::RunError;
+use crate::scenario::{Capability, ReferenceAction};
+
+/// Where the suite runs.
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// A SCIM endpoint and its bearer token.
+    Url {
+        /// The SCIM base URL.
+        base_url: String,
+        /// The token (never printed or written to a report).
+        token: Secret,
+    },
+    /// The reference server, started in-process on a free loopback port.
+    Reference,
+}
+
+/// A reference server starting: what [`StartReference`] returns.
+pub type Starting =
+    Pin<Box<dyn Future<Output = std::io::Result<reference_server::Running>> + Send>>;
+
+/// How the run starts a reference server (for `--reference`, and for each scenario that
+/// changes account settings and so needs a server of its own). By default
+/// [`reference_server::spawn`]; the harness's own tests start a deliberately broken one.
+#[derive(Clone)]
+pub struct StartReference(Arc<dyn Fn(reference_server::Config) -> Starting + Send + Sync>);
+
+impl StartReference {
+    /// Starts servers with `start`, given the configuration the run chose (a loopback
+    /// address on a free port, a fresh token).
+    pub fn new(
+        start: impl Fn(reference_server::Config) -> Starting + Send + Sync + 'static,
+    ) -> StartReference {
+        StartReference(Arc::new(start))
+    }
+
+    async fn start(
+        &self,
+        config: reference_server::Config,
+    ) -> std::io::Result<reference_server::Running> {
+        (self.0)(config).await
+    }
+}
+
+impl Default for StartReference {
+    fn default() -> StartReference {
+        StartReference::new(|config| {
+            Box::pin(async move { reference_server::spawn(&config).await })
+        })
+    }
+}
+
+impl std::fmt::Debug for StartReference {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StartReference")
+    }
+}
+
+/// A reference server's admin API: its URL and credential.
+#[derive(Clone, Debug)]
+pub(crate) struct Admin {
+    url: String,
+    wire: scim_client::Client,
+}
+
+/// One SCIM endpoint the scenarios talk to.
+#[derive(Clone, Debug)]
+pub(crate) struct Endpoint {
+    pub(crate) base_url: String,
+    /// The path part of the base URL (`/scim/v2`), which recorded exchange paths start with.
+    pub(crate) base_path: String,
+    /// The recording client, whose records scrub the endpoint's token.
+    pub(crate) wire: scim_client::Client,
+    /// The admin API, when the endpoint is a reference server the run started.
+    admin: Option<Admin>,
+}
+
+impl Endpoint {
+    /// A vendor's endpoint.
+    pub(crate) fn new(base_url: &str, token: Secret, timeout: Duration) -> Endpoint {
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        let base_path = reqwest::Url::parse(&base_url)
+            .map(|u| u.path().trim_end_matches('/').to_owned())
+            .unwrap_or_default();
+        Endpoint {
+            base_url,
+            base_path,
+            wire: scim_client::Client::new(token, timeout),
+            admin: None,
+        }
+    }
+
+    /// A request to `base + path` with the endpoint's token.
+    pub(crate) fn request(&self, method: Method, path: &str) -> Request {
+        Request::new(method, format!("{}{path}", self.base_url)).header(
+            "Authorization",
+            format!("Bearer {}", self.wire.secret().expose()),
+        )
+    }
+
+    /// Sends a request and records it.
+    pub(crate) async fn send(&self, request: Request) -> Sent {
+        self.wire.send(&self.wire.prepare(request)).await
+    }
+
+    /// Changes the reference server's account settings through its admin API, as an
+    /// operator would. `Ok` holds a note for the report; `Err` says why the server refused.
+    pub(crate) async fn change_settings(&self, action: &ReferenceAction) -> Result<String, String> {
+        let Some(admin) = &self.admin else {
+            return Err("the target is not a reference server this run started".into());
+        };
+        let (method, path, body, note) = match action {
+            ReferenceAction::Plan(p) => (
+                Method::PATCH,
+                "/scim-config",
+                json!({ "plan": p }),
+                format!("plan set to {p:?}"),
+            ),
+            ReferenceAction::ScimEnabled(on) => (
+                Method::PATCH,
+                "/scim-config",
+                json!({ "scimEnabled": on }),
+                format!(
+                    "SCIM provisioning switched {}",
+                    if *on { "on" } else { "off" }
+                ),
+            ),
+            ReferenceAction::CustomRole(name) => (
+                Method::POST,
+                "/roles",
+                json!({ "name": name }),
+                format!("custom role {name} added"),
+            ),
+        };
+        let request = Request::new(method, format!("{}{path}", admin.url))
+            .header(
+                "Authorization",
+                format!("Bearer {}", admin.wire.secret().expose()),
+            )
+            .header("Content-Type", "application/json")
+            .body(body.to_string());
+        let sent = admin.wire.send(&admin.wire.prepare(request)).await;
+        match sent.status() {
+            Some(s) if (200..300).contains(&s) => Ok(note),
+            Some(s) => Err(format!("the admin API answered {s}: {}", sent.text())),
+            None => Err(sent.exchange.error.unwrap_or_default()),
+        }
+    }
+}
+
+/// Starts a reference server on a free loopback port, with a fresh token.
+pub(crate) async fn start_reference(
+    start: &StartReference,
+    timeout: Duration,
+) -> Result<(reference_server::Running, Endpoint), RunError> {
+    let token = reference_server::state::generate_token();
+    let config = reference_server::Config {
+        listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        token: Some(token.clone()),
+        ..reference_server::Config::default()
+    };
+    let running = start.start(config).await.map_err(RunError::Reference)?;
+    let mut endpoint = Endpoint::new(&running.base_url, token.into(), timeout);
+    endpoint.admin = Some(Admin {
+        url: running.admin_url.clone(),
+        wire: scim_client::Client::new(running.admin_token(), timeout),
+    });
+    Ok((running, endpoint))
+}
+
+/// What the target offers, read from its discovery endpoints before the run.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    /// `/Groups` exists.
+    pub groups: bool,
+    /// `etag.supported`.
+    pub etag: bool,
+    /// `sort.supported`.
+    pub sort: bool,
+    /// `POST /Users/.search` answers.
+    pub search: bool,
+}
+
+impl Capabilities {
+    /// Whether the target has a capability.
+    pub fn has(&self, c: Capability) -> bool {
+        match c {
+            Capability::Groups => self.groups,
+            Capability::Etag => self.etag,
+            Capability::Sort => self.sort,
+            Capability::Search => self.search,
+        }
+    }
+}
+
+/// Reads the target's capabilities; fails only when the target does not answer at all.
+pub(crate) async fn discover(endpoint: &Endpoint) -> Result<Capabilities, RunError> {
+    let answered = |sent: &Sent| sent.status().is_some_and(|s| (200..300).contains(&s));
+    let spc = endpoint
+        .send(endpoint.request(Method::GET, "/ServiceProviderConfig"))
+        .await;
+    if let Some(e) = &spc.error {
+        return Err(RunError::Unreachable {
+            base_url: endpoint.base_url.clone(),
+            reason: e.to_string(),
+        });
+    }
+    let spc = if answered(&spc) {
+        spc.json.unwrap_or(Value::Null)
+    } else {
+        Value::Null
+    };
+    let flag = |k: &str| {
+        spc.get(k)
+            .and_then(|v| v.get("supported"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    };
+    let groups = endpoint
+        .send(endpoint.request(Method::GET, "/Groups?startIndex=1&count=1"))
+        .await;
+    let search = endpoint
+        .request(Method::POST, "/Users/.search")
+        .header("content-type", "application/scim+json")
+        .body(format!(
+            r#"{{"schemas":["{}"],"count":0}}"#,
+            scim_core::urn::SEARCH_REQUEST
+        ));
+    let search = endpoint.send(search).await;
+    Ok(Capabilities {
+        groups: answered(&groups),
+        etag: flag("etag"),
+        sort: flag("sort"),
+        search: answered(&search),
+    })
+}
