@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::report::{self, terminal};
 use crate::rules;
 use crate::runner::{self, RunConfig, RunError, Target};
-use crate::scenario::{self, Loaded, Mode, Profile};
+use crate::scenario::{self, ClientMode, Loaded, Profile};
 
 /// Exit codes.
 pub mod exit {
@@ -35,17 +35,6 @@ const AFTER_HELP: &str = "Exit codes: 0 every MUST rule held; 1 a MUST rule fail
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-/// Which client modes to run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ModeChoice {
-    /// PATCH mode (OIN apps).
-    OinPatch,
-    /// PUT mode (App Integration Wizard apps).
-    AiwPut,
-    /// Both.
-    Both,
 }
 
 /// Output format of `rules`.
@@ -84,9 +73,10 @@ struct RunArgs {
     /// Rule profiles to check (default: rfc,okta; with --reference, also fivetran).
     #[arg(long, value_delimiter = ',')]
     profile: Vec<Profile>,
-    /// Okta client modes.
-    #[arg(long, value_enum, default_value = "both")]
-    okta_mode: ModeChoice,
+    /// Okta client modes: oin-patch (OIN apps), aiw-put (App Integration Wizard apps), or
+    /// both.
+    #[arg(long, value_parser = parse_modes, default_value = "both")]
+    okta_mode: ::std::vec::Vec<ClientMode>,
     /// Write a JUnit XML report.
     #[arg(long)]
     junit: Option<PathBuf>,
@@ -129,6 +119,16 @@ enum Command {
     },
     /// Print the scenario format's JSON Schema.
     Schema,
+}
+
+/// `--okta-mode`: one client mode, or `both`.
+fn parse_modes(s: &str) -> Result<Vec<ClientMode>, String> {
+    if s == "both" {
+        return Ok(ClientMode::ALL.to_vec());
+    }
+    ClientMode::from_str(s, false)
+        .map(|m| vec![m])
+        .map_err(|_| format!("expected oin-patch, aiw-put or both, not {s:?}"))
 }
 
 /// Loads scenarios from paths, or the built-in ones.
@@ -263,11 +263,7 @@ pub async fn main() -> ExitCode {
             if !profile.is_empty() {
                 config.profiles = profile.into_iter().collect::<BTreeSet<_>>();
             }
-            config.modes = match okta_mode {
-                ModeChoice::OinPatch => vec![Mode::OinPatch],
-                ModeChoice::AiwPut => vec![Mode::AiwPut],
-                ModeChoice::Both => vec![Mode::OinPatch, Mode::AiwPut],
-            };
+            config.modes = okta_mode;
             config.tags = tag;
             config.keep = keep;
             if let Some(j) = jobs {

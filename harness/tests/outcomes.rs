@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use harness::report::terminal::{self, Style};
 use harness::runner::{self, RunConfig, Target};
-use harness::scenario::{self, Mode};
+use harness::scenario::{self, ClientMode};
 
 fn folder(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -57,7 +57,7 @@ async fn run(path: &Path) -> harness::report::RunReport {
         errors.iter().map(ToString::to_string).collect::<String>()
     );
     let mut config = RunConfig::new(Target::Reference);
-    config.modes = vec![Mode::OinPatch];
+    config.modes = vec![ClientMode::OinPatch];
     runner::run(&config, &loaded, &|_| {}).await.unwrap()
 }
 

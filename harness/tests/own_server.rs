@@ -4,7 +4,7 @@
 
 use harness::report::terminal::{self, Style};
 use harness::runner::{self, RunConfig, RunError, StartReference, Target};
-use harness::scenario::Mode;
+use harness::scenario::ClientMode;
 use reference_server_faults::Fault;
 
 fn wrong_plan() -> Vec<harness::scenario::Loaded> {
@@ -19,7 +19,7 @@ fn wrong_plan() -> Vec<harness::scenario::Loaded> {
 #[tokio::test]
 async fn settings_change_through_the_admin_api_and_replays_name_the_scenarios_server() {
     let mut config = RunConfig::new(Target::Reference);
-    config.modes = vec![Mode::OinPatch];
+    config.modes = vec![ClientMode::OinPatch];
     let report = runner::run(&config, &wrong_plan(), &|_| {}).await.unwrap();
     assert!(
         report.passed(),
@@ -53,7 +53,7 @@ async fn settings_change_through_the_admin_api_and_replays_name_the_scenarios_se
 #[tokio::test]
 async fn a_reference_server_that_cannot_start_stops_the_run() {
     let mut config = RunConfig::new(Target::Reference);
-    config.modes = vec![Mode::OinPatch];
+    config.modes = vec![ClientMode::OinPatch];
     config.start_reference =
         StartReference::new(|_| Box::pin(async { Err(std::io::Error::other("no ports left")) }));
     let err = runner::run(&config, &wrong_plan(), &|_| {})
@@ -79,4 +79,43 @@ async fn a_reference_server_that_cannot_start_stops_the_run() {
         .await
         .unwrap_err();
     assert!(matches!(err, RunError::Reference(_)), "{err}");
+}
+
+#[test]
+fn the_formats_plan_names_are_the_servers() {
+    use clap::ValueEnum;
+    use harness::scenario::PlanName;
+    // A plan added to the format fails to compile here until it is listed.
+    let listed = |p: PlanName| match p {
+        PlanName::Enterprise
+        | PlanName::BusinessCritical
+        | PlanName::Standard
+        | PlanName::Starter => p,
+    };
+    let ours: Vec<String> = [
+        PlanName::Enterprise,
+        PlanName::BusinessCritical,
+        PlanName::Standard,
+        PlanName::Starter,
+    ]
+    .into_iter()
+    .map(|p| {
+        serde_json::to_value(listed(p))
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_owned()
+    })
+    .collect();
+    let theirs: Vec<String> = reference_server::Plan::value_variants()
+        .iter()
+        .map(|p| {
+            serde_json::to_value(p)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ours, theirs);
 }

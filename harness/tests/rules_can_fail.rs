@@ -5,7 +5,7 @@
 use harness::report::RunReport;
 use harness::rules::{CATALOGUE, Level};
 use harness::runner::{self, RunConfig, StartReference, Target};
-use harness::scenario::{Loaded, Mode};
+use harness::scenario::{ClientMode, Loaded};
 use reference_server_faults::Fault::{self, *};
 
 /// (rule, the fault that breaks it, the scenarios that show it).
@@ -364,7 +364,7 @@ fn choose(ids: &[&str], scenarios: &[Loaded]) -> Vec<Loaded> {
 
 async fn run_with(fault: Fault, chosen: &[Loaded]) -> RunReport {
     let mut config = RunConfig::new(Target::Reference);
-    config.modes = vec![Mode::OinPatch];
+    config.modes = vec![ClientMode::OinPatch];
     config.jobs = 1;
     config.start_reference = StartReference::new(move |server| {
         Box::pin(async move { reference_server_faults::spawn(&server, &[fault]).await })

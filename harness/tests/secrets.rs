@@ -3,7 +3,7 @@
 
 use harness::report::curl;
 use harness::runner::{self, RunConfig, Target};
-use harness::scenario::{Loaded, Mode, load_str};
+use harness::scenario::{ClientMode, Loaded, load_str};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -51,7 +51,7 @@ async fn the_token_is_scrubbed_and_a_wrong_token_is_replayed_as_sent() {
         base_url: base_url.clone(),
         token: TOKEN.into(),
     });
-    config.modes = vec![Mode::OinPatch];
+    config.modes = vec![ClientMode::OinPatch];
     let report = runner::run(&config, &[scenario], &|_| {}).await.unwrap();
 
     let json = serde_json::to_string(&report).unwrap();

@@ -3,7 +3,7 @@
 
 use harness::report::Status;
 use harness::runner::{self, RunConfig, Target};
-use harness::scenario::{Loaded, Mode, load_str};
+use harness::scenario::{ClientMode, Loaded, load_str};
 use serde_json::json;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -56,7 +56,7 @@ async fn an_unset_variable_skips_the_step_without_sending_it() {
         base_url: format!("{}/scim/v2", server.uri()),
         token: "t".into(),
     });
-    config.modes = vec![Mode::OinPatch];
+    config.modes = vec![ClientMode::OinPatch];
     let report = runner::run(&config, &[scenario], &|_| {}).await.unwrap();
 
     let steps = &report.scenarios[0].steps;

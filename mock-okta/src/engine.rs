@@ -2,7 +2,7 @@
 //! is a method that changes the org and sends what Okta sends.
 
 use scim_core::json::get_ci;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::client::{ClientOptions, Reply, ScimClient, SendError};
@@ -36,6 +36,52 @@ impl Outcome {
     /// Whether nothing went wrong.
     pub fn is_ok(&self) -> bool {
         matches!(self, Outcome::Succeeded | Outcome::NothingSent { .. })
+    }
+
+    /// Which of the four it is.
+    pub fn kind(&self) -> OutcomeKind {
+        match self {
+            Outcome::Succeeded => OutcomeKind::Succeeded,
+            Outcome::NothingSent { .. } => OutcomeKind::NothingSent,
+            Outcome::Failed { .. } => OutcomeKind::Failed,
+            Outcome::TaskOpened { .. } => OutcomeKind::TaskOpened,
+        }
+    }
+
+    /// What Okta says about it: why nothing was sent, the page's error, the task's message.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Outcome::Succeeded => None,
+            Outcome::NothingSent { reason } => Some(reason),
+            Outcome::Failed { message } => Some(message),
+            Outcome::TaskOpened { task } => Some(&task.message),
+        }
+    }
+}
+
+/// An [`Outcome`] without its details: what a scenario expects of an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// Everything sent was accepted.
+    Succeeded,
+    /// Nothing was sent.
+    NothingSent,
+    /// An error on the page (Test API Credentials).
+    Failed,
+    /// A provisioning task was opened.
+    TaskOpened,
+}
+
+impl std::fmt::Display for OutcomeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            OutcomeKind::Succeeded => "succeeded",
+            OutcomeKind::NothingSent => "nothing_sent",
+            OutcomeKind::Failed => "failed",
+            OutcomeKind::TaskOpened => "task_opened",
+        })
     }
 }
 

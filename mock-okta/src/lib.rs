@@ -33,7 +33,9 @@
     warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod action;
 pub mod bodies;
+pub mod cli;
 pub mod client;
 pub mod engine;
 mod groups;
@@ -43,7 +45,8 @@ pub mod mapping;
 pub mod model;
 mod users;
 
+pub use action::{Action, Settings, Slot};
 pub use client::{ClientOptions, ScimClient, SendError};
-pub use engine::{ActionError, ActionReport, ImportSummary, MockOkta, Outcome};
+pub use engine::{ActionError, ActionReport, ImportSummary, MockOkta, Outcome, OutcomeKind};
 pub use model::{ClientMode, HeaderProfile, Org};
 pub use users::{NewUser, ProfileChange};

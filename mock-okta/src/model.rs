@@ -62,14 +62,32 @@ pub struct OktaGroup {
 }
 
 /// How the app integration's SCIM client updates resources (okta-wire §0).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ClientMode {
-    /// OIN catalogue apps such as Fivetran's: PATCH for (de)activation and group changes.
+    /// PATCH mode: OIN catalogue apps such as Fivetran's, PATCH for (de)activation and group
+    /// changes.
     #[default]
     OinPatch,
-    /// Apps built in the App Integration Wizard: GET then full PUT for everything.
+    /// PUT mode: apps built in the App Integration Wizard, GET then full PUT for everything.
     AiwPut,
+}
+
+impl ClientMode {
+    /// Both modes, PATCH first.
+    pub const ALL: [ClientMode; 2] = [ClientMode::OinPatch, ClientMode::AiwPut];
+}
+
+impl std::fmt::Display for ClientMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            ClientMode::OinPatch => "oin-patch",
+            ClientMode::AiwPut => "aiw-put",
+        })
+    }
 }
 
 /// Which request headers the client sends (okta-wire §1.1).

@@ -11,7 +11,7 @@ use serde::Serialize;
 use scim_client::Exchange;
 
 use crate::rules::{Level, Rule};
-use crate::scenario::{Mode, Profile};
+use crate::scenario::{ClientMode, Profile};
 
 /// The JSON report's format version.
 pub const FORMAT_VERSION: u32 = 1;
@@ -113,7 +113,7 @@ pub struct ScenarioRun {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// The client mode.
-    pub mode: Mode,
+    pub mode: ClientMode,
     /// Its status.
     pub status: Status,
     /// Why it was skipped.

@@ -9,7 +9,7 @@ use serde_json_path::JsonPath;
 use crate::report::Finding;
 use crate::rules::exchange::{Broken, broken, short};
 use crate::rules::{self, Kind, Level, Rule};
-use crate::scenario::{BodyCheck, Expect, OutcomeKind, Profile, ValueCheck};
+use crate::scenario::{BodyCheck, Expect, Profile, ValueCheck};
 
 /// What checking produced: the rules that held, and the findings.
 #[derive(Debug, Default)]
@@ -337,16 +337,7 @@ pub(super) fn okta_expect(
     if !selected(rule, profiles) {
         return;
     }
-    let (kind, message) = match outcome {
-        mock_okta::Outcome::Succeeded => (OutcomeKind::Succeeded, None),
-        mock_okta::Outcome::NothingSent { reason } => {
-            (OutcomeKind::NothingSent, Some(reason.as_str()))
-        }
-        mock_okta::Outcome::Failed { message } => (OutcomeKind::Failed, Some(message.as_str())),
-        mock_okta::Outcome::TaskOpened { task } => {
-            (OutcomeKind::TaskOpened, Some(task.message.as_str()))
-        }
-    };
+    let (kind, message) = (outcome.kind(), outcome.message());
     if let Some(want) = expect.outcome {
         let result = if want == kind {
             Ok(())

@@ -1,10 +1,10 @@
 //! One scenario in one client mode.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Instant;
 
-use mock_okta::{ClientMode, ClientOptions, MockOkta, NewUser, Org, Outcome, ProfileChange};
+use mock_okta::{Action, ClientMode, ClientOptions, MockOkta, NewUser, Org, Outcome, Slot};
 use reqwest::Method as HttpMethod;
 use scim_client::{Exchange, Request};
 use serde_json::Value;
@@ -16,9 +16,7 @@ use super::{RunConfig, RunError, Target};
 use crate::report::{ScenarioRun, Status, StepRun};
 use crate::rules::exchange::Broken;
 use crate::scenario::vars::{Undefined, Vars};
-use crate::scenario::{
-    Auth, Fixtures, Loaded, Method, Mode, OktaAction, OperandMut, ScimRequest, Settings, Step,
-};
+use crate::scenario::{Auth, Fixtures, Loaded, Method, OperandMut, ScimRequest, Step};
 
 /// What every scenario run shares.
 #[derive(Clone, Debug)]
@@ -28,7 +26,7 @@ pub(crate) struct Context {
     pub(crate) capabilities: Capabilities,
 }
 
-fn skipped(loaded: &Loaded, mode: Mode, reason: String) -> ScenarioRun {
+fn skipped(loaded: &Loaded, mode: ClientMode, reason: String) -> ScenarioRun {
     ScenarioRun {
         id: loaded.scenario.id.clone(),
         title: loaded.scenario.title.clone(),
@@ -43,7 +41,7 @@ fn skipped(loaded: &Loaded, mode: Mode, reason: String) -> ScenarioRun {
 }
 
 /// Why a scenario does not run here, if it does not.
-fn skip_reason(ctx: &Context, loaded: &Loaded, mode: Mode) -> Option<String> {
+fn skip_reason(ctx: &Context, loaded: &Loaded, mode: ClientMode) -> Option<String> {
     let req = &loaded.scenario.requires;
     if !req.modes.is_empty() && !req.modes.contains(&mode) {
         return Some(format!(
@@ -116,7 +114,7 @@ impl StepOut {
 pub(crate) async fn run_scenario(
     ctx: &Context,
     loaded: &Loaded,
-    mode: Mode,
+    mode: ClientMode,
 ) -> Result<ScenarioRun, RunError> {
     if let Some(reason) = skip_reason(ctx, loaded, mode) {
         return Ok(skipped(loaded, mode, reason));
@@ -160,44 +158,17 @@ pub(crate) async fn run_scenario(
     })
 }
 
-fn apply_settings(org: &mut Org, s: &Settings) {
-    let app = &mut org.app;
-    if let Some(v) = s.provisioning {
-        app.api.enabled = v;
-    }
-    if let Some(v) = s.create_users {
-        app.to_app.create_users = v;
-    }
-    if let Some(v) = s.update_user_attributes {
-        app.to_app.update_user_attributes = v;
-    }
-    if let Some(v) = s.deactivate_users {
-        app.to_app.deactivate_users = v;
-    }
-    if let Some(v) = s.import_groups {
-        app.import_groups = v;
-    }
-}
-
-fn role(r: &Option<String>) -> BTreeMap<String, String> {
-    r.iter().map(|v| ("role".to_owned(), v.clone())).collect()
-}
-
 impl<'a> Run<'a> {
     fn new(
         ctx: &'a Context,
         endpoint: Endpoint,
-        mode: Mode,
+        mode: ClientMode,
         prefix: &str,
         loaded: &'a Loaded,
     ) -> Run<'a> {
-        let client_mode = match mode {
-            Mode::OinPatch => ClientMode::OinPatch,
-            Mode::AiwPut => ClientMode::AiwPut,
-        };
-        let mut org = Org::fivetran(&endpoint.base_url, client_mode);
+        let mut org = Org::fivetran(&endpoint.base_url, mode);
         if let Some(s) = &loaded.scenario.fixtures.settings {
-            apply_settings(&mut org, s);
+            s.apply(&mut org.app);
         }
         let mut options = ClientOptions::new(endpoint.wire.secret().clone());
         options.timeout = ctx.config.timeout;
@@ -346,7 +317,7 @@ impl<'a> Run<'a> {
             .map(|e| self.interpolate_expect(e))
             .transpose()?;
         let outcome = if let Some(action) = &step.okta {
-            let report = match self.okta_action(action).await? {
+            let report = match self.okta_action(action.clone()).await? {
                 Ok(report) => report,
                 Err(e) => {
                     // The scenario asked for something the org cannot do: a scenario bug.
@@ -433,115 +404,31 @@ impl<'a> Run<'a> {
         self.vars.interpolate(s)
     }
 
+    /// Performs an Okta action after resolving its fixture keys to logins and group names,
+    /// and its text's variables.
     async fn okta_action(
         &mut self,
-        action: &OktaAction,
+        action: Action,
     ) -> Result<Result<mock_okta::ActionReport, mock_okta::ActionError>, Undefined> {
-        let o = &mut self.okta;
-        Ok(match action {
-            OktaAction::TestApiCredentials => Ok(o.test_api_credentials().await),
-            OktaAction::SaveSettings => Ok(o.save_settings().await),
-            OktaAction::Settings(s) => {
-                apply_settings(o.org_mut(), s);
-                Ok(mock_okta::ActionReport {
-                    action: "settings".into(),
-                    outcome: Outcome::NothingSent {
-                        reason: "settings changed".into(),
-                    },
-                    exchanges: Vec::new(),
-                    events: Vec::new(),
-                    import: None,
-                })
-            }
-            OktaAction::AssignUser { user, role: r } => {
-                let (login, r) = (self.login(user), self.opt(r)?);
-                self.okta.assign_user(&login, role(&r)).await
-            }
-            OktaAction::AssignGroup { group, role: r } => {
-                let (g, r) = (self.group(group), self.opt(r)?);
-                self.okta.assign_group(&g, role(&r)).await
-            }
-            OktaAction::AddGroupMember { group, user } => {
-                let (g, u) = (self.group(group), self.login(user));
-                self.okta.add_group_member(&g, &u).await
-            }
-            OktaAction::RemoveGroupMember { group, user } => {
-                let (g, u) = (self.group(group), self.login(user));
-                self.okta.remove_group_member(&g, &u).await
-            }
-            OktaAction::UpdateUser {
-                user,
-                first_name,
-                last_name,
-                email,
-            } => {
-                let change = ProfileChange {
-                    first_name: self.opt(first_name)?,
-                    last_name: self.opt(last_name)?,
-                    email: self.opt(email)?,
-                    login: None,
-                };
-                let login = self.login(user);
-                self.okta.update_user(&login, change).await
-            }
-            OktaAction::SetRole { user, role: r } => {
-                let (login, r) = (self.login(user), self.text(r)?);
-                self.okta.set_app_attributes(&login, role(&Some(r))).await
-            }
-            OktaAction::UnassignUser { user } => {
-                let login = self.login(user);
-                self.okta.unassign_user(&login).await
-            }
-            OktaAction::DeactivateUser { user } => {
-                let login = self.login(user);
-                self.okta.deactivate_user(&login).await
-            }
-            OktaAction::ReactivateUser { user } => {
-                let login = self.login(user);
-                self.okta.reactivate_user(&login).await
-            }
-            OktaAction::SuspendUser { user } => {
-                let login = self.login(user);
-                self.okta.suspend_user(&login)
-            }
-            OktaAction::ProvisionUser { user } => {
-                let login = self.login(user);
-                self.okta.provision_user(&login).await
-            }
-            OktaAction::ImportNow => Ok(self.okta.import_now().await),
-            OktaAction::ConfirmAssignments { users } => {
-                let names = users
-                    .iter()
-                    .map(|u| self.text(u))
-                    .collect::<Result<Vec<_>, _>>()?;
-                self.okta.confirm_assignments(&names)
-            }
-            OktaAction::PushGroup { group } => {
-                let g = self.group(group);
-                self.okta.push_group(&g).await
-            }
-            OktaAction::PushNow { group } => {
-                let g = self.group(group);
-                self.okta.push_now(&g).await
-            }
-            OktaAction::RenameGroup { group, name } => {
-                let (old, new) = (
-                    self.group(group),
-                    format!("{} {}", self.prefix(), self.text(name)?),
-                );
-                let report = self.okta.rename_group(&old, &new).await;
-                self.vars.set(format!("groups.{group}.name"), new);
-                report
-            }
-            OktaAction::UnlinkGroup { group, delete } => {
-                let g = self.group(group);
-                self.okta.unlink_group(&g, *delete).await
-            }
-        })
-    }
-
-    fn opt(&self, v: &Option<String>) -> Result<Option<String>, Undefined> {
-        v.as_deref().map(|s| self.text(s)).transpose()
+        let renamed = match &action {
+            Action::RenameGroup { group, .. } => Some(group.clone()),
+            _ => None,
+        };
+        let resolved = action.try_map(|slot, _, value| match slot {
+            Slot::User => Ok(self.login(&value)),
+            Slot::Group => Ok(self.group(&value)),
+            Slot::GroupName => Ok(format!("{} {}", self.prefix(), self.text(&value)?)),
+            Slot::Text => self.text(&value),
+        })?;
+        let new_name = match &resolved {
+            Action::RenameGroup { name, .. } => Some(name.clone()),
+            _ => None,
+        };
+        let report = self.okta.perform(resolved).await;
+        if let (Some(key), Some(name)) = (renamed, new_name) {
+            self.vars.set(format!("groups.{key}.name"), name);
+        }
+        Ok(report)
     }
 
     fn prepare(&self, r: &ScimRequest) -> Result<Request, Undefined> {

@@ -14,7 +14,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::report::{FORMAT_VERSION, RunReport, ScenarioRun};
-use crate::scenario::{Loaded, Mode, Profile};
+use crate::scenario::{ClientMode, Loaded, Profile};
 pub use target::{Capabilities, StartReference, Starting, Target};
 use target::{Endpoint, discover, start_reference};
 
@@ -30,7 +30,7 @@ pub struct RunConfig {
     /// The profiles whose rules are checked.
     pub profiles: BTreeSet<Profile>,
     /// The client modes to run scenarios in.
-    pub modes: Vec<Mode>,
+    pub modes: Vec<ClientMode>,
     /// Only scenarios with one of these tags (none: all).
     pub tags: Vec<String>,
     /// Leave what the run created in place.
@@ -60,7 +60,7 @@ impl RunConfig {
         RunConfig {
             target,
             profiles,
-            modes: vec![Mode::OinPatch, Mode::AiwPut],
+            modes: ClientMode::ALL.to_vec(),
             tags: Vec::new(),
             keep: false,
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
@@ -131,7 +131,7 @@ pub async fn run(
             config.tags.is_empty() || l.scenario.tags.iter().any(|t| config.tags.contains(t))
         })
         .collect();
-    let mut units: Vec<(usize, &Loaded, Mode)> = Vec::new();
+    let mut units: Vec<(usize, &Loaded, ClientMode)> = Vec::new();
     for l in &selected {
         for mode in &config.modes {
             units.push((units.len(), l, *mode));

@@ -8,7 +8,9 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::model::{Auth, BodyCheck, OktaAction, Operand, Scenario, Step, ValueCheck};
+use mock_okta::Slot;
+
+use super::model::{Action, Auth, BodyCheck, Operand, Scenario, Step, ValueCheck};
 use super::{nearest, vars};
 use crate::rules;
 
@@ -428,44 +430,22 @@ fn check_value(
 fn check_refs(
     src: &Source<'_>,
     line: usize,
-    action: &OktaAction,
+    action: &Action,
     users: &[&str],
     groups: &[&str],
     errors: &mut Vec<Diagnostic>,
 ) {
-    let (user, group): (Option<&String>, Option<&String>) = match action {
-        OktaAction::AssignUser { user, .. }
-        | OktaAction::UpdateUser { user, .. }
-        | OktaAction::SetRole { user, .. }
-        | OktaAction::UnassignUser { user }
-        | OktaAction::DeactivateUser { user }
-        | OktaAction::ReactivateUser { user }
-        | OktaAction::SuspendUser { user }
-        | OktaAction::ProvisionUser { user } => (Some(user), None),
-        OktaAction::AddGroupMember { group, user }
-        | OktaAction::RemoveGroupMember { group, user } => (Some(user), Some(group)),
-        OktaAction::AssignGroup { group, .. }
-        | OktaAction::PushGroup { group }
-        | OktaAction::PushNow { group }
-        | OktaAction::RenameGroup { group, .. }
-        | OktaAction::UnlinkGroup { group, .. } => (None, Some(group)),
-        OktaAction::TestApiCredentials
-        | OktaAction::SaveSettings
-        | OktaAction::Settings(_)
-        | OktaAction::ImportNow
-        | OktaAction::ConfirmAssignments { .. } => (None, None),
-    };
-    if let Some(u) = user
-        && !users.contains(&u.as_str())
-    {
-        let help = nearest(u, users.iter().copied()).map(|n| format!("did you mean `{n}`?"));
-        errors.push(src.find(u, line, format!("`{u}` is not a fixture user"), help));
-    }
-    if let Some(g) = group
-        && !groups.contains(&g.as_str())
-    {
-        let help = nearest(g, groups.iter().copied()).map(|n| format!("did you mean `{n}`?"));
-        errors.push(src.find(g, line, format!("`{g}` is not a fixture group"), help));
+    for (slot, _, value) in action.strings() {
+        let (known, what) = match slot {
+            Slot::User => (users, "fixture user"),
+            Slot::Group => (groups, "fixture group"),
+            Slot::GroupName | Slot::Text => continue,
+        };
+        if !known.contains(&value.as_str()) {
+            let help =
+                nearest(&value, known.iter().copied()).map(|n| format!("did you mean `{n}`?"));
+            errors.push(src.find(&value, line, format!("`{value}` is not a {what}"), help));
+        }
     }
 }
 
@@ -499,8 +479,8 @@ fn step_strings(step: &Step, f: &mut dyn FnMut(&str)) {
     }
     if let Some(action) = &step.okta {
         // Every string an action holds (emails, roles, names) may carry variables.
-        if let Ok(v) = serde_json::to_value(action) {
-            json(&v, f);
+        for (_, _, value) in action.strings() {
+            f(&value);
         }
     }
     if let Some(e) = &step.expect {

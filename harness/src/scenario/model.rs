@@ -6,6 +6,7 @@
 //! {...}}`, `okta: import_now`).
 
 use indexmap::IndexMap;
+pub use mock_okta::{Action, ClientMode, OutcomeKind, Settings};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -34,25 +35,6 @@ pub struct Scenario {
     pub fixtures: Fixtures,
     /// The steps, run in order.
     pub steps: Vec<Step>,
-}
-
-/// A client mode of mock-okta.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mode {
-    /// PATCH mode: OIN catalogue apps such as Fivetran's.
-    OinPatch,
-    /// PUT mode: App Integration Wizard apps.
-    AiwPut,
-}
-
-impl std::fmt::Display for Mode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(match self {
-            Mode::OinPatch => "oin-patch",
-            Mode::AiwPut => "aiw-put",
-        })
-    }
 }
 
 /// A rule profile.
@@ -121,7 +103,7 @@ impl std::fmt::Display for Capability {
 pub struct Requires {
     /// The client modes to run in; empty means both.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub modes: Vec<Mode>,
+    pub modes: Vec<ClientMode>,
     /// Profiles that must be selected (a Fivetran rule scenario needs `fivetran`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub profiles: Vec<Profile>,
@@ -172,27 +154,6 @@ pub struct FixtureGroup {
     pub members: Vec<String>,
 }
 
-/// The app integration's switches (each absent one stays as it is).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    /// Enable API integration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provisioning: Option<bool>,
-    /// To App > Create Users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub create_users: Option<bool>,
-    /// To App > Update User Attributes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub update_user_attributes: Option<bool>,
-    /// To App > Deactivate Users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deactivate_users: Option<bool>,
-    /// Import Groups.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub import_groups: Option<bool>,
-}
-
 /// One step: an Okta action, a raw SCIM request, or (with `requires.reference`) a change to
 /// the reference server's account settings. Exactly one of the three.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -200,9 +161,10 @@ pub struct Settings {
 pub struct Step {
     /// What the step does, in a few words.
     pub name: String,
-    /// An admin action in Okta, sent through mock-okta.
+    /// An admin action in Okta, sent through mock-okta (`mock-okta/README.md` lists them; users
+    /// and groups are fixture keys).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub okta: Option<OktaAction>,
+    pub okta: Option<Action>,
     /// A raw SCIM request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimRequest>,
@@ -218,126 +180,6 @@ pub struct Step {
     /// Variables to set from the response body: name → JSON path (`$.id`).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub capture: IndexMap<String, String>,
-}
-
-/// An Okta admin action (see `mock-okta/README.md`). Users and groups are fixture keys.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum OktaAction {
-    /// Provisioning > Integration > Test API Credentials.
-    TestApiCredentials,
-    /// Save the provisioning settings.
-    SaveSettings,
-    /// Change the app's switches (sends nothing).
-    Settings(Settings),
-    /// Assign > Assign to People.
-    AssignUser {
-        /// Fixture user key.
-        user: String,
-        /// The Role app-user attribute.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        role: Option<String>,
-    },
-    /// Assign > Assign to Groups.
-    AssignGroup {
-        /// Fixture group key.
-        group: String,
-        /// The Role for its members.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        role: Option<String>,
-    },
-    /// Add a user to an Okta group.
-    AddGroupMember {
-        /// Fixture group key.
-        group: String,
-        /// Fixture user key.
-        user: String,
-    },
-    /// Remove a user from an Okta group.
-    RemoveGroupMember {
-        /// Fixture group key.
-        group: String,
-        /// Fixture user key.
-        user: String,
-    },
-    /// Change a user's Okta profile (and push it).
-    UpdateUser {
-        /// Fixture user key.
-        user: String,
-        /// New first name.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        first_name: Option<String>,
-        /// New last name.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        last_name: Option<String>,
-        /// New email (and, with the Email username format, a new userName).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        email: Option<String>,
-    },
-    /// Change a user's Role (and push it).
-    SetRole {
-        /// Fixture user key.
-        user: String,
-        /// The new role.
-        role: String,
-    },
-    /// Unassign a user.
-    UnassignUser {
-        /// Fixture user key.
-        user: String,
-    },
-    /// Deactivate a user in Okta.
-    DeactivateUser {
-        /// Fixture user key.
-        user: String,
-    },
-    /// Reactivate a user in Okta.
-    ReactivateUser {
-        /// Fixture user key.
-        user: String,
-    },
-    /// Suspend a user in Okta.
-    SuspendUser {
-        /// Fixture user key.
-        user: String,
-    },
-    /// Provision User.
-    ProvisionUser {
-        /// Fixture user key.
-        user: String,
-    },
-    /// Import > Import Now.
-    ImportNow,
-    /// Import > Confirm Assignments (by imported userName).
-    ConfirmAssignments {
-        /// The userNames to confirm.
-        users: Vec<String>,
-    },
-    /// Push Groups: push a group.
-    PushGroup {
-        /// Fixture group key.
-        group: String,
-    },
-    /// Push Groups: Push Now.
-    PushNow {
-        /// Fixture group key.
-        group: String,
-    },
-    /// Rename an Okta group.
-    RenameGroup {
-        /// Fixture group key.
-        group: String,
-        /// The new name (before the prefix).
-        name: String,
-    },
-    /// Push Groups: unlink.
-    UnlinkGroup {
-        /// Fixture group key.
-        group: String,
-        /// Delete the app group too.
-        #[serde(default)]
-        delete: bool,
-    },
 }
 
 /// An HTTP method.
@@ -425,7 +267,8 @@ pub enum ReferenceAction {
     CustomRole(String),
 }
 
-/// A Fivetran plan (the reference server's `--plan`).
+/// A Fivetran plan, as the reference server's admin API and `--plan` spell it. The format
+/// has its own list (it depends on no server); a test keeps it in step with the server's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum PlanName {
@@ -437,17 +280,6 @@ pub enum PlanName {
     Standard,
     /// Starter (no SCIM).
     Starter,
-}
-
-impl From<PlanName> for reference_server::Plan {
-    fn from(p: PlanName) -> Self {
-        match p {
-            PlanName::Enterprise => reference_server::Plan::Enterprise,
-            PlanName::BusinessCritical => reference_server::Plan::BusinessCritical,
-            PlanName::Standard => reference_server::Plan::Standard,
-            PlanName::Starter => reference_server::Plan::Starter,
-        }
-    }
 }
 
 /// What a status must be: one code, or one of several.
@@ -467,31 +299,6 @@ impl StatusExpect {
             StatusExpect::One(s) => *s == status,
             StatusExpect::AnyOf(list) => list.contains(&status),
         }
-    }
-}
-
-/// An Okta action's outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OutcomeKind {
-    /// Everything sent was accepted.
-    Succeeded,
-    /// Nothing was sent.
-    NothingSent,
-    /// An error on the page (Test API Credentials).
-    Failed,
-    /// A provisioning task was opened.
-    TaskOpened,
-}
-
-impl std::fmt::Display for OutcomeKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(match self {
-            OutcomeKind::Succeeded => "succeeded",
-            OutcomeKind::NothingSent => "nothing_sent",
-            OutcomeKind::Failed => "failed",
-            OutcomeKind::TaskOpened => "task_opened",
-        })
     }
 }
 
