@@ -91,7 +91,7 @@ async fn fail_folder_fails_with_the_named_rules() {
         let got: BTreeSet<String> = report
             .findings()
             .filter(|f| f.is_failure())
-            .map(|f| f.rule.clone().unwrap_or_else(|| "(expectation)".into()))
+            .map(|f| f.rule.map_or("(expectation)", |r| r.as_str()).to_owned())
             .collect();
         assert_eq!(got, want, "{}", f.display());
         let name = f.file_stem().unwrap().to_string_lossy().into_owned();

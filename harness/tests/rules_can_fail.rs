@@ -389,7 +389,7 @@ async fn each_fault_makes_its_rule_fail() {
         let level = harness::rules::find(rule).unwrap().level;
         let reported = report
             .findings()
-            .any(|f| f.rule.as_deref() == Some(rule) && f.level == level);
+            .any(|f| f.rule.map(|r| r.as_str()) == Some(rule) && f.level == level);
         let judged = match level {
             Level::Must => !report.passed(),
             _ => report.summary.warnings > 0,

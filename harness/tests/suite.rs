@@ -73,7 +73,7 @@ async fn the_built_in_suite_passes_against_the_reference_server_in_both_modes() 
     let asserted: BTreeSet<&str> = report
         .steps()
         .flat_map(|st| st.held.iter())
-        .map(String::as_str)
+        .map(|r| r.as_str())
         .collect();
     let missing: Vec<&str> = CATALOGUE
         .iter()

@@ -4,6 +4,7 @@
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::{RunReport, Status};
+use crate::rules::RuleId;
 
 /// The report as JUnit XML.
 pub fn render(report: &RunReport) -> String {
@@ -32,7 +33,7 @@ pub fn render(report: &RunReport) -> String {
                 .map(|f| {
                     let mut line = format!(
                         "{} ({}): {}",
-                        f.rule.as_deref().unwrap_or("expectation"),
+                        f.rule.map_or("expectation", RuleId::as_str),
                         f.level,
                         f.message
                     );

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use scim_client::Exchange;
 
-use crate::rules::{Level, Rule};
+use crate::rules::{Level, Rule, RuleId};
 use crate::scenario::{ClientMode, Profile};
 
 /// The JSON report's format version.
@@ -32,7 +32,7 @@ pub enum Status {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// The rule, or `None` for a scenario's own expectation.
-    pub rule: Option<String>,
+    pub rule: Option<RuleId>,
     /// The rule's level (MUST for plain expectations).
     pub level: Level,
     /// The rule's profile.
@@ -57,14 +57,14 @@ pub struct Finding {
 impl Finding {
     /// A finding about a catalogue rule.
     pub fn of(
-        rule: &Rule,
+        rule: &'static Rule,
         message: String,
         expected: Option<String>,
         actual: Option<String>,
         exchange: Option<usize>,
     ) -> Finding {
         Finding {
-            rule: Some(rule.id.to_owned()),
+            rule: Some(RuleId::from(rule)),
             level: rule.level,
             profile: Some(rule.profile),
             message,
@@ -92,7 +92,7 @@ pub struct StepRun {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Rules that were checked and held.
-    pub held: Vec<String>,
+    pub held: Vec<RuleId>,
     /// Checks that did not hold.
     pub findings: Vec<Finding>,
     /// What went over the wire (token masked).

@@ -8,14 +8,14 @@ use serde_json_path::JsonPath;
 
 use crate::report::Finding;
 use crate::rules::exchange::{Broken, broken, short};
-use crate::rules::{self, Kind, Level, Rule};
+use crate::rules::{self, Kind, Level, Rule, RuleId};
 use crate::scenario::{BodyCheck, Expect, Profile, ValueCheck};
 
 /// What checking produced: the rules that held, and the findings.
 #[derive(Debug, Default)]
 pub(super) struct Checked {
-    /// Rule ids that were checked and held.
-    pub held: BTreeSet<String>,
+    /// Rules that were checked and held.
+    pub held: BTreeSet<RuleId>,
     /// What did not hold.
     pub findings: Vec<Finding>,
 }
@@ -23,13 +23,13 @@ pub(super) struct Checked {
 impl Checked {
     pub(super) fn record(
         &mut self,
-        rule: Option<&Rule>,
+        rule: Option<&'static Rule>,
         result: Result<(), Broken>,
         exchange: Option<usize>,
     ) {
         match (rule, result) {
             (Some(r), Ok(())) => {
-                self.held.insert(r.id.to_owned());
+                self.held.insert(RuleId::from(r));
             }
             (None, Ok(())) => {}
             (Some(r), Err(f)) => self
@@ -104,9 +104,11 @@ pub(super) fn exchange_rules(
         };
         for rule in rules::CATALOGUE
             .iter()
-            .filter(|r| r.kind == Kind::Exchange && profiles.contains(&r.profile))
+            .filter(|r| profiles.contains(&r.profile))
         {
-            if let Some(result) = rules::exchange::check(rule, &view) {
+            if let Kind::Exchange(check) = rule.kind
+                && let Some(result) = check(&view)
+            {
                 out.record(Some(rule), result, Some(i));
             }
         }

@@ -357,7 +357,7 @@ fn validate(src: &Source<'_>, s: &Scenario, errors: &mut Vec<Diagnostic>) {
             rule_ids.extend(expect.body.iter().filter_map(|b| b.rule.as_ref()));
             for id in rule_ids {
                 match rules::find(id) {
-                    Some(r) if r.kind == rules::Kind::Exchange => errors.push(src.find(id, line, format!("`{id}` is an exchange rule, checked on every response; scenarios assert flow rules"), None)),
+                    Some(r) if r.kind.is_exchange() => errors.push(src.find(id, line, format!("`{id}` is an exchange rule, checked on every response; scenarios assert flow rules"), None)),
                     Some(_) => {}
                     None => {
                         let help = rules::nearest(id).map(|n| format!("did you mean `{n}`?")).or_else(|| Some("`scim-harness rules` lists every rule id".into()));
