@@ -134,9 +134,9 @@ fn parse_modes(s: &str) -> Result<Vec<ClientMode>, String> {
 /// Loads scenarios from paths, or the built-in ones.
 pub fn load(paths: &[PathBuf]) -> (Vec<Loaded>, Vec<scenario::Diagnostic>) {
     if paths.is_empty() {
-        scenario::load_sources(crate::BUILTIN.iter().copied())
+        scenario::load_sources(crate::BUILTIN.iter().copied(), &rules::Catalogue)
     } else {
-        scenario::load_paths(paths)
+        scenario::load_paths(paths, &rules::Catalogue)
     }
 }
 
@@ -185,8 +185,7 @@ fn rules_markdown() -> String {
 
 /// The scenario format's JSON Schema.
 pub fn schema_text() -> String {
-    serde_json::to_string_pretty(&schemars::schema_for!(scenario::Scenario)).unwrap_or_default()
-        + "\n"
+    scenario::json_schema()
 }
 
 fn print_diagnostics(errors: &[scenario::Diagnostic]) {

@@ -23,6 +23,8 @@ pub mod cli;
 pub mod report;
 pub mod rules;
 pub mod runner;
-pub mod scenario;
+
+/// The scenario format, as the harness reads it (the `scenario-format` crate).
+pub use scenario_format as scenario;
 
 include!(concat!(env!("OUT_DIR"), "/builtin.rs"));

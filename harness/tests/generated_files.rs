@@ -85,3 +85,92 @@ fn the_schema_rejects_what_the_loader_rejects() {
         "unknown fields are errors in the schema too"
     );
 }
+
+/// The first table after `heading` in a markdown text: each row's first cell and second
+/// cell.
+fn table<'a>(doc: &'a str, heading: &str) -> Vec<(&'a str, &'a str)> {
+    let start = doc
+        .find(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("no heading {heading:?}"));
+    doc[start..]
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .skip(2) // the header and the separator
+        .map(|row| {
+            let mut cells = row.split(" | ");
+            let first = cells.next().unwrap_or("").trim_start_matches("| ");
+            (first, cells.next().unwrap_or(""))
+        })
+        .collect()
+}
+
+/// The names a cell spells in backticks (`` `role?` `` and `` `equals: v` `` give `role` and
+/// `equals`), in order.
+fn names(cell: &str) -> Vec<String> {
+    cell.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|n| {
+            n.split([':', ' '])
+                .next()
+                .unwrap_or("")
+                .trim_end_matches('?')
+                .to_owned()
+        })
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+fn properties(schema: &serde_json::Value) -> std::collections::BTreeSet<String> {
+    schema["properties"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_format_references_field_tables_match_the_types() {
+    let doc = read("docs/scenario-format.md");
+    let schema: serde_json::Value =
+        serde_json::from_str(&harness::cli::schema_text()).unwrap();
+    let defs = &schema["$defs"];
+    let tables = [
+        ("### The file", &schema),
+        ("### requires", &defs["Requires"]),
+        ("### fixtures", &defs["Fixtures"]),
+        ("### steps", &defs["Step"]),
+        ("### SCIM requests", &defs["ScimRequest"]),
+        ("### expect", &defs["Expect"]),
+        ("### Checks", &defs["ValueCheck"]),
+    ];
+    for (heading, def) in tables {
+        let documented: std::collections::BTreeSet<String> = table(&doc, heading)
+            .iter()
+            .flat_map(|(first, _)| names(first))
+            .collect();
+        assert_eq!(documented, properties(def), "the table under {heading:?}");
+    }
+
+    // The Okta actions: every action and each one's fields.
+    let mut actions = std::collections::BTreeMap::new();
+    for variant in defs["Action"]["oneOf"].as_array().unwrap() {
+        if let Some(word) = variant["const"].as_str() {
+            actions.insert(word.to_owned(), std::collections::BTreeSet::new());
+            continue;
+        }
+        let (name, body) = variant["properties"].as_object().unwrap().iter().next().unwrap();
+        let fields = match body.get("$ref").and_then(|r| r.as_str()) {
+            Some(r) => properties(&defs[r.trim_start_matches("#/$defs/")]),
+            None => properties(body),
+        };
+        actions.insert(name.clone(), fields);
+    }
+    let mut documented = std::collections::BTreeMap::new();
+    for (first, second) in table(&doc, "### Okta actions") {
+        for action in names(first) {
+            documented.insert(action, names(second).into_iter().collect());
+        }
+    }
+    assert_eq!(documented, actions, "the table under \"### Okta actions\"");
+}

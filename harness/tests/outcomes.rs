@@ -50,7 +50,7 @@ fn redact(text: &str) -> String {
 }
 
 async fn run(path: &Path) -> harness::report::RunReport {
-    let (loaded, errors) = scenario::load_paths(&[path.to_owned()]);
+    let (loaded, errors) = scenario::load_paths(&[path.to_owned()], &harness::rules::Catalogue);
     assert!(
         errors.is_empty(),
         "{}",
@@ -105,7 +105,8 @@ async fn fail_folder_fails_with_the_named_rules() {
 #[test]
 fn reject_folder_is_rejected_with_located_errors() {
     for f in files("reject") {
-        let (loaded, errors) = scenario::load_paths(std::slice::from_ref(&f));
+        let (loaded, errors) =
+            scenario::load_paths(std::slice::from_ref(&f), &harness::rules::Catalogue);
         assert!(
             loaded.is_empty() && !errors.is_empty(),
             "{} should be rejected",

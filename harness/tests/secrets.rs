@@ -44,7 +44,8 @@ async fn the_token_is_scrubbed_and_a_wrong_token_is_replayed_as_sent() {
 
     let scenario = Loaded {
         path: "secrets.yaml".into(),
-        scenario: load_str("secrets.yaml", SCENARIO).expect("the scenario loads"),
+        scenario: load_str("secrets.yaml", SCENARIO, &harness::rules::Catalogue)
+            .expect("the scenario loads"),
     };
     let base_url = format!("{}/scim/v2", server.uri());
     let mut config = RunConfig::new(Target::Url {

@@ -50,7 +50,8 @@ async fn an_unset_variable_skips_the_step_without_sending_it() {
 
     let scenario = Loaded {
         path: "skips.yaml".into(),
-        scenario: load_str("skips.yaml", SCENARIO).expect("the scenario loads"),
+        scenario: load_str("skips.yaml", SCENARIO, &harness::rules::Catalogue)
+            .expect("the scenario loads"),
     };
     let mut config = RunConfig::new(Target::Url {
         base_url: format!("{}/scim/v2", server.uri()),

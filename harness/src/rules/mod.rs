@@ -172,6 +172,23 @@ impl Serialize for RuleId {
     }
 }
 
+/// The catalogue, as the scenario format sees it: which ids a scenario may assert.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Catalogue;
+
+impl scenario_format::RuleIds for Catalogue {
+    fn kind(&self, id: &str) -> Option<scenario_format::RuleKind> {
+        find(id).map(|r| match r.kind {
+            Kind::Exchange(_) => scenario_format::RuleKind::Exchange,
+            Kind::Flow => scenario_format::RuleKind::Flow,
+        })
+    }
+
+    fn ids(&self) -> Vec<&str> {
+        CATALOGUE.iter().map(|r| r.id).collect()
+    }
+}
+
 /// A rule by id.
 pub fn find(id: &str) -> Option<&'static Rule> {
     CATALOGUE.iter().find(|r| r.id == id)

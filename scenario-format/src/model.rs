@@ -1,6 +1,7 @@
-//! The scenario format, version 1: the Rust types are the definition; the JSON Schema in
-//! `schemas/scenario-v1.json` and the reference in `docs/scenario-format.md` are generated
-//! from, or checked against, them.
+//! The scenario format, version 1: the Rust types are the definition. The JSON Schema in
+//! `schemas/scenario-v1.json` is generated from them, and the field tables of
+//! `docs/scenario-format.md` are checked against them (the harness's `generated_files` test
+//! keeps both current).
 //!
 //! Unknown fields are errors everywhere. Enums are externally tagged (`okta: {assign_user:
 //! {...}}`, `okta: import_now`).
@@ -39,18 +40,7 @@ pub struct Scenario {
 
 /// A rule profile.
 #[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    JsonSchema,
-    clap::ValueEnum,
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
@@ -60,6 +50,19 @@ pub enum Profile {
     Okta,
     /// What the Fivetran guide says.
     Fivetran,
+}
+
+impl std::str::FromStr for Profile {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Profile, String> {
+        match s {
+            "rfc" => Ok(Profile::Rfc),
+            "okta" => Ok(Profile::Okta),
+            "fivetran" => Ok(Profile::Fivetran),
+            _ => Err(format!("expected rfc, okta or fivetran, not {s:?}")),
+        }
+    }
 }
 
 impl std::fmt::Display for Profile {
@@ -283,13 +286,44 @@ pub enum PlanName {
 }
 
 /// What a status must be: one code, or one of several.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum StatusExpect {
     /// Exactly this code.
     One(u16),
     /// Any of these codes.
     AnyOf(Vec<u16>),
+}
+
+impl<'de> Deserialize<'de> for StatusExpect {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Codes;
+        impl<'de> serde::de::Visitor<'de> for Codes {
+            type Value = StatusExpect;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an HTTP status code (a whole number) or a list of them")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<StatusExpect, E> {
+                u16::try_from(n)
+                    .map(StatusExpect::One)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(n), &self))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<StatusExpect, A::Error> {
+                let mut codes = Vec::new();
+                while let Some(code) = seq.next_element::<u16>()? {
+                    codes.push(code);
+                }
+                Ok(StatusExpect::AnyOf(codes))
+            }
+        }
+        d.deserialize_any(Codes)
+    }
 }
 
 impl StatusExpect {
