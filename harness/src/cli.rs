@@ -23,10 +23,13 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// The target could not be reached.
     pub const UNREACHABLE: u8 = 3;
+    /// The run was judged (the verdict is printed), but a report file asked for could not be
+    /// written.
+    pub const REPORT_NOT_WRITTEN: u8 = 4;
 }
 
-const AFTER_HELP: &str = "Exit codes: 0 every MUST rule held; 1 a MUST rule failed; 2 usage or scenario errors; \
-3 the target cannot be reached.";
+const AFTER_HELP: &str = "Exit codes: 0 every MUST rule held; 1 a MUST rule failed; 2 usage or scenario errors \
+(nothing was judged); 3 the target cannot be reached; 4 judged, but a report file could not be written.";
 
 /// SCIM 2.0 conformance for Okta provisioning: replays Okta's flows through a mock Okta and
 /// checks every response against RFC 7643/7644, Okta and the Fivetran guide.
@@ -300,18 +303,20 @@ pub async fn main() -> ExitCode {
             type Render = fn(&report::RunReport) -> String;
             let writers: [(Option<PathBuf>, Render); 2] =
                 [(json, report::json::render), (junit, report::junit::render)];
+            let mut written = true;
             for (path, render) in writers {
                 if let Some(p) = path
                     && let Err(e) = std::fs::write(&p, render(&report))
                 {
+                    // The run was judged: the other reports are still written.
                     eprintln!("error: cannot write {}: {e}", p.display());
-                    return ExitCode::from(exit::USAGE);
+                    written = false;
                 }
             }
-            ExitCode::from(if report.passed() {
-                exit::PASSED
-            } else {
-                exit::FAILED
+            ExitCode::from(match (written, report.passed()) {
+                (false, _) => exit::REPORT_NOT_WRITTEN,
+                (true, true) => exit::PASSED,
+                (true, false) => exit::FAILED,
             })
         }
     }

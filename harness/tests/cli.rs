@@ -1,6 +1,6 @@
 //! The `scim-harness` command line: exit codes (0 passed, 1 a MUST failed, 2 usage or scenario
-//! errors, 3 unreachable), reports written where asked, and a token that never appears in any
-//! output.
+//! errors, 3 unreachable, 4 a report not written), reports written where asked, and a token
+//! that never appears in any output.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -245,4 +245,31 @@ async fn run_target_checks_a_server_on_another_port() {
     let (users, teams) = server.state.store().counts();
     assert_eq!((users, teams), (0, 0), "the run left users or teams behind");
     server.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_report_that_cannot_be_written_after_judging_exits_4() {
+    let dir = std::env::temp_dir().join(format!("harness-cli-4-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let json = dir.join("r.json");
+    let o = harness(args(&[
+        "run",
+        "--reference",
+        "--scenarios",
+        &outcomes("pass").display().to_string(),
+        "--junit",
+        &dir.join("no-such-dir/r.xml").display().to_string(),
+        "--json",
+        &json.display().to_string(),
+    ]))
+    .await;
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(4), "{out}");
+    assert!(
+        out.contains("2 passed, 0 failed"),
+        "the verdict is printed: {out}"
+    );
+    assert!(out.contains("cannot write"), "{out}");
+    assert!(json.exists(), "the other report is still written");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -132,8 +132,7 @@ fn properties(schema: &serde_json::Value) -> std::collections::BTreeSet<String> 
 #[test]
 fn the_format_references_field_tables_match_the_types() {
     let doc = read("docs/scenario-format.md");
-    let schema: serde_json::Value =
-        serde_json::from_str(&harness::cli::schema_text()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&harness::cli::schema_text()).unwrap();
     let defs = &schema["$defs"];
     let tables = [
         ("### The file", &schema),
@@ -159,7 +158,12 @@ fn the_format_references_field_tables_match_the_types() {
             actions.insert(word.to_owned(), std::collections::BTreeSet::new());
             continue;
         }
-        let (name, body) = variant["properties"].as_object().unwrap().iter().next().unwrap();
+        let (name, body) = variant["properties"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .next()
+            .unwrap();
         let fields = match body.get("$ref").and_then(|r| r.as_str()) {
             Some(r) => properties(&defs[r.trim_start_matches("#/$defs/")]),
             None => properties(body),

@@ -77,3 +77,16 @@ async fn the_token_is_scrubbed_and_a_wrong_token_is_replayed_as_sent() {
     assert!(curl::command(first, &base_url).contains("\"Authorization: Bearer $SCIM_TOKEN\""));
     assert!(curl::command(second, &base_url).contains("'Authorization: Bearer wrong-token'"));
 }
+
+#[test]
+fn debug_output_never_shows_the_token() {
+    let config = RunConfig::new(Target::Url {
+        base_url: "http://127.0.0.1:9/scim/v2".into(),
+        token: TOKEN.into(),
+    });
+    let okta = mock_okta::ClientOptions::new(TOKEN);
+    for shown in [format!("{config:?}"), format!("{okta:?}")] {
+        assert!(!shown.contains(TOKEN), "{shown}");
+        assert!(shown.contains("********"), "{shown}");
+    }
+}

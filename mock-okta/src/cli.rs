@@ -67,6 +67,9 @@ pub enum Command {
     CreateGroup {
         /// The group's name.
         name: String,
+        /// A member, by login (repeatable).
+        #[arg(long = "member", value_name = "LOGIN")]
+        members: Vec<String>,
     },
     /// Print the org: users, groups, assignments, tasks, events.
     Show,
@@ -173,8 +176,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<bool> {
             emit(&format!("created Okta user {} ({})\n", u.login, u.id))?;
             None
         }
-        Command::CreateGroup { name } => {
-            let g = okta.create_group(&name)?;
+        Command::CreateGroup { name, members } => {
+            let members: Vec<&str> = members.iter().map(String::as_str).collect();
+            let g = okta.create_group(&name, &members)?;
             emit(&format!("created Okta group {} ({})\n", g.name, g.id))?;
             None
         }

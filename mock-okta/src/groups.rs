@@ -32,17 +32,22 @@ impl MockOkta {
             .ok_or_else(|| ActionError::UnknownGroup(name.to_owned()))
     }
 
-    /// Adds a group to the Okta org (nothing is sent).
-    pub fn create_group(&mut self, name: &str) -> Result<OktaGroup, ActionError> {
+    /// Adds a group to the Okta org, with these members (logins or ids): an org change, so
+    /// nothing is sent (a later assignment or push of the group sends its members).
+    pub fn create_group(&mut self, name: &str, members: &[&str]) -> Result<OktaGroup, ActionError> {
         if self.org.group(name).is_some() {
             return Err(ActionError::NotApplicable(format!(
                 "an Okta group {name:?} already exists"
             )));
         }
+        let members = members
+            .iter()
+            .map(|m| self.user_ref(m).map(|u| u.id))
+            .collect::<Result<Vec<_>, _>>()?;
         let group = OktaGroup {
             id: self.org.ids.okta_id("00g"),
             name: name.to_owned(),
-            members: Vec::new(),
+            members,
         };
         self.org
             .event(format!("Okta group {name} created ({})", group.id));

@@ -389,6 +389,40 @@ impl Org {
             .find(|a| a.user_id == user_id)
     }
 
+    /// The SCIM id of a user's app user (by login or Okta id), once Okta has provisioned or
+    /// linked it.
+    pub fn app_user_id(&self, login_or_id: &str) -> Option<&str> {
+        let user = self.user(login_or_id)?;
+        self.assignment(&user.id)?.scim_id.as_deref()
+    }
+
+    /// The SCIM id of a group's app group (by name or Okta id), once Okta has pushed it.
+    pub fn app_group_id(&self, name_or_id: &str) -> Option<&str> {
+        let group = self.group(name_or_id)?;
+        self.app
+            .pushed_groups
+            .iter()
+            .find(|p| p.group_id == group.id)
+            .map(|p| p.scim_id.as_str())
+    }
+
+    /// Every SCIM id the app integration has known, users' then groups': what a cleanup of
+    /// the app must cover.
+    pub fn app_ids(&self) -> (Vec<&str>, Vec<&str>) {
+        (
+            self.app
+                .assignments
+                .iter()
+                .filter_map(|a| a.scim_id.as_deref())
+                .collect(),
+            self.app
+                .pushed_groups
+                .iter()
+                .map(|p| p.scim_id.as_str())
+                .collect(),
+        )
+    }
+
     /// The app `userName` Okta sends for a user, per the username format.
     pub fn app_username(&self, user: &OktaUser) -> String {
         match self.app.username_format {

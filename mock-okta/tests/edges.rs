@@ -13,7 +13,7 @@ use wiremock::matchers::{method, path, query_param};
 /// The first user in group "Analysts", the group assigned to the app, and the user created
 /// in the app through it (as `USER_ID`).
 async fn assigned_through_analysts(h: &mut Harness) {
-    h.okta.create_group("Analysts").unwrap();
+    h.okta.create_group("Analysts", &[]).unwrap();
     h.join_group("Analysts", LOGIN);
     h.answer(vec![
         lookup(vec![]),
@@ -98,7 +98,7 @@ async fn unassigning_a_user_still_assigned_through_a_group_sends_nothing() {
 async fn a_group_seen_by_the_last_import_is_linked_without_a_lookup() {
     let mut h = Harness::new(ClientMode::OinPatch).await;
     h.link(LOGIN, USER_ID);
-    h.okta.create_group("Analysts").unwrap();
+    h.okta.create_group("Analysts", &[]).unwrap();
     h.join_group("Analysts", LOGIN);
     h.okta.org_mut().app.import_groups = true;
     h.answer(vec![

@@ -353,7 +353,7 @@ async fn a_huge_retry_after_neither_overflows_nor_panics() {
 #[tokio::test]
 async fn retrying_a_failed_group_create_pushes_the_group_again() {
     let mut h = Harness::new(ClientMode::OinPatch).await;
-    h.okta.create_group("Analysts").unwrap();
+    h.okta.create_group("Analysts", &[]).unwrap();
     h.answer(group_create(500)).await;
     let report = h.okta.push_group("Analysts").await.unwrap();
     let task = opened_task(&report);

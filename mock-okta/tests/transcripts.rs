@@ -132,7 +132,7 @@ async fn link_and_provision_aiw_put() {
 async fn group_assignment_and_okta_lifecycle(mode: ClientMode) {
     let mut h = Harness::new(mode).await;
     let mut out = String::new();
-    h.okta.create_group("Analysts").unwrap();
+    h.okta.create_group("Analysts", &[]).unwrap();
     h.join_group("Analysts", LOGIN);
 
     h.answer(vec![lookup(vec![]), created_user()]).await;
@@ -246,7 +246,7 @@ async fn group_push(mode: ClientMode) {
     h.add_user("second@okta.local", "Second", "User");
     h.link(LOGIN, USER_ID);
     h.link("second@okta.local", "second-id");
-    h.okta.create_group("Analysts").unwrap();
+    h.okta.create_group("Analysts", &[]).unwrap();
     h.join_group("Analysts", LOGIN);
     let gpath = format!("/scim/v2/Groups/{GROUP_ID}");
     let mut out = String::new();

@@ -2,9 +2,9 @@
 //!
 //! The SCIM 2.0 protocol (RFC 7643, RFC 7644) as a library, with no I/O: the reference
 //! server, the mock Okta client and the conformance harness all speak SCIM through it.
+//! Resources are plain JSON objects (`serde_json::Map`), so extensions and attributes a
+//! reader does not know survive a round trip; everything here reads them through [`schema`].
 //!
-//! - [`resource`]: resources as JSON objects with typed accessors for Users and Groups;
-//!   unknown attributes and extensions survive.
 //! - [`schema`]: attribute characteristics as data (type, multiValued, caseExact,
 //!   mutability, returned, uniqueness) for the core User and Group schemas, value checking
 //!   and normalisation.
@@ -40,7 +40,6 @@ pub mod json;
 pub mod list;
 pub mod patch;
 pub mod projection;
-pub mod resource;
 pub mod schema;
 pub mod sort;
 pub mod text;
@@ -51,4 +50,3 @@ pub use error::{ScimError, ScimType};
 pub use filter::Filter;
 pub use list::ListResponse;
 pub use patch::{PatchOp, PatchOperation, PatchRequest};
-pub use resource::{Group, Meta, Resource, User};

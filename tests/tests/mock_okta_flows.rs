@@ -214,7 +214,7 @@ async fn every_flow(mode: ClientMode) {
     );
 
     // Group Push: create with members, membership changes, rename, Push Now, delete.
-    w.okta.create_group("Analysts").unwrap();
+    w.okta.create_group("Analysts", &[]).unwrap();
     w.okta
         .add_group_member("Analysts", "alice@example.com")
         .await

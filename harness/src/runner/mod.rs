@@ -2,9 +2,14 @@
 //! scenario's fixtures under a unique prefix; its steps run in order; every response is checked
 //! by the exchange rules and each step's expectations; what the run created is cleaned up.
 
+mod actions;
 mod checks;
-mod exec;
+mod cleanup;
+mod fixtures;
+mod requests;
+mod scenario_run;
 mod target;
+mod variables;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -140,7 +145,7 @@ pub async fn run(
     on_event(&Event::Started { total: units.len() });
 
     let semaphore = Arc::new(Semaphore::new(config.jobs.max(1)));
-    let ctx = Arc::new(exec::Context {
+    let ctx = Arc::new(scenario_run::Context {
         config: config.clone(),
         endpoint: endpoint.clone(),
         capabilities,
@@ -152,7 +157,7 @@ pub async fn run(
         let loaded = loaded.clone();
         tasks.spawn(async move {
             let _permit = permit.acquire_owned().await;
-            (index, exec::run_scenario(&ctx, &loaded, mode).await)
+            (index, scenario_run::run_scenario(&ctx, &loaded, mode).await)
         });
     }
     // Progress follows the order runs finish in; the report keeps the scenarios' order.

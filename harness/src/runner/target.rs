@@ -161,19 +161,18 @@ impl Endpoint {
     }
 }
 
-/// Starts a reference server on a free loopback port, with a fresh token.
+/// Starts a reference server on a free loopback port.
 pub(crate) async fn start_reference(
     start: &StartReference,
     timeout: Duration,
 ) -> Result<(reference_server::Running, Endpoint), RunError> {
-    let token = reference_server::state::generate_token();
+    // The server generates its tokens; the run reads them back, as an operator would.
     let config = reference_server::Config {
         listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        token: Some(token.clone()),
         ..reference_server::Config::default()
     };
     let running = start.start(config).await.map_err(RunError::Reference)?;
-    let mut endpoint = Endpoint::new(&running.base_url, token.into(), timeout);
+    let mut endpoint = Endpoint::new(&running.base_url, running.scim_token().into(), timeout);
     endpoint.admin = Some(Admin {
         url: running.admin_url.clone(),
         wire: scim_client::Client::new(running.admin_token(), timeout),

@@ -1,0 +1,269 @@
+//! One scenario in one client mode: whether it runs here, its steps in order, and what it
+//! leaves behind. What a step does is split by concern: `fixtures` (the org it starts
+//! with), `actions` (Okta actions), `requests` (raw SCIM requests), `variables` (values in
+//! and out of a step), `checks` (findings), `cleanup`.
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use mock_okta::{ClientMode, MockOkta, Outcome};
+use scim_client::Exchange;
+use serde_json::Value;
+
+use super::checks::{self, Checked};
+use super::target::{Capabilities, Endpoint, start_reference};
+use super::{RunConfig, RunError, Target};
+use crate::report::{ScenarioRun, Status, StepRun};
+use crate::rules::exchange::Broken;
+use crate::scenario::vars::{Undefined, Vars};
+use crate::scenario::{Fixtures, Loaded, Step};
+
+/// What every scenario run shares.
+#[derive(Clone, Debug)]
+pub(crate) struct Context {
+    pub(crate) config: RunConfig,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) capabilities: Capabilities,
+}
+
+fn skipped(loaded: &Loaded, mode: ClientMode, reason: String) -> ScenarioRun {
+    ScenarioRun {
+        id: loaded.scenario.id.clone(),
+        title: loaded.scenario.title.clone(),
+        file: loaded.path.clone(),
+        target: None,
+        mode,
+        status: Status::Skipped,
+        skip_reason: Some(reason),
+        steps: Vec::new(),
+        duration_ms: 0,
+    }
+}
+
+/// Why a scenario does not run here, if it does not.
+fn skip_reason(ctx: &Context, loaded: &Loaded, mode: ClientMode) -> Option<String> {
+    let req = &loaded.scenario.requires;
+    if !req.modes.is_empty() && !req.modes.contains(&mode) {
+        return Some(format!(
+            "runs only in {}",
+            req.modes
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if let Some(p) = req
+        .profiles
+        .iter()
+        .find(|p| !ctx.config.profiles.contains(p))
+    {
+        return Some(format!("needs the {p} profile (--profile)"));
+    }
+    if req.reference && !matches!(ctx.config.target, Target::Reference) {
+        return Some(
+            "changes the reference server's account settings; runs only with --reference".into(),
+        );
+    }
+    if let Some(c) = req.capabilities.iter().find(|c| !ctx.capabilities.has(**c)) {
+        return Some(format!("the target does not offer {c}"));
+    }
+    None
+}
+
+/// A short random prefix, so that runs never collide on a shared endpoint.
+fn run_prefix() -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    format!("h{}", &id[..7])
+}
+
+/// A scenario run in progress.
+pub(super) struct Run<'a> {
+    pub(super) ctx: &'a Context,
+    pub(super) endpoint: Endpoint,
+    pub(super) okta: MockOkta,
+    /// The run's variables; `${run}` is its prefix.
+    pub(super) vars: Vars,
+    pub(super) fixtures: &'a Fixtures,
+    /// Every user id the target gave out during the run (through Okta or raw requests), for
+    /// cleanup: a user Okta later unassigned or deactivated is still on the target.
+    pub(super) users_seen: BTreeSet<String>,
+    /// Every group id the target gave out during the run, for cleanup.
+    pub(super) groups_seen: BTreeSet<String>,
+}
+
+/// What a step produced so far.
+#[derive(Default)]
+pub(super) struct StepOut {
+    pub(super) checked: Checked,
+    pub(super) exchanges: Vec<Exchange>,
+    /// Each exchange's response body as JSON, parsed once.
+    pub(super) bodies: Vec<Option<Value>>,
+    pub(super) note: Option<String>,
+}
+
+impl StepOut {
+    /// Adds an exchange and its JSON body.
+    pub(super) fn push(&mut self, ex: Exchange, body: Option<Value>) {
+        self.exchanges.push(ex);
+        self.bodies.push(body);
+    }
+
+    /// A failure that is not a rule's: the scenario asked for something that cannot be.
+    pub(super) fn fail(&mut self, message: String) {
+        let failure = Broken {
+            message,
+            expected: None,
+            actual: None,
+        };
+        self.checked.record(None, Err(failure), None);
+    }
+}
+
+/// Runs one scenario in one mode. `Err` only when it could not run at all (its own reference
+/// server did not start).
+pub(crate) async fn run_scenario(
+    ctx: &Context,
+    loaded: &Loaded,
+    mode: ClientMode,
+) -> Result<ScenarioRun, RunError> {
+    if let Some(reason) = skip_reason(ctx, loaded, mode) {
+        return Ok(skipped(loaded, mode, reason));
+    }
+    let started = Instant::now();
+    // A scenario that changes account settings gets a reference server of its own.
+    let (own_server, endpoint) = if loaded.scenario.requires.reference {
+        let (running, endpoint) =
+            start_reference(&ctx.config.start_reference, ctx.config.timeout).await?;
+        (Some(running), endpoint)
+    } else {
+        (None, ctx.endpoint.clone())
+    };
+    let target = own_server.as_ref().map(|_| endpoint.base_url.clone());
+    let mut run = Run::new(ctx, endpoint, mode, &run_prefix(), loaded);
+    let mut steps = Vec::new();
+    for step in &loaded.scenario.steps {
+        steps.push(run.step(step).await);
+    }
+    if !ctx.config.keep && own_server.is_none() {
+        run.cleanup().await;
+    }
+    if let Some(server) = own_server {
+        let _ = server.stop().await;
+    }
+    let status = if steps.iter().any(|s| s.status == Status::Failed) {
+        Status::Failed
+    } else {
+        Status::Passed
+    };
+    Ok(ScenarioRun {
+        id: loaded.scenario.id.clone(),
+        title: loaded.scenario.title.clone(),
+        file: loaded.path.clone(),
+        target,
+        mode,
+        status,
+        skip_reason: None,
+        steps,
+        duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    })
+}
+
+impl Run<'_> {
+    async fn step(&mut self, step: &Step) -> StepRun {
+        let mut out = StepOut::default();
+        let result = self.execute(step, &mut out).await;
+        if let Err(u) = &result {
+            out.note = Some(format!("skipped: {u} (an earlier step did not set it)"));
+        }
+        // A failure already found stands even if the step could not finish.
+        let status = if out.checked.findings.iter().any(|f| f.is_failure()) {
+            Status::Failed
+        } else if result.is_err() {
+            Status::Skipped
+        } else {
+            Status::Passed
+        };
+        StepRun {
+            name: step.name.clone(),
+            status,
+            note: out.note,
+            held: out.checked.held.into_iter().collect(),
+            findings: out.checked.findings,
+            exchanges: out.exchanges,
+        }
+    }
+
+    /// Sends what the step says, then checks every exchange and the step's expectations.
+    async fn execute(&mut self, step: &Step, out: &mut StepOut) -> Result<(), Undefined> {
+        // Expectations are resolved before anything is sent: a step whose expectation names a
+        // variable no earlier step set is skipped without touching the target.
+        if let Some(times) = step.repeat {
+            // In a repeated step, an expectation speaks of the last request.
+            self.vars.set("i", times.max(1).to_string());
+        }
+        let expect = step
+            .expect
+            .as_ref()
+            .map(|e| self.interpolate_expect(e))
+            .transpose()?;
+        let outcome = if let Some(action) = &step.okta {
+            match self.okta_action(action.clone()).await? {
+                Ok(report) => {
+                    for ex in report.exchanges {
+                        let body = checks::json_body(&ex);
+                        out.push(ex, body);
+                    }
+                    self.refresh_ids();
+                    Some(report.outcome)
+                }
+                Err(e) => {
+                    out.fail(format!("the Okta action could not run: {e}"));
+                    return Ok(());
+                }
+            }
+        } else if let Some(request) = &step.scim {
+            self.send_requests(step, request, out).await?;
+            None
+        } else {
+            if let Some(action) = &step.reference {
+                match self.endpoint.change_settings(action).await {
+                    Ok(note) => out.note = Some(note),
+                    Err(why) => out.fail(format!("the account-settings change failed: {why}")),
+                }
+            }
+            return Ok(());
+        };
+        let profiles = &self.ctx.config.profiles;
+        checks::exchange_rules(
+            &out.exchanges,
+            &out.bodies,
+            &self.endpoint.base_path,
+            profiles,
+            &mut out.checked,
+        );
+        match outcome {
+            Some(outcome) => {
+                if let Some(expect) = &expect {
+                    checks::okta_expect(expect, &outcome, profiles, &mut out.checked);
+                } else if let Outcome::TaskOpened { task } = &outcome {
+                    out.note = Some(format!("Okta opened a task: {}", task.message));
+                }
+            }
+            None => {
+                let last = out
+                    .exchanges
+                    .len()
+                    .checked_sub(1)
+                    .map(|i| (i, &out.exchanges[i], out.bodies[i].as_ref()));
+                if let Some(expect) = &expect {
+                    checks::scim_expect(expect, last, profiles, &mut out.checked);
+                }
+                if let Some((_, _, body)) = last {
+                    out.note = self.capture(step, body);
+                }
+            }
+        }
+        Ok(())
+    }
+}
