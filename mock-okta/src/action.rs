@@ -271,10 +271,14 @@ impl Action {
         mut f: impl FnMut(Slot, &'static str, String) -> Result<String, E>,
     ) -> Result<Action, E> {
         use Slot::{Group, GroupName, Text, User};
-        type Rewrite<'a, E> = dyn FnMut(Slot, &'static str, String) -> Result<String, E> + 'a;
-        let opt = |field: &'static str, v: Option<String>, f: &mut Rewrite<'_, E>| {
-            v.map(|v| f(Text, field, v)).transpose()
-        };
+        /// An optional text field, rewritten when present.
+        fn opt<E>(
+            field: &'static str,
+            v: Option<String>,
+            f: &mut impl FnMut(Slot, &'static str, String) -> Result<String, E>,
+        ) -> Result<Option<String>, E> {
+            v.map(|v| f(Slot::Text, field, v)).transpose()
+        }
         Ok(match self {
             Action::TestApiCredentials => Action::TestApiCredentials,
             Action::SaveSettings => Action::SaveSettings,
@@ -372,6 +376,13 @@ impl MockOkta {
     /// a suspended user assigned...); a provisioning failure is an `Ok` report whose outcome
     /// says so.
     pub async fn perform(&mut self, action: Action) -> Result<ActionReport, ActionError> {
+        let name = action.name();
+        let mut report = self.run(action).await?;
+        name.clone_into(&mut report.action);
+        Ok(report)
+    }
+
+    async fn run(&mut self, action: Action) -> Result<ActionReport, ActionError> {
         let role = |r: Option<String>| -> BTreeMap<String, String> {
             r.map(|r| BTreeMap::from([("role".to_owned(), r)]))
                 .unwrap_or_default()
@@ -427,12 +438,14 @@ impl MockOkta {
         let app = &self.org.app;
         let on = |b: bool| if b { "on" } else { "off" };
         let event = format!(
-            "settings: provisioning {}, create users {}, update user attributes {}, deactivate users {}, import groups {}",
+            "settings: provisioning {}, create users {}, update user attributes {}, deactivate users {}, import groups {}; {} mode, {} headers",
             on(app.api.enabled),
             on(app.to_app.create_users),
             on(app.to_app.update_user_attributes),
             on(app.to_app.deactivate_users),
-            on(app.import_groups)
+            on(app.import_groups),
+            app.mode,
+            app.headers,
         );
         self.org.event(event);
         self.finish(

@@ -210,18 +210,13 @@ impl ScimClient {
         loop {
             attempt += 1;
             let sent = self.wire.send(&prepared).await;
-            let status = sent.status();
             let retry_after = sent
                 .header("retry-after")
                 .and_then(|v| v.trim().parse::<u64>().ok());
             let text = sent.text().to_owned();
             self.exchanges.push(sent.exchange);
-            let Some(status) = status else {
-                let error = sent
-                    .error
-                    .unwrap_or(scim_client::SendError::Connection("no response".into()));
-                return Err(SendError::Wire(error));
-            };
+            let answer = sent.outcome?;
+            let status = answer.status;
             if status == 429 {
                 if attempt >= self.max_attempts {
                     return Err(SendError::RateLimited(attempt));
@@ -241,7 +236,7 @@ impl ScimClient {
             }
             return Ok(Reply {
                 status,
-                json: sent.json,
+                json: answer.json,
                 text,
             });
         }

@@ -93,6 +93,8 @@ impl MockOkta {
     ) -> Result<ActionReport, ActionError> {
         let g = self.group_ref(group)?;
         let user = self.user_ref(login)?;
+        // Messages name the user by login, whether it was given by login or by id.
+        let login = user.login.as_str();
         if g.members.contains(&user.id) {
             return Err(ActionError::NotApplicable(format!(
                 "{login} is already in {group}"
@@ -137,6 +139,8 @@ impl MockOkta {
     ) -> Result<ActionReport, ActionError> {
         let g = self.group_ref(group)?;
         let user = self.user_ref(login)?;
+        // Messages name the user by login, whether it was given by login or by id.
+        let login = user.login.as_str();
         if !g.members.contains(&user.id) {
             return Err(ActionError::NotApplicable(format!(
                 "{login} is not in {group}"

@@ -90,6 +90,15 @@ impl std::fmt::Display for ClientMode {
     }
 }
 
+impl std::fmt::Display for HeaderProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(match self {
+            HeaderProfile::Okta => "okta",
+            HeaderProfile::Runscope => "runscope",
+        })
+    }
+}
+
 /// Which request headers the client sends (okta-wire §1.1).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]

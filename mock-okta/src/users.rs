@@ -80,6 +80,8 @@ impl MockOkta {
         attributes: BTreeMap<String, String>,
     ) -> Result<ActionReport, ActionError> {
         let user = self.user_ref(login)?;
+        // Messages name the user by login, whether it was given by login or by id.
+        let login = user.login.as_str();
         if user.status != UserStatus::Active {
             return Err(ActionError::NotApplicable(format!(
                 "{login} is not active in Okta"
@@ -498,6 +500,8 @@ impl MockOkta {
         change: ProfileChange,
     ) -> Result<ActionReport, ActionError> {
         let user = self.user_ref(login)?;
+        // Messages name the user by login, whether it was given by login or by id.
+        let login = user.login.as_str();
         self.begin();
         if let Some(u) = self.org.users.iter_mut().find(|u| u.id == user.id) {
             if let Some(v) = change.first_name {
@@ -525,6 +529,8 @@ impl MockOkta {
         attributes: BTreeMap<String, String>,
     ) -> Result<ActionReport, ActionError> {
         let user = self.user_ref(login)?;
+        // Messages name the user by login, whether it was given by login or by id.
+        let login = user.login.as_str();
         let Some(a) = self.org.assignment_mut(&user.id) else {
             return Err(ActionError::NotApplicable(format!(
                 "{login} is not assigned to the app"
@@ -540,6 +546,8 @@ impl MockOkta {
     /// Unassigns the user: the app user is deactivated (Deactivate Users on), never deleted.
     pub async fn unassign_user(&mut self, login: &str) -> Result<ActionReport, ActionError> {
         let user = self.user_ref(login)?;
+        // Messages name the user by login, whether it was given by login or by id.
+        let login = user.login.as_str();
         let Some(a) = self.org.assignment(&user.id).cloned() else {
             return Err(ActionError::NotApplicable(format!(
                 "{login} is not assigned to the app"
@@ -565,6 +573,8 @@ impl MockOkta {
     /// Deactivates the user in Okta: its app user is deactivated and its assignments end.
     pub async fn deactivate_user(&mut self, login: &str) -> Result<ActionReport, ActionError> {
         let user = self.user_ref(login)?;
+        // Messages name the user by login, whether it was given by login or by id.
+        let login = user.login.as_str();
         self.begin();
         self.set_status(&user.id, UserStatus::Deactivated);
         self.org.event(format!("Okta user {login} deactivated"));
@@ -577,6 +587,8 @@ impl MockOkta {
     /// again: found by `userName eq`, reactivated with the same id.
     pub async fn reactivate_user(&mut self, login: &str) -> Result<ActionReport, ActionError> {
         let user = self.user_ref(login)?;
+        // Messages name the user by login, whether it was given by login or by id.
+        let login = user.login.as_str();
         self.begin();
         self.set_status(&user.id, UserStatus::Active);
         self.org.event(format!("Okta user {login} reactivated"));
@@ -588,6 +600,8 @@ impl MockOkta {
     /// suspended inside Okta."
     pub fn suspend_user(&mut self, login: &str) -> Result<ActionReport, ActionError> {
         let user = self.user_ref(login)?;
+        // Messages name the user by login, whether it was given by login or by id.
+        let login = user.login.as_str();
         self.begin();
         self.set_status(&user.id, UserStatus::Suspended);
         self.org.event(format!("Okta user {login} suspended"));
@@ -600,6 +614,8 @@ impl MockOkta {
     /// Unsuspends the user in Okta; nothing is sent.
     pub fn unsuspend_user(&mut self, login: &str) -> Result<ActionReport, ActionError> {
         let user = self.user_ref(login)?;
+        // Messages name the user by login, whether it was given by login or by id.
+        let login = user.login.as_str();
         self.begin();
         self.set_status(&user.id, UserStatus::Active);
         self.org.event(format!("Okta user {login} unsuspended"));
@@ -613,6 +629,8 @@ impl MockOkta {
     /// those users "will not be provisioned in Fivetran automatically").
     pub async fn provision_user(&mut self, login: &str) -> Result<ActionReport, ActionError> {
         let user = self.user_ref(login)?;
+        // Messages name the user by login, whether it was given by login or by id.
+        let login = user.login.as_str();
         match self.org.assignment(&user.id) {
             None => {
                 return Err(ActionError::NotApplicable(format!(

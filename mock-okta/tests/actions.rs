@@ -313,7 +313,7 @@ async fn perform_runs_actions_that_send_nothing() {
     assert_eq!(
         report.events,
         [
-            "settings: provisioning on, create users off, update user attributes on, deactivate users on, import groups on"
+            "settings: provisioning on, create users off, update user attributes on, deactivate users on, import groups on; oin-patch mode, okta headers"
         ]
     );
     assert!(!okta.org().app.to_app.create_users && okta.org().app.import_groups);

@@ -8,7 +8,8 @@
 //!   and without following redirects' bodies into a second request it did not record;
 //! - records the exchange as an [`Exchange`] (request, response, error, timing), with the
 //!   run's token scrubbed from everything recorded, even when the server echoes it back;
-//! - parses the response body as JSON once, for whoever judges or reacts to it.
+//! - gives the caller the answer ([`Sent::outcome`]: status and body parsed as JSON) or the
+//!   reason there was none.
 //!
 //! What differs between identity providers (Okta's headers and 429 back-off, Entra's) lives
 //! in their mocks, on top of this crate. Waiting goes through a [`Clock`], so a five-minute
@@ -39,5 +40,5 @@ pub mod transcript;
 pub use clock::{CappedClock, Clock, RecordingClock, SystemClock};
 pub use encode::{encode, path_and_query};
 pub use secret::Secret;
-pub use send::{Client, Prepared, Request, SendError, Sent, error_chain};
+pub use send::{Answer, Client, Prepared, Request, SendError, Sent, error_chain};
 pub use transcript::{Exchange, MASKED, RecordedRequest, RecordedResponse};

@@ -107,5 +107,10 @@ mod tests {
         let s = Secret::new("s3cr3t");
         assert_eq!(format!("{s:?} {s}"), "******** ********");
         assert_eq!(s.expose(), "s3cr3t");
+        assert_eq!(
+            s.scrub("Bearer s3cr3t"),
+            crate::MASKED,
+            "a masked header is the scrubbed one"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Sending one request and recording it.
 
+use std::fmt;
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
@@ -9,8 +10,9 @@ use crate::encode::path_and_query;
 use crate::secret::Secret;
 use crate::transcript::{Exchange, RecordedRequest, RecordedResponse};
 
-/// A request to send: exactly this method, URL, headers (in this order) and body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A request to send: exactly this method, URL, headers (in this order) and body. Its `Debug`
+/// hides the `Authorization` header's value.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Request {
     /// The method.
     pub method: Method,
@@ -46,23 +48,49 @@ impl Request {
     }
 }
 
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                let shown = if k.eq_ignore_ascii_case("authorization") {
+                    crate::secret::REDACTED
+                } else {
+                    v.as_str()
+                };
+                (k.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &self.body.as_ref().map(Vec::len))
+            .finish()
+    }
+}
+
 /// A request and its record, built once: a request sent again (after a 429) is recorded
-/// the same way each time.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// the same way each time. Its `Debug` shows only the record, where the token is scrubbed.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Prepared {
     request: Request,
     record: RecordedRequest,
 }
 
 impl Prepared {
-    /// The request.
-    pub fn request(&self) -> &Request {
-        &self.request
-    }
-
     /// How it is recorded (the token scrubbed).
     pub fn record(&self) -> &RecordedRequest {
         &self.record
+    }
+}
+
+impl fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Prepared")
+            .field("record", &self.record)
+            .finish_non_exhaustive()
     }
 }
 
@@ -77,22 +105,33 @@ pub enum SendError {
     Timeout(Duration),
 }
 
-/// What came of sending a request once.
+/// An answer, for whoever reacts to it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    /// The status code.
+    pub status: u16,
+    /// The body parsed as JSON, when it is JSON (parsed once, here, from the recorded text).
+    pub json: Option<Value>,
+}
+
+/// What came of sending a request once: the record, and the answer or why there was none.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Sent {
     /// The record: request, response or error, timing; the token scrubbed.
     pub exchange: Exchange,
-    /// The response body parsed as JSON, when it is JSON (parsed once, here, from the
-    /// recorded text).
-    pub json: Option<Value>,
-    /// Why no response came, when none did.
-    pub error: Option<SendError>,
+    /// The answer, or why none came.
+    pub outcome: Result<Answer, SendError>,
 }
 
 impl Sent {
     /// The response status, when a response came.
     pub fn status(&self) -> Option<u16> {
-        self.exchange.response.as_ref().map(|r| r.status)
+        self.outcome.as_ref().ok().map(|a| a.status)
+    }
+
+    /// The response body as JSON, when a response came and its body is JSON.
+    pub fn json(&self) -> Option<&Value> {
+        self.outcome.as_ref().ok().and_then(|a| a.json.as_ref())
     }
 
     /// A response header, by name ignoring case.
@@ -131,11 +170,15 @@ pub struct Client {
 
 impl Client {
     /// A client whose records scrub `secret`, with a per-request timeout.
+    #[expect(
+        clippy::expect_used,
+        reason = "a builder given only a redirect policy has nothing that can fail"
+    )]
     pub fn new(secret: impl Into<Secret>, timeout: Duration) -> Client {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
+            .expect("a client without redirects");
         Client {
             http,
             timeout,
@@ -148,13 +191,8 @@ impl Client {
         &self.secret
     }
 
-    /// The per-request timeout.
-    pub fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
     /// Builds a request's record: the path and query, the headers, the body, each with the
-    /// token scrubbed. The run's token in an `Authorization` header reads
+    /// token scrubbed, so `Authorization: Bearer <the run's token>` reads
     /// [`MASKED`](crate::MASKED); any other credential (a scenario's deliberately wrong
     /// token) is kept, so that a replay sends the same wrong token.
     pub fn prepare(&self, request: Request) -> Prepared {
@@ -224,8 +262,7 @@ impl Client {
                         error: None,
                         then_waited_secs: None,
                     },
-                    json,
-                    error: None,
+                    outcome: Ok(Answer { status, json }),
                 }
             }
             Err(e) => {
@@ -241,8 +278,7 @@ impl Client {
                         error: Some(error.to_string()),
                         then_waited_secs: None,
                     },
-                    json: None,
-                    error: Some(error),
+                    outcome: Err(error),
                 }
             }
         }

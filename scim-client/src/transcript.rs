@@ -5,7 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// How the token appears in a transcript.
+/// How `Authorization: Bearer <the run's token>` appears in a transcript: the scheme, and
+/// [`REDACTED`](crate::secret::REDACTED) for the token.
 pub const MASKED: &str = "Bearer ********";
 
 /// A request as sent.
@@ -17,19 +18,19 @@ pub struct RecordedRequest {
     pub path: String,
     /// The headers the client set, in the order it set them (the token masked).
     pub headers: Vec<(String, String)>,
-    /// The body, byte for byte.
+    /// The body as sent (decoded as UTF-8, lossily for other bytes), the token scrubbed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
 
-/// A response as received.
+/// A response as received, the token scrubbed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedResponse {
     /// The status code.
     pub status: u16,
-    /// The response headers, as received.
+    /// The response headers, in the order received (values decoded as UTF-8, lossily).
     pub headers: Vec<(String, String)>,
-    /// The body (lossily decoded as UTF-8).
+    /// The body (decoded as UTF-8, lossily for other bytes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// How long the exchange took, in milliseconds.

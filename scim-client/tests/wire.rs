@@ -40,7 +40,16 @@ async fn the_token_is_scrubbed_from_everything_recorded() {
     let sent = wire.send(&wire.prepare(request)).await;
     let recorded = serde_json::to_string(&sent.exchange).unwrap();
     assert!(!recorded.contains(TOKEN), "{recorded}");
-    assert!(!format!("{wire:?}").contains(TOKEN));
+    let request = Request::new(Method::GET, "http://127.0.0.1:9/")
+        .header("authorization", format!("Bearer {TOKEN}"));
+    let prepared = wire.prepare(request.clone());
+    for shown in [
+        format!("{wire:?}"),
+        format!("{request:?}"),
+        format!("{prepared:?}"),
+    ] {
+        assert!(!shown.contains(TOKEN), "{shown}");
+    }
     let headers = &sent.exchange.request.headers;
     assert_eq!(headers[0], ("Authorization".into(), MASKED.into()));
     assert_eq!(
@@ -50,7 +59,7 @@ async fn the_token_is_scrubbed_from_everything_recorded() {
     assert_eq!(sent.status(), Some(401));
     assert_eq!(sent.header("X-ECHO"), Some(MASKED));
     assert_eq!(
-        sent.json.as_ref().and_then(|j| j["detail"].as_str()),
+        sent.json().and_then(|j| j["detail"].as_str()),
         Some("token ******** is not welcome"),
         "the parsed body is the recorded one"
     );
@@ -103,7 +112,7 @@ async fn no_answer_is_recorded_with_its_reason() {
         )))
         .await;
     assert!(
-        matches!(sent.error, Some(SendError::Connection(_))),
+        matches!(sent.outcome, Err(SendError::Connection(_))),
         "{sent:?}"
     );
     assert!(sent.exchange.response.is_none());
@@ -132,8 +141,8 @@ async fn no_answer_is_recorded_with_its_reason() {
         )))
         .await;
     assert_eq!(
-        sent.error,
-        Some(SendError::Timeout(Duration::from_millis(200)))
+        sent.outcome,
+        Err(SendError::Timeout(Duration::from_millis(200)))
     );
     assert_eq!(
         sent.exchange.error.as_deref(),

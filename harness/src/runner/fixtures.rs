@@ -56,13 +56,14 @@ impl<'a> Run<'a> {
         }
         for (key, g) in &fixtures.groups {
             let name = format!("{prefix} {}", g.name.as_deref().unwrap_or(key));
+            // By Okta id: only the users the org holds (two keys that differ only in case
+            // name one Okta user, made once).
             let members: Vec<String> = g
                 .members
                 .iter()
-                .filter_map(|m| vars.get(&format!("users.{m}.login")).map(str::to_owned))
+                .filter_map(|m| vars.get(&format!("users.{m}.okta_id")).map(str::to_owned))
                 .collect();
             let members: Vec<&str> = members.iter().map(String::as_str).collect();
-            // The loader checked that every member is a fixture user.
             let _ = okta.create_group(&name, &members);
             vars.set(format!("groups.{key}.name"), name);
         }
@@ -82,10 +83,12 @@ impl<'a> Run<'a> {
         self.vars.get("run").unwrap_or_default()
     }
 
-    /// Login of a fixture user key.
-    pub(super) fn login(&self, key: &str) -> String {
+    /// The Okta user of a fixture user key, by its Okta id: a key names the same user after
+    /// Okta changes its username or email (`${users.KEY.login}` and `.email` keep the
+    /// fixture's values).
+    pub(super) fn okta_user(&self, key: &str) -> String {
         self.vars
-            .get(&format!("users.{key}.login"))
+            .get(&format!("users.{key}.okta_id"))
             .unwrap_or(key)
             .to_owned()
     }
@@ -104,7 +107,9 @@ impl<'a> Run<'a> {
         let org = self.okta.org();
         let mut found = Vec::new();
         for key in self.fixtures.users.keys() {
-            if let Some(id) = org.app_user_id(&self.login(key)) {
+            // By Okta id, which no profile change alters.
+            let okta_id = self.vars.get(&format!("users.{key}.okta_id"));
+            if let Some(id) = okta_id.and_then(|o| org.app_user_id(o)) {
                 found.push((format!("users.{key}.id"), id.to_owned()));
             }
         }

@@ -25,8 +25,9 @@ impl Run<'_> {
             }
             let request = self.prepare(request)?;
             let sent = self.endpoint.send(request).await;
-            self.note_created(&sent.exchange, sent.json.as_ref());
-            out.push(sent.exchange, sent.json);
+            self.note_created(&sent.exchange, sent.json());
+            let json = sent.outcome.ok().and_then(|a| a.json);
+            out.push(sent.exchange, json);
         }
         Ok(())
     }

@@ -153,10 +153,14 @@ impl Endpoint {
             .header("Content-Type", "application/json")
             .body(body.to_string());
         let sent = admin.wire.send(&admin.wire.prepare(request)).await;
-        match sent.status() {
-            Some(s) if (200..300).contains(&s) => Ok(note),
-            Some(s) => Err(format!("the admin API answered {s}: {}", sent.text())),
-            None => Err(sent.exchange.error.unwrap_or_default()),
+        match &sent.outcome {
+            Ok(a) if (200..300).contains(&a.status) => Ok(note),
+            Ok(a) => Err(format!(
+                "the admin API answered {}: {}",
+                a.status,
+                sent.text()
+            )),
+            Err(e) => Err(e.to_string()),
         }
     }
 }
@@ -211,16 +215,15 @@ pub(crate) async fn discover(endpoint: &Endpoint) -> Result<Capabilities, RunErr
     let spc = endpoint
         .send(endpoint.request(Method::GET, "/ServiceProviderConfig"))
         .await;
-    if let Some(e) = &spc.error {
+    if let Err(e) = &spc.outcome {
         return Err(RunError::Unreachable {
             base_url: endpoint.base_url.clone(),
             reason: e.to_string(),
         });
     }
-    let spc = if answered(&spc) {
-        spc.json.unwrap_or(Value::Null)
-    } else {
-        Value::Null
+    let spc = match spc.json() {
+        Some(json) if answered(&spc) => json.clone(),
+        _ => Value::Null,
     };
     let flag = |k: &str| {
         spc.get(k)

@@ -97,9 +97,15 @@ fn schema_of(first: &str) -> &'static ResourceSchema {
     }
 }
 
+/// Whether a path is the SCIM API's (faults leave the admin API and the rest alone).
+fn in_scim_api(path: &str) -> bool {
+    path.strip_prefix(SCIM_PREFIX)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// The middleware.
 pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next) -> Response {
-    if !request.uri().path().starts_with(SCIM_PREFIX) {
+    if !in_scim_api(request.uri().path()) {
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
@@ -172,10 +178,11 @@ pub(crate) async fn delete_members_first(
     request: Request,
     next: Next,
 ) -> Response {
+    if !f.on(Fault::GroupDeleteDeletesUsers) || !in_scim_api(request.uri().path()) {
+        return next.run(request).await;
+    }
     let segs = segments(request.uri().path());
-    if f.on(Fault::GroupDeleteDeletesUsers)
-        && request.uri().path().starts_with(SCIM_PREFIX)
-        && request.method() == "DELETE"
+    if request.method() == "DELETE"
         && segs.len() == 2
         && segs[0] == "Groups"
         && let Some(view) = f.state.store().group(&segs[1], true)
