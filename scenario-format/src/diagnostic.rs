@@ -49,7 +49,7 @@ impl Diagnostic {
             column: at.column,
             message: message.into(),
             source_line: (at.line > 0)
-                .then(|| text.lines().nth(at.line - 1).map(str::to_owned))
+                .then(|| lines(text).nth(at.line - 1).map(str::to_owned))
                 .flatten(),
             help,
         }
@@ -69,13 +69,38 @@ impl fmt::Display for Diagnostic {
             let pad = " ".repeat(gutter.len());
             writeln!(f, "{pad} |")?;
             writeln!(f, "{gutter} | {src}")?;
-            writeln!(f, "{pad} | {}^", " ".repeat(self.column.saturating_sub(1)))?;
+            // Under a tab, a tab: the caret lines up however wide the terminal draws tabs.
+            let under: String = src
+                .chars()
+                .take(self.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            writeln!(f, "{pad} | {under}^")?;
         }
         if let Some(h) = &self.help {
             writeln!(f, "  = help: {h}")?;
         }
         Ok(())
     }
+}
+
+/// The lines of a text, broken where YAML breaks them: at `\n`, `\r\n` or a lone `\r`.
+pub(crate) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        match s.find(['\n', '\r']) {
+            Some(i) => {
+                let skip = if s[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = Some(&s[i + skip..]);
+                Some(&s[..i])
+            }
+            None => {
+                rest = None;
+                (!s.is_empty()).then_some(s)
+            }
+        }
+    })
 }
 
 /// The candidate nearest to `word` by edit distance, when it is close enough to be what was
@@ -117,6 +142,21 @@ pub(crate) fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_break_as_yaml_breaks_them() {
+        let found: Vec<&str> = lines("a\nb\r\nc\rd\n").collect();
+        assert_eq!(found, ["a", "b", "c", "d"]);
+        let d = Diagnostic {
+            file: "f".into(),
+            line: 1,
+            column: 3,
+            message: "m".into(),
+            source_line: Some("\tx: y".into()),
+            help: None,
+        };
+        assert!(d.to_string().contains("  | \t ^"), "{d}");
+    }
 
     #[test]
     fn suggests_close_words_only() {

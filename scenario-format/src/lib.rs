@@ -33,7 +33,7 @@ pub mod vars;
 pub mod yaml;
 
 pub use diagnostic::{Diagnostic, nearest};
-pub use load::{Loaded, load_paths, load_sources, load_str};
+pub use load::{Loaded, MAX_PROBLEMS, load_paths, load_sources, load_str};
 pub use model::*;
 
 /// What a rule id names, as far as a scenario is concerned.

@@ -5,18 +5,21 @@
 //!
 //! Reporting every problem, not only the first: deserialisation stops at an error, so the
 //! loader removes the offending node from its copy of the tree and tries again, until the
-//! rest deserialises. A problem that only follows from an earlier removal (a required field
-//! now missing, an enum left without its variant) is not reported again. Steps are loaded
-//! one by one, so that a broken step never hides the problems of the next.
+//! rest deserialises. A problem that only follows from an earlier removal is not reported:
+//! a required field missing because the loader removed it, or a value left invalid because
+//! the loader removed something inside it (an enum left without its variant). Steps are
+//! loaded one by one, so that a broken step never hides the problems of the next. A file
+//! reports at most [`MAX_PROBLEMS`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::de::DeserializeOwned;
 
 use crate::RuleIds;
 use crate::de::{Error, ErrorKind, NodeDe};
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, nearest};
 use crate::model::{Scenario, Step};
 use crate::validate::{Target, validate};
 use crate::yaml::{self, Content, Node, Pos, Seg};
@@ -32,33 +35,88 @@ pub struct Loaded {
 
 /// Stop after this many problems in one file: past that, the file is not what the format
 /// expects at all, and more messages would not help.
-const MAX_PROBLEMS: usize = 50;
+pub const MAX_PROBLEMS: usize = 50;
+
+/// A node the loader removed, and the field an unknown key there was most likely meant to
+/// be (its "did you mean").
+struct Removed {
+    path: Vec<Seg>,
+    meant: Option<&'static str>,
+}
+
+/// Whether an error only follows from the loader's own removals: a missing field it removed
+/// (or that a misspelt key it removed was meant to be), or, for any other error, a value
+/// with something removed inside it.
+fn is_cascade(e: &Error, removed: &[Removed]) -> bool {
+    match &e.kind {
+        ErrorKind::MissingField(field) => removed.iter().any(|r| {
+            r.path.len() == e.path.len() + 1
+                && r.path.starts_with(&e.path)
+                && (r.path.last() == Some(&Seg::Key((*field).to_owned()))
+                    || r.meant == Some(*field))
+        }),
+        ErrorKind::Other => removed
+            .iter()
+            .any(|r| r.path.len() > e.path.len() && r.path.starts_with(&e.path)),
+        ErrorKind::UnknownField { .. } | ErrorKind::UnknownVariant { .. } => false,
+    }
+}
 
 /// Deserialises `T` from `tree`, removing each offending node and trying again: every
-/// problem found, located, and the value if there were none.
-fn deserialize_all<T: DeserializeOwned>(mut tree: Node) -> (Option<T>, Vec<Error>) {
+/// problem found (at most `budget`), located, and the value if there were none.
+fn deserialize_all<T: DeserializeOwned>(mut tree: Node, budget: usize) -> (Option<T>, Vec<Error>) {
     let mut errors: Vec<Error> = Vec::new();
-    let mut removed: Vec<Vec<Seg>> = Vec::new();
+    let mut removed: Vec<Removed> = Vec::new();
     loop {
         match T::deserialize(NodeDe(&tree)) {
             Ok(value) => return (errors.is_empty().then_some(value), errors),
             Err(e) => {
-                // What follows only from an earlier removal (a required field now missing,
-                // an enum left without its variant) is not a problem of the file.
-                let cascade = removed
-                    .iter()
-                    .any(|r| r.len() > e.path.len() && r.starts_with(&e.path));
                 let path = e.path.clone();
-                if !cascade {
+                let meant = match &e.kind {
+                    ErrorKind::UnknownField { field, expected } => {
+                        nearest(field, expected.iter().copied())
+                    }
+                    _ => None,
+                };
+                if !is_cascade(&e, &removed) {
                     errors.push(e);
                 }
-                if path.is_empty() || errors.len() >= MAX_PROBLEMS || !tree.remove(&path) {
+                if path.is_empty() || errors.len() >= budget || !tree.remove(&path) {
                     return (None, errors);
                 }
-                removed.push(path);
+                removed.push(Removed { path, meant });
             }
         }
     }
+}
+
+/// The keys a scenario file must have, as the model's JSON Schema lists them.
+fn required_keys() -> &'static [String] {
+    static KEYS: OnceLock<Vec<String>> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let schema = schemars::schema_for!(Scenario);
+        schema
+            .get("required")
+            .and_then(|r| r.as_array())
+            .map(|keys| {
+                keys.iter()
+                    .filter_map(|k| k.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
+/// "missing `key`" for each required key a file's top-level mapping lacks.
+fn missing_keys(root: &Node) -> Vec<Error> {
+    if !matches!(root.content, Content::Map(_)) {
+        return Vec::new();
+    }
+    required_keys()
+        .iter()
+        .filter(|k| root.get(k).is_none())
+        .map(|k| Error::missing(k, root.start))
+        .collect()
 }
 
 /// The help for a deserialisation error: the nearest allowed name.
@@ -81,12 +139,13 @@ fn find_in(text: &str, from: Pos, to: Pos, needle: &str) -> Option<Pos> {
     Some(pos_of(text, at))
 }
 
-/// The line and column of a byte offset.
+/// The line and column of a byte offset (lines broken as YAML breaks them).
 fn pos_of(text: &str, offset: usize) -> Pos {
-    let before = &text[..offset.min(text.len())];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
     Pos {
-        line: before.matches('\n').count() + 1,
+        line: crate::diagnostic::lines(before).count().max(1)
+            + usize::from(before.ends_with(['\n', '\r'])),
         column: before[line_start..].chars().count() + 1,
         offset,
     }
@@ -129,8 +188,41 @@ fn locate(tree: &Node, text: &str, path: &[Seg], target: &Target) -> Pos {
                 .or_else(|| find_in(text, node.start, node.end, value))
                 .unwrap_or(node.start)
         }
-        Target::Text(needle) => find_in(text, node.start, node.end, needle).unwrap_or(node.start),
+        Target::Variable(name) => {
+            // The first string of the step that refers to it (not its `name`, which is never
+            // interpolated), and there the reference itself.
+            let mut found = None;
+            if let Content::Map(entries) = &node.content {
+                for (_, value) in entries.iter().filter(|(k, _)| k.text() != Some("name")) {
+                    value.walk(&mut |n| {
+                        let refers = n
+                            .text()
+                            .is_some_and(|t| crate::vars::references(t).contains(&name.as_str()));
+                        if found.is_none() && refers {
+                            found = Some(
+                                text.get(n.start.offset..n.end.offset)
+                                    .and_then(|raw| reference_at(raw, name))
+                                    .map_or(n.start, |i| pos_of(text, n.start.offset + i)),
+                            );
+                        }
+                    });
+                }
+            }
+            found.unwrap_or(node.start)
+        }
     }
+}
+
+/// Where `${name}` (or `${ name }`) is written in a scalar's source, not counting `$${`.
+fn reference_at(raw: &str, name: &str) -> Option<usize> {
+    raw.match_indices("${").map(|(i, _)| i).find(|&i| {
+        let escaped = raw[..i].ends_with('$');
+        let rest = raw[i + 2..].trim_start();
+        !escaped
+            && rest
+                .strip_prefix(name)
+                .is_some_and(|after| after.trim_start().starts_with('}'))
+    })
 }
 
 /// Parses and checks one scenario text. `rules` are the rules its `expect`s may name.
@@ -142,28 +234,33 @@ pub fn load_str(file: &str, text: &str, rules: &dyn RuleIds) -> Result<Scenario,
     let tree =
         yaml::parse(text).map_err(|e| vec![Diagnostic::at(file, text, e.at, e.message, None)])?;
 
-    // The steps one by one, then the rest with no steps: a broken step hides nothing.
-    let mut errors: Vec<Error> = Vec::new();
+    // The keys the file must have, checked first: a required key the loader removes later
+    // (its value was wrong) must not hide one that was never there.
+    let mut errors: Vec<Error> = missing_keys(&tree);
     let mut steps: Vec<Step> = Vec::new();
     let mut rest = tree.clone();
     if let Content::Map(entries) = &mut rest.content
         && let Some((_, value)) = entries.iter_mut().find(|(k, _)| k.text() == Some("steps"))
         && let Content::Seq(items) = &mut value.content
     {
-        for (i, item) in std::mem::take(items).into_iter().enumerate() {
-            let (step, mut errs) = deserialize_all::<Step>(item);
-            for e in &mut errs {
-                e.path
-                    .splice(0..0, [Seg::Key("steps".into()), Seg::Index(i)]);
+        for item in std::mem::take(items) {
+            let budget = MAX_PROBLEMS.saturating_sub(errors.len());
+            if budget == 0 {
+                break;
             }
+            let (step, mut errs) = deserialize_all::<Step>(item, budget);
             errors.append(&mut errs);
             steps.extend(step);
         }
     }
-    let (scenario, mut errs) = deserialize_all::<Scenario>(rest);
+    let budget = MAX_PROBLEMS.saturating_sub(errors.len()).max(1);
+    let (scenario, mut errs) = deserialize_all::<Scenario>(rest, budget);
     errors.append(&mut errs);
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.at.map(|p| p.offset));
+        // One problem found twice (a missing key, a node reached through an alias) is one.
+        let mut seen = HashSet::new();
+        errors.retain(|e| seen.insert((e.at.map(|p| p.offset), e.message.clone())));
         return Err(errors.into_iter().map(diagnose).collect());
     }
     let Some(mut scenario) = scenario else {
@@ -180,12 +277,15 @@ pub fn load_str(file: &str, text: &str, rules: &dyn RuleIds) -> Result<Scenario,
     }
     let mut located: Vec<(Pos, Diagnostic)> = problems
         .into_iter()
+        .take(MAX_PROBLEMS)
         .map(|p| {
             let at = locate(&tree, text, &p.path, &p.target);
             (at, Diagnostic::at(file, text, at, p.message, p.help))
         })
         .collect();
     located.sort_by_key(|(at, _)| at.offset);
+    // A variable used twice in a step is one problem.
+    located.dedup();
     Err(located.into_iter().map(|(_, d)| d).collect())
 }
 
@@ -232,8 +332,9 @@ pub fn load_sources<'a>(
 pub fn load_paths(paths: &[PathBuf], rules: &dyn RuleIds) -> (Vec<Loaded>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
+    let mut seen = HashSet::new();
     for p in paths {
-        collect(p, &mut files, &mut errors);
+        collect(p, &mut files, &mut errors, &mut seen);
     }
     let mut sources = Vec::with_capacity(files.len());
     for file in files {
@@ -249,7 +350,19 @@ pub fn load_paths(paths: &[PathBuf], rules: &dyn RuleIds) -> (Vec<Loaded>, Vec<D
     (loaded, errors)
 }
 
-fn collect(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) {
+/// The scenario files under `path`. Each directory and file is visited once, however many
+/// links lead to it, so a link loop ends.
+fn collect(
+    path: &Path,
+    files: &mut Vec<PathBuf>,
+    errors: &mut Vec<Diagnostic>,
+    seen: &mut HashSet<PathBuf>,
+) {
+    if let Ok(real) = path.canonicalize()
+        && !seen.insert(real)
+    {
+        return;
+    }
     if path.is_dir() {
         let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
             Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
@@ -264,7 +377,7 @@ fn collect(path: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<Diagnostic>) 
         entries.sort();
         for e in entries {
             if e.is_dir() || e.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                collect(&e, files, errors);
+                collect(&e, files, errors, seen);
             }
         }
     } else if path.exists() {

@@ -311,6 +311,14 @@ impl<'de> Deserialize<'de> for StatusExpect {
                     .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(n), &self))
             }
 
+            /// `'200'` means 200 as plainly as `200` does.
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<StatusExpect, E> {
+                s.trim()
+                    .parse::<u16>()
+                    .map(StatusExpect::One)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(s), &self))
+            }
+
             fn visit_seq<A: serde::de::SeqAccess<'de>>(
                 self,
                 mut seq: A,

@@ -22,8 +22,8 @@ pub(crate) enum Target {
     Key,
     /// The scalar under `key` whose text is `value`, somewhere inside the node.
     Scalar(&'static str, String),
-    /// This text, where it is written inside the node.
-    Text(String),
+    /// The first reference to this variable in the step's strings.
+    Variable(String),
 }
 
 /// A problem found after parsing.
@@ -49,6 +49,11 @@ fn step(i: usize, rest: &[&str]) -> Path {
 struct Problems(Vec<Problem>);
 
 impl Problems {
+    /// Whether enough problems were found: a file reports at most `MAX_PROBLEMS`.
+    fn full(&self) -> bool {
+        self.0.len() >= crate::MAX_PROBLEMS
+    }
+
     fn add(
         &mut self,
         path: Path,
@@ -56,6 +61,9 @@ impl Problems {
         message: impl Into<String>,
         help: Option<String>,
     ) {
+        if self.full() {
+            return;
+        }
         self.0.push(Problem {
             path,
             target,
@@ -136,20 +144,22 @@ pub(crate) fn validate(s: &Scenario, rules: &dyn RuleIds) -> Vec<Problem> {
 
     for (i, st) in s.steps.iter().enumerate() {
         step_problems(s, i, st, &users, &groups, rules, &mut out);
-        // Variables: every reference must be set by then.
-        let mut scope = known.clone();
-        if st.repeat.is_some() {
-            scope.insert("i".into());
-        }
+        // Variables: every reference must be set by then (`${i}` only in a repeated step).
+        let repeated = st.repeat.is_some();
+        let defined = |name: &str| known.contains(name) || (repeated && name == "i");
         step_strings(st, &mut |text| {
             for name in vars::references(text) {
-                if !scope.contains(name) {
+                // "did you mean" searches every name: not once the file has enough problems.
+                if !defined(name) && !out.full() {
+                    let candidates = known
+                        .iter()
+                        .map(String::as_str)
+                        .chain(repeated.then_some("i"));
                     out.add(
                         step(i, &[]),
-                        Target::Text(format!("${{{name}")),
+                        Target::Variable(name.to_owned()),
                         format!("`${{{name}}}` is not defined at this step"),
-                        nearest(name, scope.iter().map(String::as_str))
-                            .map(|n| format!("did you mean `${{{n}}}`?")),
+                        nearest(name, candidates).map(|n| format!("did you mean `${{{n}}}`?")),
                     );
                 }
             }

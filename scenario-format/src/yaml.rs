@@ -3,8 +3,12 @@
 //! afterwards by path (so an unknown fixture user points at that step's `user:`, not at the
 //! first line of the file that happens to contain the same word).
 //!
-//! Scalars keep their text and style: a plain `007` is the number 7 where a number is
-//! expected and the text "007" where text is, as YAML 1.2's core schema says.
+//! Scalars keep their text and style, so the deserialiser decides what they are: YAML 1.2's
+//! core schema where any value goes (a JSON body: `yes` is text, `12` a number), and the
+//! field's own type where the format says (`name: 007` is the text "007", `status: '200'`
+//! the number 200).
+
+use std::collections::{HashMap, HashSet};
 
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
 
@@ -24,7 +28,7 @@ pub struct Pos {
 pub enum Style {
     /// Without quotes: its type follows from its text (`true`, `12`, `null`, text).
     Plain,
-    /// Quoted, or a block (`|`, `>`): always text.
+    /// Quoted, a block (`|`, `>`), or tagged `!!str`: text wherever any value goes.
     Text,
 }
 
@@ -181,26 +185,77 @@ impl Node {
     }
 }
 
-/// A node being built.
+/// The most nodes a file may expand to, aliases counted in full: a scenario holds a few
+/// hundred; an alias bomb (aliases of aliases of lists) would otherwise grow without bound.
+pub const MAX_NODES: usize = 100_000;
+
+/// The deepest a file may nest, aliases included (recursion over the tree stays bounded).
+pub const MAX_DEPTH: usize = 128;
+
+/// A node being built, with the keys its mapping has seen.
 enum Open {
     Seq(Vec<Node>, Pos, usize),
-    Map(Vec<(Node, Node)>, Option<Node>, Pos, usize),
+    Map(Vec<(Node, Node)>, Option<Node>, HashSet<String>, Pos, usize),
 }
 
-/// Parses one YAML document into a located tree. Anchors and aliases work; a merge key
-/// (`<<`) is an ordinary key (and so an unknown field); a second document, a tag other than
-/// YAML's own, or a mapping key that is not a scalar is an error, as is a key written twice.
+/// A finished node's size and depth, to charge an alias of it against the budgets.
+#[derive(Clone, Copy)]
+struct Measure {
+    nodes: usize,
+    depth: usize,
+}
+
+fn measure(node: &Node) -> Measure {
+    match &node.content {
+        Content::Scalar(..) => Measure { nodes: 1, depth: 1 },
+        Content::Seq(items) => {
+            items
+                .iter()
+                .map(measure)
+                .fold(Measure { nodes: 1, depth: 1 }, |m, c| Measure {
+                    nodes: m.nodes + c.nodes,
+                    depth: m.depth.max(c.depth + 1),
+                })
+        }
+        Content::Map(entries) => entries.iter().flat_map(|(k, v)| [k, v]).map(measure).fold(
+            Measure { nodes: 1, depth: 1 },
+            |m, c| Measure {
+                nodes: m.nodes + c.nodes,
+                depth: m.depth.max(c.depth + 1),
+            },
+        ),
+    }
+}
+
+/// Refuses a tag that means nothing to the format (anything but YAML's own).
+fn check_tag(tag: Option<&serde_saphyr::granit_parser::Tag>, at: Pos) -> Result<(), SyntaxError> {
+    match tag {
+        Some(t) if !t.is_yaml_core_schema() => Err(SyntaxError {
+            message: format!("the tag `{}{}` means nothing here", t.handle(), t.suffix()),
+            at,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Parses one YAML document into a located tree. Anchors and aliases work, within
+/// [`MAX_NODES`] and [`MAX_DEPTH`]; a merge key (`<<`) is an ordinary key (and so an unknown
+/// field); a second document, a tag other than YAML's own, a mapping key that is not a
+/// scalar, and a key written twice are errors. `!!str` makes a plain scalar text.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     let mut stack: Vec<Open> = Vec::new();
-    let mut anchors: Vec<(usize, Node)> = Vec::new();
+    let mut anchors: HashMap<usize, (Node, Measure)> = HashMap::new();
     let mut root: Option<Node> = None;
     let mut documents = 0;
+    let mut nodes = 0usize;
     let error = |message: String, at: Pos| SyntaxError { message, at };
     for event in Parser::new_from_str(text) {
         let (event, span): (Event<'_>, Span) =
             event.map_err(|e| error(e.info().to_string(), pos(text, e.marker())))?;
         let start = pos(text, &span.start);
         let end = pos(text, &span.end);
+        // What the event adds: its values, and how deep it reaches below the open nodes.
+        let mut added = Measure { nodes: 0, depth: 0 };
         let done: Option<(Node, usize)> = match event {
             Event::DocumentStart(..) => {
                 documents += 1;
@@ -210,23 +265,15 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                         start,
                     ));
                 }
-                None
+                continue;
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let style = match style {
-                    ScalarStyle::Plain => Style::Plain,
+                check_tag(tag.as_deref(), start)?;
+                added = Measure { nodes: 1, depth: 1 };
+                let style = match (style, tag.as_deref()) {
+                    (_, Some(t)) if t.is_yaml_core_schema_tag("str") => Style::Text,
+                    (ScalarStyle::Plain, _) => Style::Plain,
                     _ => Style::Text,
-                };
-                let style = match tag.as_deref() {
-                    None => style,
-                    Some(t) if t.is_yaml_core_schema_tag("str") => Style::Text,
-                    Some(t) if t.is_yaml_core_schema() => style,
-                    Some(t) => {
-                        return Err(error(
-                            format!("the tag `{}{}` means nothing here", t.handle(), t.suffix()),
-                            start,
-                        ));
-                    }
                 };
                 Some((
                     Node {
@@ -237,12 +284,16 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                     anchor,
                 ))
             }
-            Event::SequenceStart(_, anchor, _) => {
+            Event::SequenceStart(_, anchor, tag) => {
+                check_tag(tag.as_deref(), start)?;
+                added = Measure { nodes: 1, depth: 1 };
                 stack.push(Open::Seq(Vec::new(), start, anchor));
                 None
             }
-            Event::MappingStart(_, anchor, _) => {
-                stack.push(Open::Map(Vec::new(), None, start, anchor));
+            Event::MappingStart(_, anchor, tag) => {
+                check_tag(tag.as_deref(), start)?;
+                added = Measure { nodes: 1, depth: 1 };
+                stack.push(Open::Map(Vec::new(), None, HashSet::new(), start, anchor));
                 None
             }
             Event::SequenceEnd => match stack.pop() {
@@ -257,7 +308,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                 _ => return Err(error("unbalanced sequence".into(), start)),
             },
             Event::MappingEnd => match stack.pop() {
-                Some(Open::Map(entries, _, start, anchor)) => Some((
+                Some(Open::Map(entries, _, _, start, anchor)) => Some((
                     Node {
                         content: Content::Map(entries),
                         start,
@@ -267,27 +318,51 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                 )),
                 _ => return Err(error("unbalanced mapping".into(), start)),
             },
-            Event::Alias(id) => match anchors.iter().rev().find(|(a, _)| *a == id) {
-                Some((_, node)) => Some((
-                    Node {
-                        start,
-                        end,
-                        ..node.clone()
-                    },
-                    0,
-                )),
+            Event::Alias(id) => match anchors.get(&id) {
+                Some((node, m)) => {
+                    added = *m;
+                    Some((
+                        Node {
+                            start,
+                            end,
+                            ..node.clone()
+                        },
+                        0,
+                    ))
+                }
                 None => return Err(error("an alias to no anchor".into(), start)),
             },
             _ => None,
         };
+        nodes += added.nodes;
+        if nodes > MAX_NODES {
+            return Err(error(
+                format!(
+                    "the file expands to more than {MAX_NODES} values (aliases counted in full)"
+                ),
+                start,
+            ));
+        }
+        // A collection that starts is already on the stack; anything else goes below it.
+        let depth = match done {
+            None => stack.len(),
+            Some(_) => stack.len() + added.depth,
+        };
+        if depth > MAX_DEPTH {
+            return Err(error(
+                format!("the file nests deeper than {MAX_DEPTH} levels"),
+                start,
+            ));
+        }
         let Some((node, anchor)) = done else { continue };
         if anchor != 0 {
-            anchors.push((anchor, node.clone()));
+            let m = measure(&node);
+            anchors.insert(anchor, (node.clone(), m));
         }
         match stack.last_mut() {
             None => root = Some(node),
             Some(Open::Seq(items, ..)) => items.push(node),
-            Some(Open::Map(entries, pending, ..)) => match pending.take() {
+            Some(Open::Map(entries, pending, keys, ..)) => match pending.take() {
                 None => {
                     let Some(key) = node.text() else {
                         return Err(error(
@@ -295,7 +370,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                             node.start,
                         ));
                     };
-                    if entries.iter().any(|(k, _)| k.text() == Some(key)) {
+                    if !keys.insert(key.to_owned()) {
                         return Err(error(format!("the key `{key}` appears twice"), node.start));
                     }
                     *pending = Some(node);
@@ -361,6 +436,28 @@ mod tests {
             parse("a: !!str 12\n").unwrap().get("a").unwrap().content,
             Content::Scalar("12".into(), Style::Text)
         );
+    }
+
+    #[test]
+    fn aliases_cannot_blow_up() {
+        // Ten aliases of ten aliases of ... : 10^7 values from a few hundred bytes.
+        let mut text = String::from("l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for n in 1..8 {
+            let prev = n - 1;
+            let items = vec![format!("*l{prev}"); 10].join(", ");
+            text.push_str(&format!("l{n}: &l{n} [{items}]\n"));
+        }
+        let e = parse(&text).unwrap_err();
+        assert!(e.message.contains("more than"), "{e:?}");
+
+        // Deep anchors, each holding an alias of the last, nest past any limit.
+        let mut text = String::from("a0: &a0 [[[[x]]]]\n");
+        for n in 1..60 {
+            let prev = n - 1;
+            text.push_str(&format!("a{n}: &a{n} [[[[*a{prev}]]]]\n"));
+        }
+        let e = parse(&text).unwrap_err();
+        assert!(e.message.contains("deeper than"), "{e:?}");
     }
 
     #[test]

@@ -303,3 +303,118 @@ fn the_model_is_the_one_serdes_yaml_reader_builds() {
         assert_eq!(ours, theirs, "{}", file.display());
     }
 }
+
+#[test]
+fn a_real_problem_next_to_a_removed_one_is_still_reported() {
+    let text = "version: 1\nid: x\ntitle: t\nsteps:\n  - scim: {method: FETCH, path: /Users}\n";
+    let messages: Vec<String> = errors(text).into_iter().map(|e| e.message).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].starts_with("missing `name`"), "{messages:?}");
+    assert!(
+        messages[1].starts_with("unknown method `FETCH`"),
+        "{messages:?}"
+    );
+
+    let text = "version: one\nid: x\nsteps:\n  - {name: s, okta: import_now}\n";
+    let messages: Vec<String> = errors(text).into_iter().map(|e| e.message).collect();
+    assert_eq!(
+        messages,
+        [
+            "missing `title`",
+            "expected a whole number, found the text \"one\""
+        ]
+    );
+}
+
+#[test]
+fn nothing_is_not_text_but_a_quoted_number_is_a_number() {
+    let e = &errors(&GOOD.replace("title: A demo", "title:"))[0];
+    assert_eq!(e.message, "expected text, found nothing (null)");
+    let e = &errors(&GOOD.replace("title: A demo", "title: ~"))[0];
+    assert_eq!(e.message, "expected text, found nothing (null)");
+    assert_eq!(
+        load_str(
+            "f.yaml",
+            &GOOD.replace("title: A demo", "title: '~'"),
+            &Rules
+        )
+        .unwrap()
+        .title,
+        "~"
+    );
+    let quoted = GOOD
+        .replace("version: 1", "version: \"1\"")
+        .replace("status: 200", "status: '200'");
+    let s = load_str("f.yaml", &quoted, &Rules).unwrap();
+    assert_eq!(s.version, 1);
+    assert_eq!(
+        errors(&GOOD.replace("  - name: again\n", "  - name: again\n    repeat: -1\n"))[0].message,
+        "expected a whole number, found the number -1"
+    );
+    let e = &errors(&GOOD.replace(
+        "scim: {method: GET, path: \"/Users/${alice_id}\"}",
+        "scim: {method: GET, path: \"/Users/${alice_id}\", auth: }",
+    ))[0];
+    assert!(e.message.starts_with("expected one of `token`"), "{e}");
+    assert!(e.message.ends_with("found nothing (null)"), "{e}");
+    let e = &errors(&GOOD.replace("equals: true}", "equals: .inf}"))[0];
+    assert_eq!(
+        e.message,
+        "expected a number JSON can hold, found the number inf"
+    );
+}
+
+#[test]
+fn an_undefined_variable_points_at_its_use() {
+    let text = GOOD.replace(
+        "  - name: again\n    scim: {method: GET, path: \"/Users/${alice_id}\"}\n",
+        "  - name: \"again ${nope}\"\n    scim: {method: GET, path: \"/Users/$${nope}/${ nope }\", headers: {X-A: \"${nope}\"}}\n",
+    );
+    let found = errors(&text);
+    assert_eq!(
+        found.len(),
+        1,
+        "one problem, however often it is used: {found:#?}"
+    );
+    assert_eq!(found[0].message, "`${nope}` is not defined at this step");
+    // Not the step's name, not the escaped `$${nope}`: the `${ nope }` of the path.
+    assert_eq!(at(&found[0]), (19, 48));
+}
+
+#[test]
+fn a_file_reports_at_most_so_many_problems() {
+    let mut text = String::from("version: 1\nid: many\ntitle: t\nsteps:\n");
+    for i in 0..200 {
+        text.push_str(&format!("  - {{name: s{i}, okta: nope, repat: 2}}\n"));
+    }
+    let found = errors(&text);
+    assert_eq!(found.len(), scenario_format::MAX_PROBLEMS);
+}
+
+#[test]
+fn lone_carriage_returns_break_lines_as_yaml_does() {
+    let text = GOOD
+        .replace('\n', "\r")
+        .replace("/Users/${alice_id}", "/Users/${alice_di}");
+    let e = &errors(&text)[0];
+    assert_eq!(at(e), (19, 39));
+    assert_eq!(
+        e.source_line.as_deref(),
+        Some("    scim: {method: GET, path: \"/Users/${alice_di}\"}")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_loop_ends_and_loads_each_file_once() {
+    let dir = std::env::temp_dir().join(format!("scenario-format-links-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("good.yaml"), GOOD).unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("a")).unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("b")).unwrap();
+    let (loaded, found) = scenario_format::load_paths(&[dir.clone(), dir.join("a")], &Rules);
+    assert_eq!(loaded.len(), 1);
+    assert!(found.is_empty(), "{found:#?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

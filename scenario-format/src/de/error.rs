@@ -80,6 +80,16 @@ impl Error {
         self
     }
 
+    /// "missing `key`", at a place (a check the loader makes itself).
+    pub(crate) fn missing(key: &str, at: Pos) -> Error {
+        Error {
+            message: format!("missing `{key}`"),
+            kind: ErrorKind::Other,
+            at: Some(at),
+            path: Vec::new(),
+        }
+    }
+
     /// Adds a step in front of the path, as the error travels up.
     pub(super) fn under(mut self, seg: Seg) -> Error {
         self.path.insert(0, seg);

@@ -26,10 +26,25 @@ impl<'a> NodeDe<'a> {
         }
     }
 
+    /// What the node is, for a message: a plain scalar by what it resolves to.
     fn unexpected(&self) -> Unexpected<'a> {
         match &self.0.content {
-            Content::Scalar(t, Style::Plain) if is_null(t) => Unexpected::Unit,
-            Content::Scalar(t, _) => Unexpected::Str(t),
+            Content::Scalar(t, Style::Plain) => {
+                if is_null(t) {
+                    Unexpected::Unit
+                } else if let Some(b) = as_bool(t) {
+                    Unexpected::Bool(b)
+                } else if let Some(n) = as_u64(t) {
+                    Unexpected::Unsigned(n)
+                } else if let Some(n) = as_i64(t) {
+                    Unexpected::Signed(n)
+                } else if let Some(f) = as_f64(t) {
+                    Unexpected::Float(f)
+                } else {
+                    Unexpected::Str(t)
+                }
+            }
+            Content::Scalar(t, Style::Text) => Unexpected::Str(t),
             Content::Seq(_) => Unexpected::Seq,
             Content::Map(_) => Unexpected::Map,
         }
@@ -49,13 +64,23 @@ impl<'a> NodeDe<'a> {
             _ => None,
         }
     }
+
+    /// A scalar's text where a number or a boolean is expected: there, `"200"` means 200
+    /// as plainly as `200` does.
+    fn typed(&self) -> Option<&'a str> {
+        self.scalar().map(|(t, _)| t.trim())
+    }
+
+    fn is_null(&self) -> bool {
+        self.plain().is_some_and(is_null)
+    }
 }
 
 macro_rules! unsigned {
     ($name:ident, $t:ty, $visit:ident, $what:expr) => {
         fn $name<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
             match self
-                .plain()
+                .typed()
                 .and_then(as_u64)
                 .and_then(|n| <$t>::try_from(n).ok())
             {
@@ -84,6 +109,10 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
                 } else if let Some(n) = as_i64(t) {
                     v.visit_i64(n)
                 } else if let Some(f) = as_f64(t) {
+                    if !f.is_finite() {
+                        // JSON, which these values become, has no infinity and no NaN.
+                        return Err(self.wrong("a number JSON can hold"));
+                    }
                     v.visit_f64(f)
                 } else {
                     v.visit_str(t)
@@ -94,7 +123,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-        match self.plain().and_then(as_bool) {
+        match self.typed().and_then(as_bool) {
             Some(b) => v.visit_bool(b).map_err(|e: Error| e.located(self.0)),
             None => Err(self.wrong("true or false")),
         }
@@ -111,7 +140,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     unsigned!(deserialize_u64, u64, visit_u64, "a whole number");
 
     fn deserialize_i64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-        match self.plain().and_then(as_i64) {
+        match self.typed().and_then(as_i64) {
             Some(n) => v.visit_i64(n).map_err(|e: Error| e.located(self.0)),
             None => Err(self.wrong("a whole number")),
         }
@@ -130,7 +159,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
     }
 
     fn deserialize_f64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
-        match self.plain().and_then(as_f64) {
+        match self.typed().and_then(as_f64) {
             Some(n) => v.visit_f64(n).map_err(|e: Error| e.located(self.0)),
             None => Err(self.wrong("a number")),
         }
@@ -146,6 +175,8 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
 
     fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Error> {
         match self.scalar() {
+            // An empty value, `~` or `null` is nothing, not the text "~": quote it to mean it.
+            Some(_) if self.is_null() => Err(self.wrong("text")),
             Some((t, _)) => v.visit_str(t).map_err(|e: Error| e.located(self.0)),
             None => Err(self.wrong("text")),
         }
@@ -245,7 +276,7 @@ impl<'de> de::Deserializer<'de> for NodeDe<'_> {
         v: V,
     ) -> Result<V::Value, Error> {
         let result = match &self.0.content {
-            Content::Scalar(..) => v.visit_enum(Variant {
+            Content::Scalar(..) if !self.is_null() => v.visit_enum(Variant {
                 key: self.0,
                 value: None,
             }),

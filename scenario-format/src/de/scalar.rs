@@ -16,11 +16,20 @@ pub(super) fn as_bool(text: &str) -> Option<bool> {
 
 pub(super) fn as_u64(text: &str) -> Option<u64> {
     let t = text.strip_prefix('+').unwrap_or(text);
+    // `from_str_radix` takes a sign too; YAML does not, after the prefix.
     if let Some(hex) = t.strip_prefix("0x") {
-        return u64::from_str_radix(hex, 16).ok();
+        return hex
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit())
+            .then(|| u64::from_str_radix(hex, 16).ok())
+            .flatten();
     }
     if let Some(oct) = t.strip_prefix("0o") {
-        return u64::from_str_radix(oct, 8).ok();
+        return oct
+            .bytes()
+            .all(|b| (b'0'..=b'7').contains(&b))
+            .then(|| u64::from_str_radix(oct, 8).ok())
+            .flatten();
     }
     if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -75,6 +84,8 @@ mod tests {
         assert_eq!(as_u64("+7"), Some(7));
         assert_eq!(as_u64("007"), Some(7));
         assert_eq!(as_u64("1_000"), None);
+        assert_eq!(as_u64("0x+1F"), None);
+        assert_eq!(as_u64("0o+7"), None);
         assert_eq!(as_i64("-12"), Some(-12));
         assert_eq!(as_f64("1e3"), Some(1000.0));
         assert_eq!(as_f64(".5"), Some(0.5));
