@@ -116,7 +116,13 @@ impl ScimClient {
     /// A client for `base_url` (the SCIM base, without a trailing slash).
     pub fn new(base_url: &str, profile: HeaderProfile, options: ClientOptions) -> ScimClient {
         ScimClient {
-            wire: scim_client::Client::new(options.token, options.timeout),
+            // Okta's documented requests write header names title-cased (okta-wire §1.1; an
+            // inference: the one capture comes through a server that lower-cases them).
+            wire: scim_client::Client::with_header_case(
+                options.token,
+                options.timeout,
+                scim_client::HeaderCase::Title,
+            ),
             base_url: base_url.trim_end_matches('/').to_owned(),
             profile,
             max_attempts: options.max_attempts,

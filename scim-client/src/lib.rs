@@ -4,8 +4,9 @@
 //! mock-entra's) provisioning calls or the harness's raw scenario requests, goes through
 //! [`Client::send`], which:
 //!
-//! - sends exactly the method, URL, headers (in order) and body it is given, with a timeout
-//!   and without following redirects' bodies into a second request it did not record;
+//! - sends exactly the method, URL, headers (in order, names in the [`HeaderCase`] asked for)
+//!   and body it is given, with a timeout, and never follows a redirect into a request it
+//!   did not record;
 //! - records the exchange as an [`Exchange`] (request, response, error, timing), with the
 //!   run's token scrubbed from everything recorded, even when the server echoes it back;
 //! - gives the caller the answer ([`Sent::outcome`]: status and body parsed as JSON) or the
@@ -40,5 +41,5 @@ pub mod transcript;
 pub use clock::{CappedClock, Clock, RecordingClock, SystemClock};
 pub use encode::{encode, path_and_query};
 pub use secret::Secret;
-pub use send::{Answer, Client, Prepared, Request, SendError, Sent, error_chain};
+pub use send::{Answer, Client, HeaderCase, Prepared, Request, SendError, Sent, error_chain};
 pub use transcript::{Exchange, MASKED, RecordedRequest, RecordedResponse};

@@ -155,6 +155,18 @@ impl Sent {
     }
 }
 
+/// How header names go out on the wire (HTTP/1.1 lets a client write them in any case; a
+/// server that cares is wrong, but a mock should send what the client it mocks sends).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HeaderCase {
+    /// `accept: ...`, hyper's default.
+    #[default]
+    Lower,
+    /// `Accept: ...`, `User-Agent: ...`: each word capitalised, as Java's HTTP clients and
+    /// Okta's documented samples write them.
+    Title,
+}
+
 /// Sends requests and records them. One client keeps one connection pool; clone it to
 /// share the pool.
 ///
@@ -169,16 +181,27 @@ pub struct Client {
 }
 
 impl Client {
-    /// A client whose records scrub `secret`, with a per-request timeout.
+    /// A client whose records scrub `secret`, with a per-request timeout; header names go
+    /// out in lower case.
+    pub fn new(secret: impl Into<Secret>, timeout: Duration) -> Client {
+        Client::with_header_case(secret, timeout, HeaderCase::Lower)
+    }
+
+    /// A client as [`Client::new`], writing header names in `case`.
     #[expect(
         clippy::expect_used,
-        reason = "a builder given only a redirect policy has nothing that can fail"
+        reason = "a builder given only a redirect policy and header case has nothing that can fail"
     )]
-    pub fn new(secret: impl Into<Secret>, timeout: Duration) -> Client {
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("a client without redirects");
+    pub fn with_header_case(
+        secret: impl Into<Secret>,
+        timeout: Duration,
+        case: HeaderCase,
+    ) -> Client {
+        let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+        if case == HeaderCase::Title {
+            builder = builder.http1_title_case_headers();
+        }
+        let http = builder.build().expect("a client without redirects");
         Client {
             http,
             timeout,

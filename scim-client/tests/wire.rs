@@ -150,3 +150,52 @@ async fn no_answer_is_recorded_with_its_reason() {
     );
     hold.abort();
 }
+
+/// The request head a raw TCP server receives from `case`.
+async fn head_sent_with(case: scim_client::HeaderCase) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = socket.read(&mut buf).await.unwrap();
+            if n == 0 {
+                break;
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+        socket
+            .write_all(b"HTTP/1.1 204 No Content\r\n\r\n")
+            .await
+            .unwrap();
+        String::from_utf8_lossy(&head).into_owned()
+    });
+    let wire = Client::with_header_case(TOKEN, Duration::from_secs(10), case);
+    let request = Request::new(Method::GET, format!("http://{addr}/scim/v2/Users"))
+        .header("Accept", "application/scim+json")
+        .header("User-Agent", "Okta SCIM Client 1.0.0");
+    let sent = wire.send(&wire.prepare(request)).await;
+    assert_eq!(sent.status(), Some(204));
+    server.await.unwrap()
+}
+
+#[tokio::test]
+async fn header_names_go_out_in_the_case_asked_for() {
+    let title = head_sent_with(scim_client::HeaderCase::Title).await;
+    assert!(
+        title.contains("\r\nAccept: application/scim+json\r\n"),
+        "{title}"
+    );
+    assert!(
+        title.contains("\r\nUser-Agent: Okta SCIM Client 1.0.0\r\n"),
+        "{title}"
+    );
+    let lower = head_sent_with(scim_client::HeaderCase::Lower).await;
+    assert!(
+        lower.contains("\r\naccept: application/scim+json\r\n"),
+        "{lower}"
+    );
+}

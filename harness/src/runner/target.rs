@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::Method;
-use scim_client::{Request, Secret, Sent};
+use scim_client::{HeaderCase, Request, Secret, Sent};
 use serde_json::{Value, json};
 
 use super::RunError;
@@ -98,7 +98,8 @@ impl Endpoint {
         Endpoint {
             base_url,
             base_path,
-            wire: scim_client::Client::new(token, timeout),
+            // A scenario's raw requests default to Okta's headers, names cased as Okta's.
+            wire: scim_client::Client::with_header_case(token, timeout, HeaderCase::Title),
             admin: None,
         }
     }
