@@ -199,3 +199,41 @@ async fn header_names_go_out_in_the_case_asked_for() {
         "{lower}"
     );
 }
+
+#[tokio::test]
+async fn https_is_spoken_and_an_untrusted_certificate_refused() {
+    use std::sync::Arc;
+    use tokio_rustls::rustls;
+
+    let key = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let cert = key.cert.der().clone();
+    let private =
+        rustls::pki_types::PrivateKeyDer::try_from(key.signing_key.serialize_der()).unwrap();
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], private)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        // The client hangs up when it sees the certificate.
+        acceptor.accept(socket).await.is_err()
+    });
+    let wire = client();
+    let sent = wire
+        .send(&wire.prepare(Request::new(
+            Method::GET,
+            format!("https://{addr}/scim/v2/Users"),
+        )))
+        .await;
+    let Err(SendError::Connection(why)) = &sent.outcome else {
+        panic!("an untrusted certificate must be refused: {sent:?}");
+    };
+    assert!(why.to_lowercase().contains("certificate"), "{why}");
+    assert!(
+        server.await.unwrap(),
+        "the handshake was refused, not completed"
+    );
+}
