@@ -52,3 +52,50 @@ async fn a_fixture_key_follows_a_change_of_username() {
     let login = sent.iter().find(|(k, _)| k == "X-Login").unwrap();
     assert!(login.1.ends_with("-alice@example.com"), "{login:?}");
 }
+
+/// Every `externalId` a report's user creates carry.
+fn external_ids(report: &harness::report::RunReport) -> Vec<String> {
+    report
+        .steps()
+        .flat_map(|s| &s.exchanges)
+        .filter(|ex| ex.request.method == "POST" && ex.request.path.ends_with("/Users"))
+        .filter_map(|ex| ex.request.body.as_deref())
+        .filter_map(|b| serde_json::from_str::<serde_json::Value>(b).ok())
+        .filter_map(|b| b["externalId"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn no_two_users_of_a_run_or_of_two_runs_share_an_okta_id() {
+    let (scenarios, errors) = harness::cli::load(&[]);
+    assert!(errors.is_empty());
+    let chosen: Vec<Loaded> = scenarios
+        .into_iter()
+        .filter(|l| {
+            [
+                "assignment.create",
+                "deactivation.soft-delete",
+                "update.names-and-role",
+            ]
+            .contains(&l.scenario.id.as_str())
+        })
+        .collect();
+    let config = RunConfig::new(Target::Reference);
+    let mut ids = Vec::new();
+    for _ in 0..2 {
+        let report = runner::run(&config, &chosen, &|_| {}).await.unwrap();
+        assert!(
+            report.passed(),
+            "{}",
+            terminal::render(&report, Style::default())
+        );
+        ids.extend(external_ids(&report));
+    }
+    assert!(ids.len() >= 12, "{ids:?}");
+    let distinct: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(
+        distinct.len(),
+        ids.len(),
+        "an Okta id was sent twice: {ids:?}"
+    );
+}

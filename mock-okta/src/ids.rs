@@ -1,5 +1,7 @@
 //! Okta-style ids (`00u...`, `00g...`) and Okta's placeholder passwords, from a seeded
-//! generator so that a run is reproducible and its state file fully describes it.
+//! generator: each new org draws its seed at random, so two orgs never hand out the same ids
+//! (a server that holds `externalId` unique would refuse the second), and the seed is kept
+//! in the org's state, so a state file fully describes what comes next. Tests fix the seed.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +18,11 @@ impl IdGen {
     /// A generator with a seed.
     pub fn new(seed: u64) -> Self {
         IdGen { seed, counter: 0 }
+    }
+
+    /// A generator with a random seed (from the operating system).
+    pub fn random() -> Self {
+        IdGen::new(uuid::Uuid::new_v4().as_u64_pair().0)
     }
 
     fn next_u64(&mut self) -> u64 {
@@ -74,5 +81,12 @@ mod tests {
             p.bytes()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         );
+    }
+
+    #[test]
+    fn random_generators_differ() {
+        let ids: std::collections::BTreeSet<String> =
+            (0..100).map(|_| IdGen::random().okta_id("00u")).collect();
+        assert_eq!(ids.len(), 100);
     }
 }

@@ -368,7 +368,7 @@ impl Org {
             },
             tasks: Vec::new(),
             events: Vec::new(),
-            ids: IdGen::new(0x5c1d_0c7a),
+            ids: IdGen::random(),
         }
     }
 

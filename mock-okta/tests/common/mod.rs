@@ -85,7 +85,9 @@ impl Harness {
     /// is always the recording one.
     pub async fn with_options(mode: ClientMode, tweak: impl FnOnce(&mut ClientOptions)) -> Harness {
         let server = MockServer::start().await;
-        let org = Org::fivetran(&format!("{}/scim/v2", server.uri()), mode);
+        let mut org = Org::fivetran(&format!("{}/scim/v2", server.uri()), mode);
+        // A fixed seed: the transcripts show the same ids on every run.
+        org.ids = mock_okta::ids::IdGen::new(0x5c1d_0c7a);
         let clock = Arc::new(RecordingClock::default());
         let mut options = ClientOptions::new("secret-token-that-must-not-leak");
         options.clock = clock.clone();
