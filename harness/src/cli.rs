@@ -23,13 +23,16 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// The target could not be reached.
     pub const UNREACHABLE: u8 = 3;
+    /// The target refused the token: nothing was judged or made.
+    pub const TOKEN_REFUSED: u8 = 4;
     /// The run was judged (the verdict is printed), but a report file asked for could not be
     /// written.
-    pub const REPORT_NOT_WRITTEN: u8 = 4;
+    pub const REPORT_NOT_WRITTEN: u8 = 5;
 }
 
 const AFTER_HELP: &str = "Exit codes: 0 every MUST rule held; 1 a MUST rule failed; 2 usage or scenario errors \
-(nothing was judged); 3 the target cannot be reached; 4 judged, but a report file could not be written.";
+(nothing was judged); 3 the target cannot be reached; 4 the target refused the token (nothing was judged); \
+5 judged, but a report file could not be written.";
 
 /// SCIM 2.0 conformance for Okta provisioning: replays Okta's flows through a mock Okta and
 /// checks every response against RFC 7643/7644, Okta and the Fivetran guide.
@@ -73,6 +76,15 @@ struct RunArgs {
     /// Only scenarios with this tag (repeatable).
     #[arg(long)]
     tag: Vec<String>,
+    /// Only the scenario with this id (repeatable), as a failure's rerun command gives it.
+    #[arg(long)]
+    only: Vec<String>,
+    /// Print only what failed, and the closing line.
+    #[arg(long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print every finding where it was made, and every exchange.
+    #[arg(long)]
+    verbose: bool,
     /// Rule profiles to check (default: rfc,okta; with --reference, also fivetran).
     #[arg(long, value_delimiter = ',')]
     profile: Vec<Profile>,
@@ -227,6 +239,9 @@ pub async fn main() -> ExitCode {
                 reference,
                 scenarios,
                 tag,
+                only,
+                quiet,
+                verbose,
                 profile,
                 okta_mode,
                 junit,
@@ -244,6 +259,19 @@ pub async fn main() -> ExitCode {
                     eprintln!("error: give --target URL or --reference");
                     return ExitCode::from(exit::USAGE);
                 };
+                let shell_word = token_env
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && token_env
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !shell_word {
+                    eprintln!(
+                        "error: --token-env names an environment variable: letters, digits and _, not {token_env:?}"
+                    );
+                    return ExitCode::from(exit::USAGE);
+                }
                 let token = std::env::var(&token_env).unwrap_or_default();
                 if token.is_empty() {
                     eprintln!(
@@ -267,6 +295,10 @@ pub async fn main() -> ExitCode {
             }
             config.modes = okta_mode;
             config.tags = tag;
+            config.only = only;
+            if !reference {
+                config.token_env = Some(token_env);
+            }
             config.keep = keep;
             if let Some(j) = jobs {
                 config.jobs = j; // the runner runs at least one
@@ -276,7 +308,14 @@ pub async fn main() -> ExitCode {
             config.clock = Arc::new(scim_client::CappedClock {
                 cap: Duration::from_secs(max_retry_wait),
             });
-            let style = terminal::Style::detect();
+            let mut style = terminal::Style::detect();
+            style.verbosity = if quiet {
+                terminal::Verbosity::Quiet
+            } else if verbose {
+                terminal::Verbosity::Verbose
+            } else {
+                terminal::Verbosity::Normal
+            };
             let progress = std::sync::Mutex::new(terminal::Progress::new(style));
             let result = runner::run(&config, &loaded, &|e| {
                 if let Ok(mut p) = progress.lock() {
@@ -292,6 +331,10 @@ pub async fn main() -> ExitCode {
                 Err(e @ RunError::Unreachable { .. }) => {
                     eprintln!("error: {e}");
                     return ExitCode::from(exit::UNREACHABLE);
+                }
+                Err(e @ RunError::TokenRefused { .. }) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::from(exit::TOKEN_REFUSED);
                 }
                 Err(e) => {
                     eprintln!("error: {e}");

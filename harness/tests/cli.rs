@@ -1,6 +1,6 @@
 //! The `scim-harness` command line: exit codes (0 passed, 1 a MUST failed, 2 usage or scenario
-//! errors, 3 unreachable, 4 a report not written), reports written where asked, and a token
-//! that never appears in any output.
+//! errors, 3 unreachable, 4 the token refused, 5 a report not written), reports written where
+//! asked, and a token that never appears in any output.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -119,16 +119,20 @@ async fn a_failed_must_rule_exits_1_and_the_token_never_shows() {
     let out = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}");
     assert!(
-        out.contains("FAIL connection.test-api-credentials [oin-patch]"),
+        out.contains("connection.test-api-credentials     PATCH FAIL"),
         "{out}"
     );
     assert!(
-        out.contains("R7644-3.4.2-list-envelope (MUST, rfc)"),
+        out.contains("FAIL R7644-3.4.2-list-envelope (MUST, rfc)"),
         "{out}"
     );
     assert!(
-        out.contains("\"Authorization: Bearer $SCIM_TOKEN\""),
-        "the replay names the variable: {out}"
+        out.contains("\"Authorization: Bearer ${MY_SCIM_TOKEN}\""),
+        "the replay names the variable --token-env names: {out}"
+    );
+    assert!(
+        out.contains("--token-env MY_SCIM_TOKEN --scenarios"),
+        "the rerun command too: {out}"
     );
     for written in [
         out,
@@ -248,7 +252,7 @@ async fn run_target_checks_a_server_on_another_port() {
 }
 
 #[tokio::test]
-async fn a_report_that_cannot_be_written_after_judging_exits_4() {
+async fn a_report_that_cannot_be_written_after_judging_exits_5() {
     let dir = std::env::temp_dir().join(format!("harness-cli-4-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let json = dir.join("r.json");
@@ -264,7 +268,7 @@ async fn a_report_that_cannot_be_written_after_judging_exits_4() {
     ]))
     .await;
     let out = text(&o);
-    assert_eq!(o.status.code(), Some(4), "{out}");
+    assert_eq!(o.status.code(), Some(5), "{out}");
     assert!(
         out.contains("2 passed, 0 failed"),
         "the verdict is printed: {out}"
@@ -272,4 +276,40 @@ async fn a_report_that_cannot_be_written_after_judging_exits_4() {
     assert!(out.contains("cannot write"), "{out}");
     assert!(json.exists(), "the other report is still written");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_refused_token_stops_the_run_with_one_sentence_and_exit_4() {
+    let config = reference_server::Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        token: Some("the-right-token".into()),
+        ..reference_server::Config::default()
+    };
+    let server = reference_server::spawn(&config).await.unwrap();
+    let o = harness(args(&[
+        "run",
+        "--target",
+        &server.base_url,
+        "--token-env",
+        "MY_SCIM_TOKEN",
+    ]))
+    .await;
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(4), "{out}");
+    assert_eq!(out.lines().count(), 1, "one sentence: {out}");
+    assert!(out.contains("refused the token (401"), "{out}");
+    assert!(!out.contains(TOKEN));
+    let (users, teams) = server.state.store().counts();
+    assert_eq!((users, teams), (0, 0), "nothing was made");
+    server.stop().await.unwrap();
+
+    let o = harness(args(&[
+        "run",
+        "--target",
+        "http://127.0.0.1:9/scim/v2",
+        "--token-env",
+        "MY-TOKEN",
+    ]))
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }

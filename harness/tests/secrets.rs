@@ -4,7 +4,7 @@
 use harness::report::curl;
 use harness::runner::{self, RunConfig, Target};
 use harness::scenario::{ClientMode, Loaded, load_str};
-use wiremock::matchers::{header, method, path};
+use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const TOKEN: &str = "secrets-test-token-4f9a";
@@ -25,6 +25,16 @@ async fn the_token_is_scrubbed_and_a_wrong_token_is_replayed_as_sent() {
     let echo = format!(
         r#"{{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401","detail":"token {TOKEN} is not welcome"}}"#
     );
+    // The preflight (Okta's Test API Credentials) takes the token; the steps' requests echo it.
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .and(query_param("count", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[],"startIndex":1,"itemsPerPage":0}"#,
+            "application/scim+json",
+        ))
+        .mount(&server)
+        .await;
     Mock::given(method("GET"))
         .and(path("/scim/v2/Users"))
         .and(header("authorization", format!("Bearer {TOKEN}").as_str()))
@@ -74,8 +84,14 @@ async fn the_token_is_scrubbed_and_a_wrong_token_is_replayed_as_sent() {
     };
     assert_eq!(auth(first).as_deref(), Some(scim_client::MASKED));
     assert_eq!(auth(second).as_deref(), Some("Bearer wrong-token"));
-    assert!(curl::command(first, &base_url).contains("\"Authorization: Bearer $SCIM_TOKEN\""));
-    assert!(curl::command(second, &base_url).contains("'Authorization: Bearer wrong-token'"));
+    assert!(
+        curl::command(first, &base_url, "SCIM_TOKEN")
+            .contains("\"Authorization: Bearer ${SCIM_TOKEN}\"")
+    );
+    assert!(
+        curl::command(second, &base_url, "SCIM_TOKEN")
+            .contains("'Authorization: Bearer wrong-token'")
+    );
 }
 
 #[test]

@@ -185,6 +185,87 @@ pub struct Step {
     pub capture: IndexMap<String, String>,
 }
 
+impl Step {
+    /// Calls `f` with every string of a step that may hold `${variables}`.
+    pub fn strings(&self, f: &mut dyn FnMut(&str)) {
+        /// Every string of a JSON value, object keys included (they are interpolated too).
+        fn json(v: &Value, f: &mut dyn FnMut(&str)) {
+            match v {
+                Value::String(s) => f(s),
+                Value::Array(items) => items.iter().for_each(|i| json(i, f)),
+                Value::Object(m) => m.iter().for_each(|(k, v)| {
+                    f(k);
+                    json(v, f);
+                }),
+                _ => {}
+            }
+        }
+        if let Some(r) = &self.scim {
+            f(&r.path);
+            r.query.values().for_each(|q| f(&q.0));
+            r.headers.values().for_each(|h| f(h));
+            if let Some(b) = &r.body {
+                json(b, f);
+            }
+            if let Some(b) = &r.raw_body {
+                f(b);
+            }
+            if let Auth::Bearer(t) = &r.auth {
+                f(t);
+            }
+        }
+        if let Some(action) = &self.okta {
+            // Every string an action holds (emails, roles, names) may carry variables.
+            for (_, _, value) in action.strings() {
+                f(&value);
+            }
+        }
+        if let Some(e) = &self.expect {
+            if let Some(m) = &e.message_contains {
+                f(m);
+            }
+            // A body check's operands include its path.
+            let operands = e
+                .body
+                .iter()
+                .flat_map(BodyCheck::operands)
+                .chain(e.headers.values().flat_map(ValueCheck::operands));
+            for operand in operands {
+                match operand {
+                    Operand::Json(v) => json(v, f),
+                    Operand::Text(t) => f(t),
+                }
+            }
+        }
+        self.capture.values().for_each(|p| f(p));
+    }
+
+    /// The variables the step refers to.
+    pub fn variables(&self) -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        self.strings(&mut |text| {
+            out.extend(crate::vars::references(text).into_iter().map(str::to_owned));
+        });
+        out
+    }
+
+    /// The fixture users and groups an Okta step acts on, by key (`users.KEY`, `groups.KEY`).
+    pub fn subjects(&self) -> Vec<String> {
+        let Some(action) = &self.okta else {
+            return Vec::new();
+        };
+        action
+            .strings()
+            .into_iter()
+            .filter_map(|(slot, _, key)| match slot {
+                mock_okta::Slot::User => Some(format!("users.{key}")),
+                mock_okta::Slot::Group => Some(format!("groups.{key}")),
+                mock_okta::Slot::GroupName | mock_okta::Slot::Text => None,
+            })
+            .collect()
+    }
+}
+
 /// An HTTP method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "UPPERCASE")]

@@ -5,10 +5,9 @@
 use std::collections::BTreeSet;
 
 use mock_okta::Slot;
-use serde_json::Value;
 
 use crate::diagnostic::{did_you_mean, nearest};
-use crate::model::{Auth, BodyCheck, Operand, Scenario, Step, ValueCheck};
+use crate::model::{Scenario, Step, ValueCheck};
 use crate::vars;
 use crate::yaml::{Path, Seg};
 use crate::{RuleIds, RuleKind};
@@ -147,7 +146,7 @@ pub(crate) fn validate(s: &Scenario, rules: &dyn RuleIds) -> Vec<Problem> {
         // Variables: every reference must be set by then (`${i}` only in a repeated step).
         let repeated = st.repeat.is_some();
         let defined = |name: &str| known.contains(name) || (repeated && name == "i");
-        step_strings(st, &mut |text| {
+        st.strings(&mut |text| {
             for name in vars::references(text) {
                 // "did you mean" searches every name: not once the file has enough problems.
                 if !defined(name) && !out.full() {
@@ -343,58 +342,4 @@ fn check_value(path: Path, what: &str, check: &ValueCheck, out: &mut Problems) {
             None,
         );
     }
-}
-
-/// Calls `f` with every string of a step that may hold `${variables}`.
-pub(crate) fn step_strings(step: &Step, f: &mut dyn FnMut(&str)) {
-    /// Every string of a JSON value, object keys included (they are interpolated too).
-    fn json(v: &Value, f: &mut dyn FnMut(&str)) {
-        match v {
-            Value::String(s) => f(s),
-            Value::Array(items) => items.iter().for_each(|i| json(i, f)),
-            Value::Object(m) => m.iter().for_each(|(k, v)| {
-                f(k);
-                json(v, f);
-            }),
-            _ => {}
-        }
-    }
-    if let Some(r) = &step.scim {
-        f(&r.path);
-        r.query.values().for_each(|q| f(&q.0));
-        r.headers.values().for_each(|h| f(h));
-        if let Some(b) = &r.body {
-            json(b, f);
-        }
-        if let Some(b) = &r.raw_body {
-            f(b);
-        }
-        if let Auth::Bearer(t) = &r.auth {
-            f(t);
-        }
-    }
-    if let Some(action) = &step.okta {
-        // Every string an action holds (emails, roles, names) may carry variables.
-        for (_, _, value) in action.strings() {
-            f(&value);
-        }
-    }
-    if let Some(e) = &step.expect {
-        if let Some(m) = &e.message_contains {
-            f(m);
-        }
-        // A body check's operands include its path.
-        let operands = e
-            .body
-            .iter()
-            .flat_map(BodyCheck::operands)
-            .chain(e.headers.values().flat_map(ValueCheck::operands));
-        for operand in operands {
-            match operand {
-                Operand::Json(v) => json(v, f),
-                Operand::Text(t) => f(t),
-            }
-        }
-    }
-    step.capture.values().for_each(|p| f(p));
 }

@@ -1,8 +1,11 @@
-//! A `curl` command that replays a request, with the run's token written as `$SCIM_TOKEN` so
-//! the command can be shared without leaking it. A deliberately wrong token that a step sent
-//! is replayed as it was.
+//! A `curl` command that replays a request, with the run's token written as the environment
+//! variable it came from (`--token-env`, `$SCIM_TOKEN` by default), so the command can be
+//! shared without leaking it. A deliberately wrong token that a step sent is replayed as it
+//! was. Every word is single-quoted, so any body is safe to paste into a shell.
 
 use scim_client::Exchange;
+
+use super::ScenarioRun;
 
 /// Quotes a shell word in single quotes.
 fn quote(s: &str) -> String {
@@ -17,11 +20,13 @@ fn origin(base_url: &str) -> String {
     }
 }
 
-/// The replay command for an exchange sent to the target at `base_url`.
-pub fn command(ex: &Exchange, base_url: &str) -> String {
+/// The replay command for an exchange sent to the target at `base_url`, with the run's token
+/// read from the environment variable `token_env`.
+pub fn command(ex: &Exchange, base_url: &str, token_env: &str) -> String {
     let r = &ex.request;
     let mut parts = vec![
         "curl".to_owned(),
+        "-sS".to_owned(),
         "-X".to_owned(),
         r.method.clone(),
         quote(&format!("{}{}", origin(base_url), r.path)),
@@ -29,7 +34,7 @@ pub fn command(ex: &Exchange, base_url: &str) -> String {
     for (k, v) in &r.headers {
         if k.eq_ignore_ascii_case("authorization") && v == scim_client::MASKED {
             parts.push("-H".into());
-            parts.push("\"Authorization: Bearer $SCIM_TOKEN\"".into());
+            parts.push(format!("\"Authorization: Bearer ${{{token_env}}}\""));
         } else {
             parts.push("-H".into());
             parts.push(quote(&format!("{k}: {v}")));
@@ -40,6 +45,31 @@ pub fn command(ex: &Exchange, base_url: &str) -> String {
         parts.push(quote(b));
     }
     parts.join(" ")
+}
+
+/// Whether replaying the request needs what the scenario run made (a resource by its id, a
+/// query for the run's users): cleanup deleted it, so the scenario must be re-run with
+/// `--keep` before the replay can show the same answer.
+pub fn needs_kept(ex: &Exchange, run: &ScenarioRun) -> bool {
+    let r = &ex.request;
+    // A create makes what it needs.
+    if r.method == "POST" && !r.path.contains("/.search") {
+        return false;
+    }
+    let by_id = r
+        .path
+        .split('?')
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .collect::<Vec<_>>()
+        .windows(2)
+        .any(|w| (w[0] == "Users" || w[0] == "Groups") && !w[1].is_empty() && w[1] != ".search");
+    let mentions_run = run
+        .prefix
+        .as_deref()
+        .is_some_and(|p| r.path.contains(p) || r.body.as_deref().is_some_and(|b| b.contains(p)));
+    by_id || mentions_run
 }
 
 #[cfg(test)]
@@ -64,8 +94,8 @@ mod tests {
             then_waited_secs: None,
         };
         assert_eq!(
-            command(&ex, "http://127.0.0.1:8080/scim/v2"),
-            r#"curl -X PATCH 'http://127.0.0.1:8080/scim/v2/Users/u1' -H 'Content-Type: application/scim+json' -H "Authorization: Bearer $SCIM_TOKEN" --data-raw '{"name":"O'\''Brien"}'"#
+            command(&ex, "http://127.0.0.1:8080/scim/v2", "MY_TOKEN"),
+            r#"curl -sS -X PATCH 'http://127.0.0.1:8080/scim/v2/Users/u1' -H 'Content-Type: application/scim+json' -H "Authorization: Bearer ${MY_TOKEN}" --data-raw '{"name":"O'\''Brien"}'"#
         );
     }
 }

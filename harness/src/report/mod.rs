@@ -1,6 +1,7 @@
 //! What a run produced, as data: the runner fills a [`RunReport`]; the reporters render it
 //! (terminal, JSON, JUnit). A failed rule is a result here, never an error.
 
+pub mod causes;
 pub mod curl;
 pub mod json;
 pub mod junit;
@@ -52,6 +53,10 @@ pub struct Finding {
     /// The exchange (index in the step's exchanges) it is about.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub exchange: Option<usize>,
+    /// The earlier step of the same scenario run whose failure this one follows from (the
+    /// step needed what that one should have made): a consequence, not a root cause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consequence_of: Option<String>,
 }
 
 impl Finding {
@@ -72,6 +77,7 @@ impl Finding {
             actual,
             citation: Some(rule.citation()),
             exchange,
+            consequence_of: None,
         }
     }
 
@@ -108,6 +114,9 @@ pub struct ScenarioRun {
     pub title: String,
     /// Its file.
     pub file: String,
+    /// The prefix its logins and names carry (`h1a2b3c4`), when it ran.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
     /// The SCIM base URL of the server this run had to itself (a scenario that changes
     /// account settings), when it was not the run's target.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -145,6 +154,10 @@ pub struct RunReport {
     pub format_version: u32,
     /// The SCIM base URL (never the token).
     pub target: String,
+    /// The environment variable the token came from (`--token-env`); `None` for the
+    /// in-process reference server. Replays read the token from it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_env: Option<String>,
     /// The profiles checked.
     pub profiles: Vec<Profile>,
     /// Scenario runs, in order.

@@ -9,7 +9,7 @@ use serde_json_path::JsonPath;
 use crate::report::Finding;
 use crate::rules::exchange::{Broken, broken, short};
 use crate::rules::{self, Kind, Level, Rule, RuleId};
-use crate::scenario::{BodyCheck, Expect, Profile, ValueCheck};
+use crate::scenario::{BodyCheck, Expect, OutcomeKind, Profile, ValueCheck};
 
 /// What checking produced: the rules that held, and the findings.
 #[derive(Debug, Default)]
@@ -44,6 +44,7 @@ impl Checked {
                 actual: f.actual,
                 citation: None,
                 exchange,
+                consequence_of: None,
             }),
         }
     }
@@ -126,13 +127,15 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
             short(&Value::Array(many.iter().map(|v| (*v).clone()).collect()))
         ),
     };
-    let single = || -> Result<&Value, Broken> {
+    // The one value a check compares, or why there is not one; `wanted` says what the
+    // check wanted, so an absent value reads "expected: true, actual: nothing".
+    let single = |wanted: String| -> Result<&Value, Broken> {
         match nodes {
             [one] => Ok(*one),
-            [] => Err(broken(format!("{what} is absent"), "a value", "nothing")),
+            [] => Err(broken(format!("{what} is absent"), wanted, "nothing")),
             _ => Err(broken(
                 format!("{what} selects {} values", nodes.len()),
-                "exactly one value",
+                format!("exactly one value: {wanted}"),
                 shown(),
             )),
         }
@@ -149,7 +152,7 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         };
     }
     if let Some(want) = &check.equals {
-        let got = single()?;
+        let got = single(short(want))?;
         return if got == want {
             Ok(())
         } else {
@@ -157,7 +160,7 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         };
     }
     if let Some(want) = &check.not_equals {
-        let got = single()?;
+        let got = single(format!("not {}", short(want)))?;
         return if got != want {
             Ok(())
         } else {
@@ -169,7 +172,7 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         };
     }
     if let Some(want) = &check.equals_ignoring_case {
-        let got = single()?;
+        let got = single(format!("{want} (in any case)"))?;
         return match got.as_str() {
             Some(s) if scim_core::text::eq(s, want, false) => Ok(()),
             _ => Err(broken(
@@ -180,7 +183,7 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         };
     }
     if let Some(re) = &check.matches {
-        let got = single()?;
+        let got = single(format!("a string matching /{re}/"))?;
         let Ok(regex) = regex::Regex::new(re) else {
             return Err(broken("invalid regular expression", re.clone(), ""));
         };
@@ -194,7 +197,7 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         };
     }
     if let Some(want) = &check.contains {
-        let got = single()?;
+        let got = single(format!("containing {}", short(want)))?;
         let ok = match (got, want) {
             (Value::String(s), Value::String(w)) => s.contains(w.as_str()),
             (Value::Array(items), w) => items.contains(w),
@@ -211,7 +214,7 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         };
     }
     if let Some(n) = check.length {
-        let got = single()?;
+        let got = single(format!("length {n}"))?;
         let len = match got {
             Value::Array(a) => Some(a.len()),
             Value::String(s) => Some(s.chars().count()),
@@ -328,6 +331,16 @@ fn body_check(b: &BodyCheck, body: &Value) -> Result<(), Broken> {
     value_check(&b.path, &b.check(), &nodes)
 }
 
+/// What came of an Okta action, as an Okta admin would say it.
+fn in_words(kind: OutcomeKind) -> &'static str {
+    match kind {
+        OutcomeKind::Succeeded => "sent everything and the app accepted it",
+        OutcomeKind::NothingSent => "sent nothing",
+        OutcomeKind::Failed => "showed an error on the page",
+        OutcomeKind::TaskOpened => "opened a provisioning task (the admin sees an error)",
+    }
+}
+
 /// Checks an Okta step's expectations against its outcome.
 pub(super) fn okta_expect(
     expect: &Expect,
@@ -345,12 +358,12 @@ pub(super) fn okta_expect(
             Ok(())
         } else {
             let actual = match message {
-                Some(m) => format!("{kind}: {m}"),
-                None => kind.to_string(),
+                Some(m) => format!("{}: {m}", in_words(kind)),
+                None => in_words(kind).to_owned(),
             };
             Err(broken(
-                format!("the Okta action ended {kind}"),
-                want.to_string(),
+                format!("Okta {}", in_words(kind)),
+                format!("Okta {}", in_words(want)),
                 actual,
             ))
         };

@@ -5,6 +5,7 @@
 mod actions;
 mod checks;
 mod cleanup;
+mod consequences;
 mod fixtures;
 mod requests;
 mod scenario_run;
@@ -38,6 +39,10 @@ pub struct RunConfig {
     pub modes: Vec<ClientMode>,
     /// Only scenarios with one of these tags (none: all).
     pub tags: Vec<String>,
+    /// Only the scenarios with these ids (none: all).
+    pub only: Vec<String>,
+    /// The environment variable the token came from, for replay commands (`--token-env`).
+    pub token_env: Option<String>,
     /// Leave what the run created in place.
     pub keep: bool,
     /// Scenario runs at once.
@@ -67,6 +72,8 @@ impl RunConfig {
             profiles,
             modes: ClientMode::ALL.to_vec(),
             tags: Vec::new(),
+            only: Vec::new(),
+            token_env: None,
             keep: false,
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
             email_domain: "example.com".into(),
@@ -93,6 +100,19 @@ pub enum RunError {
     /// The in-process reference server could not start.
     #[error("cannot start the reference server: {0}")]
     Reference(std::io::Error),
+    /// The target answered, but refused the token: nothing could be judged.
+    #[error(
+        "{base_url} refused the token ({status}{}): check the token, and the variable --token-env names",
+        detail.as_deref().map(|d| format!(": {d}")).unwrap_or_default()
+    )]
+    TokenRefused {
+        /// The target.
+        base_url: String,
+        /// The status it answered (401 or 403).
+        status: u16,
+        /// Its error's `detail`, if it gave one.
+        detail: Option<String>,
+    },
     /// A scenario run stopped without a result (it panicked: a bug in the harness), so the
     /// report would be incomplete.
     #[error("a scenario run stopped without a result (a bug in the harness): {0}")]
@@ -128,6 +148,7 @@ pub async fn run(
             (Some(running), endpoint)
         }
     };
+    target::preflight(&endpoint).await?;
     let capabilities = discover(&endpoint).await?;
 
     let selected: Vec<&Loaded> = scenarios
@@ -135,10 +156,17 @@ pub async fn run(
         .filter(|l| {
             config.tags.is_empty() || l.scenario.tags.iter().any(|t| config.tags.contains(t))
         })
+        .filter(|l| config.only.is_empty() || config.only.contains(&l.scenario.id))
         .collect();
+    // A scenario written for one client mode is not run, or listed, in the other.
     let mut units: Vec<(usize, &Loaded, ClientMode)> = Vec::new();
     for l in &selected {
-        for mode in &config.modes {
+        let modes = &l.scenario.requires.modes;
+        for mode in config
+            .modes
+            .iter()
+            .filter(|m| modes.is_empty() || modes.contains(m))
+        {
             units.push((units.len(), l, *mode));
         }
     }
@@ -174,6 +202,7 @@ pub async fn run(
     Ok(RunReport {
         format_version: FORMAT_VERSION,
         target: endpoint.base_url,
+        token_env: config.token_env.clone(),
         profiles: config.profiles.iter().copied().collect(),
         scenarios,
         summary,

@@ -31,6 +31,7 @@ fn skipped(loaded: &Loaded, mode: ClientMode, reason: String) -> ScenarioRun {
         id: loaded.scenario.id.clone(),
         title: loaded.scenario.title.clone(),
         file: loaded.path.clone(),
+        prefix: None,
         target: None,
         mode,
         status: Status::Skipped,
@@ -43,16 +44,8 @@ fn skipped(loaded: &Loaded, mode: ClientMode, reason: String) -> ScenarioRun {
 /// Why a scenario does not run here, if it does not.
 fn skip_reason(ctx: &Context, loaded: &Loaded, mode: ClientMode) -> Option<String> {
     let req = &loaded.scenario.requires;
-    if !req.modes.is_empty() && !req.modes.contains(&mode) {
-        return Some(format!(
-            "runs only in {}",
-            req.modes
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
+    // The run never schedules a scenario in a mode it excludes (see `runner::run`).
+    debug_assert!(req.modes.is_empty() || req.modes.contains(&mode));
     if let Some(p) = req
         .profiles
         .iter()
@@ -140,11 +133,13 @@ pub(crate) async fn run_scenario(
         (None, ctx.endpoint.clone())
     };
     let target = own_server.as_ref().map(|_| endpoint.base_url.clone());
-    let mut run = Run::new(ctx, endpoint, mode, &run_prefix(), loaded);
+    let prefix = run_prefix();
+    let mut run = Run::new(ctx, endpoint, mode, &prefix, loaded);
     let mut steps = Vec::new();
     for step in &loaded.scenario.steps {
         steps.push(run.step(step).await);
     }
+    super::consequences::mark(&loaded.scenario.steps, &mut steps);
     if !ctx.config.keep && own_server.is_none() {
         run.cleanup().await;
     }
@@ -160,6 +155,7 @@ pub(crate) async fn run_scenario(
         id: loaded.scenario.id.clone(),
         title: loaded.scenario.title.clone(),
         file: loaded.path.clone(),
+        prefix: Some(prefix),
         target,
         mode,
         status,

@@ -210,6 +210,32 @@ impl Capabilities {
     }
 }
 
+/// Checks, before anything is judged or made, that the target takes the token: Okta's Test
+/// API Credentials request (`GET /Users?startIndex=1&count=1`). A 401 or 403 stops the run
+/// with one sentence; any other answer is for the scenarios to judge.
+pub(crate) async fn preflight(endpoint: &Endpoint) -> Result<(), RunError> {
+    let sent = endpoint
+        .send(endpoint.request(Method::GET, "/Users?startIndex=1&count=1"))
+        .await;
+    match &sent.outcome {
+        Err(e) => Err(RunError::Unreachable {
+            base_url: endpoint.base_url.clone(),
+            reason: e.to_string(),
+        }),
+        Ok(a) if a.status == 401 || a.status == 403 => Err(RunError::TokenRefused {
+            base_url: endpoint.base_url.clone(),
+            status: a.status,
+            detail: a
+                .json
+                .as_ref()
+                .and_then(|j| j.get("detail"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        }),
+        Ok(_) => Ok(()),
+    }
+}
+
 /// Reads the target's capabilities; fails only when the target does not answer at all.
 pub(crate) async fn discover(endpoint: &Endpoint) -> Result<Capabilities, RunError> {
     let answered = |sent: &Sent| sent.status().is_some_and(|s| (200..300).contains(&s));
