@@ -98,6 +98,10 @@ struct RunArgs {
     /// Write a JSON report.
     #[arg(long)]
     json: Option<PathBuf>,
+    /// Write a Markdown summary (verdicts per scenario and mode, root causes with their
+    /// citations; nothing that changes from run to run).
+    #[arg(long)]
+    markdown: Option<PathBuf>,
     /// Keep what the run created (no cleanup).
     #[arg(long)]
     keep: bool,
@@ -246,6 +250,7 @@ pub async fn main() -> ExitCode {
                 okta_mode,
                 junit,
                 json,
+                markdown,
                 keep,
                 jobs,
                 timeout,
@@ -344,8 +349,11 @@ pub async fn main() -> ExitCode {
             print!("{}", terminal::render(&report, style));
             // Each report is rendered only when asked for.
             type Render = fn(&report::RunReport) -> String;
-            let writers: [(Option<PathBuf>, Render); 2] =
-                [(json, report::json::render), (junit, report::junit::render)];
+            let writers: [(Option<PathBuf>, Render); 3] = [
+                (json, report::json::render),
+                (junit, report::junit::render),
+                (markdown, |r| report::markdown::render(r, 3)),
+            ];
             let mut written = true;
             for (path, render) in writers {
                 if let Some(p) = path

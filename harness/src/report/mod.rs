@@ -5,6 +5,7 @@ pub mod causes;
 pub mod curl;
 pub mod json;
 pub mod junit;
+pub mod markdown;
 pub mod terminal;
 
 use serde::Serialize;
