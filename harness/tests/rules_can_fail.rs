@@ -125,7 +125,7 @@ const CASES: &[(&str, Fault, &[&str])] = &[
     (
         "okta.filter.username-eq",
         CaseSensitiveUserName,
-        &["rfc.filter-case"],
+        &["assignment.username-case"],
     ),
     ("okta.import.pages", TotalIsPageSize, &["import.pages"]),
     (

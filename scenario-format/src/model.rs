@@ -87,6 +87,10 @@ pub enum Capability {
     Sort,
     /// `POST /.search`.
     Search,
+    /// Filtering beyond what Okta needs (`filter.supported`).
+    Filter,
+    /// PATCH (`patch.supported`).
+    Patch,
 }
 
 impl std::fmt::Display for Capability {
@@ -96,6 +100,8 @@ impl std::fmt::Display for Capability {
             Capability::Etag => "etag",
             Capability::Sort => "sort",
             Capability::Search => "search",
+            Capability::Filter => "filter",
+            Capability::Patch => "patch",
         })
     }
 }

@@ -16,7 +16,7 @@ use super::{RunConfig, RunError, Target};
 use crate::report::{ScenarioRun, Status, StepRun};
 use crate::rules::exchange::Broken;
 use crate::scenario::vars::{Undefined, Vars};
-use crate::scenario::{Fixtures, Loaded, Step};
+use crate::scenario::{Capability, Fixtures, Loaded, Step};
 
 /// What every scenario run shares.
 #[derive(Clone, Debug)]
@@ -59,7 +59,13 @@ fn skip_reason(ctx: &Context, loaded: &Loaded, mode: ClientMode) -> Option<Strin
         );
     }
     if let Some(c) = req.capabilities.iter().find(|c| !ctx.capabilities.has(**c)) {
-        return Some(format!("the target does not offer {c}"));
+        return Some(match c {
+            Capability::Groups => "the target has no /Groups endpoint".to_owned(),
+            Capability::Search => "the target does not answer POST /Users/.search".to_owned(),
+            _ => format!(
+                "the target does not advertise {c} support (/ServiceProviderConfig {c}.supported)"
+            ),
+        });
     }
     None
 }

@@ -185,7 +185,9 @@ pub(crate) async fn start_reference(
     Ok((running, endpoint))
 }
 
-/// What the target offers, read from its discovery endpoints before the run.
+/// What the target offers, read from its discovery endpoints before the run: what it
+/// advertises decides which optional RFC features are judged (what Okta needs is judged
+/// whatever it advertises).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Capabilities {
     /// `/Groups` exists.
@@ -196,6 +198,10 @@ pub struct Capabilities {
     pub sort: bool,
     /// `POST /Users/.search` answers.
     pub search: bool,
+    /// `filter.supported`.
+    pub filter: bool,
+    /// `patch.supported`.
+    pub patch: bool,
 }
 
 impl Capabilities {
@@ -206,6 +212,8 @@ impl Capabilities {
             Capability::Etag => self.etag,
             Capability::Sort => self.sort,
             Capability::Search => self.search,
+            Capability::Filter => self.filter,
+            Capability::Patch => self.patch,
         }
     }
 }
@@ -274,5 +282,7 @@ pub(crate) async fn discover(endpoint: &Endpoint) -> Result<Capabilities, RunErr
         etag: flag("etag"),
         sort: flag("sort"),
         search: answered(&search),
+        filter: flag("filter"),
+        patch: flag("patch"),
     })
 }
