@@ -79,6 +79,10 @@ struct RunArgs {
     /// Only the scenario with this id (repeatable), as a failure's rerun command gives it.
     #[arg(long)]
     only: Vec<String>,
+    /// Run only job k of n (e.g. 2/4): every n-th selected scenario, with all its client
+    /// modes. The n jobs together run what one run would.
+    #[arg(long)]
+    partition: Option<runner::Partition>,
     /// Print only what failed, and the closing line.
     #[arg(long, conflicts_with = "verbose")]
     quiet: bool,
@@ -244,6 +248,7 @@ pub async fn main() -> ExitCode {
                 scenarios,
                 tag,
                 only,
+                partition,
                 quiet,
                 verbose,
                 profile,
@@ -301,6 +306,7 @@ pub async fn main() -> ExitCode {
             config.modes = okta_mode;
             config.tags = tag;
             config.only = only;
+            config.partition = partition;
             if !reference {
                 config.token_env = Some(token_env);
             }

@@ -313,3 +313,57 @@ async fn a_refused_token_stops_the_run_with_one_sentence_and_exit_4() {
     .await;
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+#[tokio::test]
+async fn the_jobs_of_a_partition_run_each_scenario_once_with_all_its_modes() {
+    let dir = std::env::temp_dir().join(format!("harness-cli-part-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for k in 1..=3 {
+        let json = dir.join(format!("r{k}.json"));
+        let o = harness(args(&[
+            "run",
+            "--reference",
+            "--scenarios",
+            &outcomes("fail").display().to_string(),
+            &outcomes("pass").display().to_string(),
+            "--partition",
+            &format!("{k}/3"),
+            "--quiet",
+            "--json",
+            &json.display().to_string(),
+        ]))
+        .await;
+        assert!(matches!(o.status.code(), Some(0 | 1)), "{}", text(&o));
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+        let runs = report["scenarios"].as_array().unwrap();
+        assert!(!runs.is_empty(), "job {k}/3 ran nothing");
+        for run in runs {
+            seen.push((
+                run["id"].as_str().unwrap().to_owned(),
+                run["mode"].as_str().unwrap().to_owned(),
+            ));
+        }
+    }
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(
+        unique.len(),
+        seen.len(),
+        "a scenario ran in two jobs: {seen:?}"
+    );
+    // Every scenario of the two folders ran, in every mode it runs in: user-roundtrip in both.
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    let roundtrip = seen
+        .iter()
+        .filter(|(id, _)| id == "outcome.pass.user-roundtrip")
+        .count();
+    assert_eq!(roundtrip, 2, "{seen:?}");
+
+    let o = harness(args(&["run", "--reference", "--partition", "4/3"])).await;
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("between 1 and n"), "{}", text(&o));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

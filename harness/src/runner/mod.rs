@@ -7,6 +7,7 @@ mod checks;
 mod cleanup;
 mod consequences;
 mod fixtures;
+mod partition;
 mod requests;
 mod scenario_run;
 mod target;
@@ -21,6 +22,7 @@ use tokio::task::JoinSet;
 
 use crate::report::{FORMAT_VERSION, RunReport, ScenarioRun};
 use crate::scenario::{ClientMode, Loaded, Profile};
+pub use partition::{Partition, PartitionError};
 pub use target::{Capabilities, StartReference, Starting, Target};
 use target::{Endpoint, discover, start_reference};
 
@@ -41,6 +43,8 @@ pub struct RunConfig {
     pub tags: Vec<String>,
     /// Only the scenarios with these ids (none: all).
     pub only: Vec<String>,
+    /// Only this CI job's share of the selected scenarios (`--partition k/n`).
+    pub partition: Option<Partition>,
     /// The environment variable the token came from, for replay commands (`--token-env`).
     pub token_env: Option<String>,
     /// Leave what the run created in place.
@@ -73,6 +77,7 @@ impl RunConfig {
             modes: ClientMode::ALL.to_vec(),
             tags: Vec::new(),
             only: Vec::new(),
+            partition: None,
             token_env: None,
             keep: false,
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
@@ -157,6 +162,9 @@ pub async fn run(
             config.tags.is_empty() || l.scenario.tags.iter().any(|t| config.tags.contains(t))
         })
         .filter(|l| config.only.is_empty() || config.only.contains(&l.scenario.id))
+        .enumerate()
+        .filter(|(position, _)| config.partition.is_none_or(|p| p.takes(*position)))
+        .map(|(_, l)| l)
         .collect();
     // A scenario written for one client mode is not run, or listed, in the other.
     let mut units: Vec<(usize, &Loaded, ClientMode)> = Vec::new();
