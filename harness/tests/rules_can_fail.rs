@@ -47,6 +47,16 @@ const CASES: &[(&str, Fault, &[&str])] = &[
         &["assignment.create"],
     ),
     (
+        "R7643-3-schemas",
+        ResourcesWithoutSchemas,
+        &["assignment.create"],
+    ),
+    (
+        "R7643-3-schemas-projected",
+        ProjectedWithoutSchemas,
+        &["rfc.attributes"],
+    ),
+    (
         "R7644-3.3-create-201",
         CreateAnswers200,
         &["negative.duplicate-user"],
@@ -201,6 +211,21 @@ const CASES: &[(&str, Fault, &[&str])] = &[
         &["negative.bad-token"],
     ),
     (
+        "R7644-2-unauthenticated",
+        NoChallengeForWrongToken,
+        &["negative.bad-token"],
+    ),
+    (
+        "R7644-3.12-create-invalidSyntax",
+        ErrorsWithoutScimType,
+        &["negative.malformed-json"],
+    ),
+    (
+        "R7643-3.1-meta-lastModified",
+        FrozenLastModified,
+        &["rfc.meta-last-modified"],
+    ),
+    (
         "R7644-3.3-create-409",
         ConflictAs400,
         &["negative.duplicate-user"],
@@ -258,8 +283,18 @@ const CASES: &[(&str, Fault, &[&str])] = &[
         &["negative.invalid-filter"],
     ),
     (
+        "R7644-3.12-invalidFilter",
+        ErrorsWithoutScimType,
+        &["negative.invalid-filter"],
+    ),
+    (
         "R7644-3.4.2.2-not-ignored",
         IgnoreFilter,
+        &["rfc.filter-no-match"],
+    ),
+    (
+        "R7644-3.4.2.2-not-ignored",
+        FirstClauseOnly,
         &["rfc.filter-no-match"],
     ),
     (

@@ -155,6 +155,21 @@ pub enum Fault {
     RefuseCreates,
     /// Test API Credentials' request fails (okta.test-credentials.list).
     RefuseTestCredentials,
+    /// A wrong token's 401 has no `WWW-Authenticate`; a missing one's still has
+    /// (R7644-2-unauthenticated).
+    NoChallengeForWrongToken,
+    /// 400 errors carry no `scimType` (R7644-3.12-invalidFilter,
+    /// R7644-3.12-create-invalidSyntax).
+    ErrorsWithoutScimType,
+    /// `and` keeps only its first clause (R7644-3.4.2.2-not-ignored).
+    FirstClauseOnly,
+    /// `meta.lastModified` stays `meta.created` (R7643-3.1-meta-lastModified).
+    FrozenLastModified,
+    /// Resources come without `schemas` (R7643-3-schemas).
+    ResourcesWithoutSchemas,
+    /// Resources trimmed by `attributes`/`excludedAttributes` come without `schemas`
+    /// (R7643-3-schemas-projected).
+    ProjectedWithoutSchemas,
     /// Groups are stored under another name than the one sent (okta.group.push-creates).
     GroupNameMangled,
     /// Renames are ignored (okta.group.rename).

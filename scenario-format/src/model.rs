@@ -497,6 +497,10 @@ pub struct ValueCheck {
         skip_serializing_if = "Option::is_none"
     )]
     pub not_equals: Option<Value>,
+    /// An `xsd:dateTime` later than this one, compared as instants. Two equal values with
+    /// whole seconds only also hold: such a server cannot show a change within a second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub later_than: Option<String>,
 }
 
 // Its check fields mirror `ValueCheck`'s instead of flattening one in, because serde's
@@ -545,6 +549,10 @@ pub struct BodyCheck {
         skip_serializing_if = "Option::is_none"
     )]
     pub not_equals: Option<Value>,
+    /// An `xsd:dateTime` later than this one, compared as instants. Two equal values with
+    /// whole seconds only also hold: such a server cannot show a change within a second.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub later_than: Option<String>,
 }
 
 impl BodyCheck {
@@ -558,6 +566,7 @@ impl BodyCheck {
             contains: self.contains.clone(),
             length: self.length,
             not_equals: self.not_equals.clone(),
+            later_than: self.later_than.clone(),
         }
     }
 }
@@ -567,7 +576,7 @@ impl BodyCheck {
 pub enum OperandMut<'a> {
     /// A JSON operand (`equals`, `not_equals`, `contains`).
     Json(&'a mut Value),
-    /// A text operand (`equals_ignoring_case`, `matches`, a body check's `path`).
+    /// A text operand (`equals_ignoring_case`, `matches`, `later_than`, a body check's `path`).
     Text(&'a mut String),
 }
 
@@ -576,7 +585,7 @@ pub enum OperandMut<'a> {
 pub enum Operand<'a> {
     /// A JSON operand (`equals`, `not_equals`, `contains`).
     Json(&'a Value),
-    /// A text operand (`equals_ignoring_case`, `matches`, a body check's `path`).
+    /// A text operand (`equals_ignoring_case`, `matches`, `later_than`, a body check's `path`).
     Text(&'a str),
 }
 
@@ -590,7 +599,7 @@ macro_rules! operands {
         {
             out.push($json(v));
         }
-        for t in [&$($m)? $s.equals_ignoring_case, &$($m)? $s.matches]
+        for t in [&$($m)? $s.equals_ignoring_case, &$($m)? $s.matches, &$($m)? $s.later_than]
             .into_iter()
             .flatten()
         {
@@ -637,6 +646,7 @@ impl ValueCheck {
             self.contains.is_some(),
             self.length.is_some(),
             self.not_equals.is_some(),
+            self.later_than.is_some(),
         ]
         .iter()
         .filter(|b| **b)

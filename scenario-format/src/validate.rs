@@ -328,17 +328,31 @@ fn step_problems(
 
 fn check_value(path: Path, what: &str, check: &ValueCheck, out: &mut Problems) {
     if check.count() != 1 {
-        out.add(path.clone(), Target::Node, format!("the check on `{what}` must have exactly one of equals, equals_ignoring_case, not_equals, exists, matches, contains, length"), None);
+        out.add(path.clone(), Target::Node, format!("the check on `{what}` must have exactly one of equals, equals_ignoring_case, not_equals, exists, matches, contains, length, later_than"), None);
     }
     if let Some(re) = &check.matches
         && let Err(e) = regex::Regex::new(re)
     {
-        let mut at = path;
+        let mut at = path.clone();
         at.push(key("matches"));
         out.add(
             at,
             Target::Node,
             format!("invalid regular expression: {e}"),
+            None,
+        );
+    }
+    // A value with a variable is known only at run time (usually one the server gave).
+    if let Some(t) = &check.later_than
+        && !t.contains("${")
+        && scim_core::datetime::parse(t).is_none()
+    {
+        let mut at = path;
+        at.push(key("later_than"));
+        out.add(
+            at,
+            Target::Node,
+            format!("`{t}` is not an xsd:dateTime (such as 2026-11-28T10:00:00Z)"),
             None,
         );
     }

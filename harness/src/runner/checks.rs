@@ -213,6 +213,9 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
             ))
         };
     }
+    if let Some(want) = &check.later_than {
+        return later_than(what, want, single(format!("later than {want}"))?);
+    }
     if let Some(n) = check.length {
         let got = single(format!("length {n}"))?;
         let len = match got {
@@ -235,6 +238,35 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
         };
     }
     Ok(())
+}
+
+/// `later_than`: instants, not text (`+02:00` and `Z` forms of one instant are equal). Equal
+/// values with whole seconds only hold: a server that keeps seconds cannot show a change made
+/// within the second, and a correct server is never blamed for its precision.
+fn later_than(what: &str, want: &str, got: &Value) -> Result<(), Broken> {
+    let whole_seconds = |s: &str| !s.contains('.');
+    let Some(before) = scim_core::datetime::parse(want) else {
+        return Err(broken(
+            format!("{what} cannot be compared: the earlier value is not an xsd:dateTime"),
+            format!("a dateTime later than {want}"),
+            short(got),
+        ));
+    };
+    let text = got.as_str().unwrap_or_default();
+    match scim_core::datetime::parse(text) {
+        Some(after) if after > before => Ok(()),
+        Some(after) if after == before && whole_seconds(text) && whole_seconds(want) => Ok(()),
+        Some(_) => Err(broken(
+            format!("{what} did not move forward"),
+            format!("later than {want}"),
+            short(got),
+        )),
+        None => Err(broken(
+            format!("{what} is not an xsd:dateTime"),
+            format!("a dateTime later than {want}"),
+            short(got),
+        )),
+    }
 }
 
 fn rule_for<'a>(own: Option<&'a String>, step: Option<&'a String>) -> Option<&'static Rule> {
@@ -394,5 +426,30 @@ mod count_tests {
         assert_eq!(requested_count("", Some(r#"{"count":0}"#)), Some(0));
         assert_eq!(requested_count("", Some("not json")), None);
         assert_eq!(requested_count("", None), None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::later_than;
+
+    #[test]
+    fn later_than_compares_instants_and_forgives_only_whole_second_precision() {
+        let at = |s: &str| later_than("lastModified", "2026-11-28T10:00:00.120Z", &json!(s));
+        assert!(at("2026-11-28T10:00:00.121Z").is_ok());
+        assert!(at("2026-11-28T12:00:00.121+02:00").is_ok());
+        assert!(at("2026-11-28T10:00:00.120Z").is_err(), "unchanged");
+        assert!(at("2026-11-28T09:59:59Z").is_err(), "backwards");
+        assert!(at("yesterday").is_err());
+        let whole = |s: &str| later_than("lastModified", "2026-11-28T10:00:00Z", &json!(s));
+        assert!(
+            whole("2026-11-28T10:00:00Z").is_ok(),
+            "a second is the precision"
+        );
+        assert!(whole("2026-11-28T09:00:00Z").is_err());
+        assert!(later_than("x", "not a date", &json!("2026-11-28T10:00:00Z")).is_err());
+        assert!(later_than("x", "2026-11-28T10:00:00Z", &json!(5)).is_err());
     }
 }

@@ -145,6 +145,7 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     let request_body = json.clone();
+    let authorized = parts.headers.contains_key(header::AUTHORIZATION);
     let response = next.run(Request::from_parts(parts, Body::from(body))).await;
 
     let (mut rparts, rbody) = response.into_parts();
@@ -157,6 +158,7 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
         segs: &segs,
         params: &params,
         body: request_body.as_ref(),
+        authorized,
     };
     rewrite_response(&f, &asked, &mut status, &mut rparts.headers, &mut rjson);
     rparts.status = status;

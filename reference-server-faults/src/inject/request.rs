@@ -176,6 +176,12 @@ pub(super) fn rewrite_request(
                     other => other,
                 });
             }
+            if f.on(Fault::FirstClauseOnly) {
+                rewritten = map_filter(rewritten, &|f| match f {
+                    Filter::And(mut items) if !items.is_empty() => items.swap_remove(0),
+                    other => other,
+                });
+            }
             if f.on(Fault::IgnoreNot) {
                 rewritten = map_filter(rewritten, &|f| match f {
                     Filter::Not(inner) => *inner,

@@ -28,6 +28,8 @@ pub(super) struct Asked<'a> {
     pub(super) segs: &'a [String],
     pub(super) params: &'a [(String, String)],
     pub(super) body: Option<&'a Value>,
+    /// Whether the request carried an `Authorization` header.
+    pub(super) authorized: bool,
 }
 
 /// The response-side rewrites.
@@ -43,6 +45,7 @@ pub(super) fn rewrite_response(
         segs,
         params,
         body: request_body,
+        authorized,
     } = *asked;
     let first = segs.first().map(String::as_str).unwrap_or("");
     let is_list = method == "GET" && segs.len() == 1 && (first == "Users" || first == "Groups");
@@ -202,6 +205,19 @@ pub(super) fn rewrite_response(
             {
                 m.insert("version".into(), json!("W/\"1\""));
             }
+            if f.on(Fault::FrozenLastModified)
+                && let Some(m) = r.get_mut("meta").and_then(Value::as_object_mut)
+                && let Some(created) = m.get("created").cloned()
+            {
+                m.insert("lastModified".into(), created);
+            }
+            let projected = param(params, "attributes").is_some()
+                || param(params, "excludedAttributes").is_some();
+            if f.on(Fault::ResourcesWithoutSchemas)
+                || (f.on(Fault::ProjectedWithoutSchemas) && projected)
+            {
+                r.remove("schemas");
+            }
         }
         if code >= 400 || status.as_u16() >= 400 {
             if f.on(Fault::ErrorStatusAsNumber)
@@ -212,6 +228,11 @@ pub(super) fn rewrite_response(
             {
                 b["status"] = json!(s);
             }
+            if f.on(Fault::ErrorsWithoutScimType)
+                && let Some(o) = b.as_object_mut()
+            {
+                o.remove("scimType");
+            }
             if f.on(Fault::ErrorScimTypeNull) && b.get("scimType").is_some() {
                 b["scimType"] = json!("null");
             }
@@ -220,6 +241,9 @@ pub(super) fn rewrite_response(
                 *b = json!({"error": {"code": status.as_u16(), "message": detail}});
             }
         }
+    }
+    if f.on(Fault::NoChallengeForWrongToken) && authorized && *status == StatusCode::UNAUTHORIZED {
+        headers.remove(header::WWW_AUTHENTICATE);
     }
     if f.on(Fault::ConstantEtag) && headers.contains_key(header::ETAG) {
         headers.insert(header::ETAG, HeaderValue::from_static("W/\"1\""));

@@ -390,7 +390,7 @@ impl Store for MemoryStore {
         }
         let record = inner.users.get_mut(&id).ok_or(StoreError::NotFound)?;
         record.fields = fields;
-        record.modified = now;
+        record.modified = moved_on(record.modified, now);
         record.version = version;
         let inner = &*inner;
         Ok(inner.user_view(&inner.users[&id]))
@@ -422,7 +422,7 @@ impl Store for MemoryStore {
             if let Some(g) = inner.groups.get_mut(&group) {
                 g.members.shift_remove(&record.id);
                 g.version = version;
-                g.modified = now;
+                g.modified = moved_on(g.modified, now);
             }
         }
         Ok(())
@@ -605,7 +605,7 @@ impl Store for MemoryStore {
             if let Some(x) = new_external {
                 group.external_id = x;
             }
-            group.modified = now;
+            group.modified = moved_on(group.modified, now);
             group.version = version;
         }
         let inner = &*inner;
@@ -660,4 +660,32 @@ enum MemberPlan {
     Add(IndexSet<Id>),
     Remove(String),
     Set(IndexSet<Id>),
+}
+
+/// A changed resource's new `meta.lastModified`: now, and always after the previous one, so
+/// that a change within the clock's millisecond still moves it forward (RFC 7643 §3.1: "The
+/// most recent DateTime that the details of this resource were updated").
+fn moved_on(previous: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
+    now.max(previous + chrono::Duration::milliseconds(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone, Utc};
+
+    use super::moved_on;
+
+    #[test]
+    fn last_modified_moves_forward_even_within_the_clocks_millisecond() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap();
+        assert_eq!(moved_on(t, t), t + Duration::milliseconds(1));
+        assert_eq!(
+            moved_on(t, t - Duration::seconds(5)),
+            t + Duration::milliseconds(1)
+        );
+        assert_eq!(
+            moved_on(t, t + Duration::seconds(5)),
+            t + Duration::seconds(5)
+        );
+    }
 }

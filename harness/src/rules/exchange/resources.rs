@@ -1,6 +1,7 @@
 //! The resources in any successful answer (RFC 7643 §2.4, §3.1, §7; Okta's core fields).
 
-use serde_json::Value;
+use scim_core::urn;
+use serde_json::{Map, Value};
 
 use super::{Verdict, View, all, broken, short};
 
@@ -14,6 +15,42 @@ pub fn resources_have_ids(v: &View<'_>) -> Verdict {
             other.map_or("absent".to_owned(), short),
         )),
     })
+}
+
+/// Whether `r` carries a `schemas` array with its type's core schema (`User` or `Group`).
+fn has_schemas(r: &Map<String, Value>, core: &str) -> Result<(), super::Broken> {
+    let uris: Option<Vec<&str>> = r
+        .get("schemas")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(Value::as_str).collect());
+    match uris {
+        Some(uris) if uris.iter().any(|u| urn::eq(u, core)) => Ok(()),
+        _ => Err(broken(
+            "a resource's schemas lacks its core schema",
+            format!("schemas: an array holding {core}"),
+            r.get("schemas").map_or("absent".to_owned(), short),
+        )),
+    }
+}
+
+fn core_schema(v: &View<'_>) -> &'static str {
+    if v.is_users() { urn::USER } else { urn::GROUP }
+}
+
+/// `R7643-3-schemas`: every resource names its schemas, its type's core schema among them.
+pub fn resources_have_schemas(v: &View<'_>) -> Verdict {
+    if v.projected() {
+        return None;
+    }
+    all(v.resources(), |r| has_schemas(r, core_schema(v)))
+}
+
+/// `R7643-3-schemas-projected`: so does a resource trimmed by `attributes`/`excludedAttributes`.
+pub fn projected_resources_have_schemas(v: &View<'_>) -> Verdict {
+    if !v.projected() {
+        return None;
+    }
+    all(v.resources(), |r| has_schemas(r, core_schema(v)))
 }
 
 /// `R7643-3.1-meta-complete`: Resources carry meta with resourceType, created, lastModified and location.
