@@ -1,7 +1,8 @@
 //! A `curl` command that replays a request, with the run's token written as the environment
 //! variable it came from (`--token-env`, `$SCIM_TOKEN` by default), so the command can be
 //! shared without leaking it. A deliberately wrong token that a step sent is replayed as it
-//! was. Every word is single-quoted, so any body is safe to paste into a shell.
+//! was. Every word is single-quoted, so any body is safe to paste into a shell. Okta's
+//! `Accept-Encoding: gzip,deflate` becomes `--compressed`, so the answer prints as text.
 
 use scim_client::Exchange;
 
@@ -32,7 +33,10 @@ pub fn command(ex: &Exchange, base_url: &str, token_env: &str) -> String {
         quote(&format!("{}{}", origin(base_url), r.path)),
     ];
     for (k, v) in &r.headers {
-        if k.eq_ignore_ascii_case("authorization") && v == scim_client::MASKED {
+        if k.eq_ignore_ascii_case("accept-encoding") {
+            // curl would print the compressed bytes; `--compressed` asks the same and decodes.
+            parts.push("--compressed".into());
+        } else if k.eq_ignore_ascii_case("authorization") && v == scim_client::MASKED {
             parts.push("-H".into());
             parts.push(format!("\"Authorization: Bearer ${{{token_env}}}\""));
         } else {
@@ -86,6 +90,7 @@ mod tests {
                 headers: vec![
                     ("Content-Type".into(), "application/scim+json".into()),
                     ("Authorization".into(), "Bearer ********".into()),
+                    ("Accept-Encoding".into(), "gzip,deflate".into()),
                 ],
                 body: Some(r#"{"name":"O'Brien"}"#.into()),
             },
@@ -95,7 +100,7 @@ mod tests {
         };
         assert_eq!(
             command(&ex, "http://127.0.0.1:8080/scim/v2", "MY_TOKEN"),
-            r#"curl -sS -X PATCH 'http://127.0.0.1:8080/scim/v2/Users/u1' -H 'Content-Type: application/scim+json' -H "Authorization: Bearer ${MY_TOKEN}" --data-raw '{"name":"O'\''Brien"}'"#
+            r#"curl -sS -X PATCH 'http://127.0.0.1:8080/scim/v2/Users/u1' -H 'Content-Type: application/scim+json' -H "Authorization: Bearer ${MY_TOKEN}" --compressed --data-raw '{"name":"O'\''Brien"}'"#
         );
     }
 }

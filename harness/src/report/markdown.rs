@@ -84,11 +84,12 @@ pub fn render(report: &RunReport, depth: usize) -> String {
         let n = c.occurrences.len();
         let _ = writeln!(
             out,
-            "- **{name}** ({}): {} ({n} {} in {} scenario runs; first in `{}` › {})",
+            "- **{name}** ({}): {} ({n} {} in {} scenario {}; first in `{}` › {})",
             c.level,
             message,
             if n == 1 { "time" } else { "times" },
             c.runs(),
+            if c.runs() == 1 { "run" } else { "runs" },
             first.run.id,
             first.step.name
         );
@@ -103,7 +104,7 @@ pub fn render(report: &RunReport, depth: usize) -> String {
     if consequences > 0 {
         let _ = writeln!(
             out,
-            "\n{consequences} more failures follow from these (their steps needed what a failed step should have made)."
+            "\n{consequences} more failures follow from these (their steps needed what a failed step should have made, or they checked the body of an answer whose status was already wrong)."
         );
     }
     out

@@ -373,7 +373,7 @@ pub fn render(report: &RunReport, style: Style) -> String {
     if consequences > 0 {
         let _ = writeln!(
             out,
-            "\n{consequences} more failures follow from these: their steps needed what a failed step should have made."
+            "\n{consequences} more failures follow from these: their steps needed what a failed step should have made, or they checked the body of an answer whose status was already wrong."
         );
     }
     let s = &report.summary;

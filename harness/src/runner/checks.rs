@@ -292,6 +292,7 @@ pub(super) fn scim_expect(
         return;
     };
     let rule = rule_for(None, step_rule);
+    let mut status_failed = false;
     let Some(resp) = &ex.response else {
         if selected(rule, profiles) {
             out.record(
@@ -327,8 +328,10 @@ pub(super) fn scim_expect(
                 actual,
             ))
         };
+        status_failed = result.is_err();
         out.record(rule, result, Some(index));
     }
+    let after_status = out.findings.len();
     for (name, check) in &expect.headers {
         if !selected(rule, profiles) {
             continue;
@@ -354,7 +357,21 @@ pub(super) fn scim_expect(
         }
         out.record(rule, body_check(b, body), Some(index));
     }
+    // The checks on another answer than the one expected (a 200's body after a 400) fail
+    // because the status did: under the status's own rule they are its consequences, so a
+    // rule broken once is counted once.
+    if status_failed {
+        let status_rule = rule.map(RuleId::from);
+        for f in &mut out.findings[after_status..] {
+            if f.rule == status_rule {
+                f.consequence_of = Some(STATUS_CHECK.to_owned());
+            }
+        }
+    }
 }
+
+/// What the findings that follow from a step's wrong status name as their cause.
+const STATUS_CHECK: &str = "the step's status check";
 
 fn body_check(b: &BodyCheck, body: &Value) -> Result<(), Broken> {
     let path = JsonPath::parse(&b.path)
