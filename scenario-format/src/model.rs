@@ -501,6 +501,10 @@ pub struct ValueCheck {
     /// whole seconds only also hold: such a server cannot show a change within a second.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub later_than: Option<String>,
+    /// A number at least this large (a count that must cover what the scenario made, among
+    /// resources the scenario cannot know of).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<i64>,
 }
 
 // Its check fields mirror `ValueCheck`'s instead of flattening one in, because serde's
@@ -553,6 +557,10 @@ pub struct BodyCheck {
     /// whole seconds only also hold: such a server cannot show a change within a second.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub later_than: Option<String>,
+    /// A number at least this large (a count that must cover what the scenario made, among
+    /// resources the scenario cannot know of).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<i64>,
 }
 
 impl BodyCheck {
@@ -567,6 +575,7 @@ impl BodyCheck {
             length: self.length,
             not_equals: self.not_equals.clone(),
             later_than: self.later_than.clone(),
+            at_least: self.at_least,
         }
     }
 }
@@ -647,6 +656,7 @@ impl ValueCheck {
             self.length.is_some(),
             self.not_equals.is_some(),
             self.later_than.is_some(),
+            self.at_least.is_some(),
         ]
         .iter()
         .filter(|b| **b)

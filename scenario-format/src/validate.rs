@@ -328,7 +328,7 @@ fn step_problems(
 
 fn check_value(path: Path, what: &str, check: &ValueCheck, out: &mut Problems) {
     if check.count() != 1 {
-        out.add(path.clone(), Target::Node, format!("the check on `{what}` must have exactly one of equals, equals_ignoring_case, not_equals, exists, matches, contains, length, later_than"), None);
+        out.add(path.clone(), Target::Node, format!("the check on `{what}` must have exactly one of equals, equals_ignoring_case, not_equals, exists, matches, contains, length, later_than, at_least"), None);
     }
     if let Some(re) = &check.matches
         && let Err(e) = regex::Regex::new(re)

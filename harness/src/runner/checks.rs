@@ -213,6 +213,17 @@ pub(super) fn value_check(what: &str, check: &ValueCheck, nodes: &[&Value]) -> R
             ))
         };
     }
+    if let Some(n) = check.at_least {
+        let got = single(format!("at least {n}"))?;
+        return match got.as_f64() {
+            Some(x) if x >= n as f64 => Ok(()),
+            _ => Err(broken(
+                format!("{what} is less than {n}"),
+                format!("at least {n}"),
+                short(got),
+            )),
+        };
+    }
     if let Some(want) = &check.later_than {
         return later_than(what, want, single(format!("later than {want}"))?);
     }
@@ -450,7 +461,22 @@ mod count_tests {
 mod tests {
     use serde_json::json;
 
-    use super::later_than;
+    use super::{later_than, value_check};
+    use crate::scenario::ValueCheck;
+
+    #[test]
+    fn at_least_holds_for_numbers_no_smaller() {
+        let check = ValueCheck {
+            at_least: Some(105),
+            ..ValueCheck::default()
+        };
+        let at = |v: serde_json::Value| value_check("totalResults", &check, &[&v]);
+        assert!(at(json!(105)).is_ok());
+        assert!(at(json!(2000)).is_ok());
+        assert!(at(json!(100)).is_err());
+        assert!(at(json!("105")).is_err(), "a string is not a count");
+        assert!(value_check("totalResults", &check, &[]).is_err());
+    }
 
     #[test]
     fn later_than_compares_instants_and_forgives_only_whole_second_precision() {
