@@ -57,6 +57,11 @@ const CASES: &[(&str, Fault, &[&str])] = &[
         &["rfc.attributes"],
     ),
     (
+        "okta.error.detail-readable",
+        LeakDatabaseError,
+        &["negative.duplicate-user"],
+    ),
+    (
         "R7644-3.3-create-201",
         CreateAnswers200,
         &["negative.duplicate-user"],

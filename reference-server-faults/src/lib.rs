@@ -170,6 +170,8 @@ pub enum Fault {
     /// Resources trimmed by `attributes`/`excludedAttributes` come without `schemas`
     /// (R7643-3-schemas-projected).
     ProjectedWithoutSchemas,
+    /// A 409's detail is the database's own error (okta.error.detail-readable).
+    LeakDatabaseError,
     /// Groups are stored under another name than the one sent (okta.group.push-creates).
     GroupNameMangled,
     /// Renames are ignored (okta.group.rename).

@@ -95,6 +95,15 @@ pub static CATALOGUE: &[Rule] = &[
         quote: "the response body SHOULD contain the service provider's representation of the newly created resource. The URI of the created resource SHALL include, in the HTTP \"Location\" header and the HTTP body, a JSON representation with the attribute \"meta.location\".",
     },
     Rule {
+        id: "okta.error.detail-readable",
+        level: Should,
+        profile: Okta,
+        kind: Exchange(exchange::detail_is_readable),
+        title: "An error's detail, which Okta shows the admin, betrays no database or stack internals",
+        source: "okta-wire §Errors (Okta surfaces `detail` in Tasks/Alerts and the System Log: OKTA-FAQ); RFC 7644 §3.12",
+        quote: "detail: A detailed human-readable message for the error.",
+    },
+    Rule {
         id: "okta.create.returns-user",
         level: Must,
         profile: Okta,

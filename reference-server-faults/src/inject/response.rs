@@ -228,6 +228,11 @@ pub(super) fn rewrite_response(
             {
                 b["status"] = json!(s);
             }
+            if f.on(Fault::LeakDatabaseError) && code == 409 {
+                b["detail"] = json!(
+                    "ERROR: duplicate key value violates unique constraint \"users_username_key\" (SQLSTATE 23505)"
+                );
+            }
             if f.on(Fault::ErrorsWithoutScimType)
                 && let Some(o) = b.as_object_mut()
             {

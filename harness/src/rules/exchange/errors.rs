@@ -1,5 +1,8 @@
 //! Error responses and their body (RFC 7644 §3.12), and the media type of every body (§8.1).
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use scim_core::{ScimType, urn};
 use serde_json::Value;
 
@@ -100,4 +103,95 @@ pub fn scim_media_type(v: &View<'_>) -> Verdict {
             if ct.is_empty() { "no Content-Type" } else { ct },
         ))
     })
+}
+
+/// Signatures of a database engine's or a runtime's own error text: unmistakable, so that a
+/// message a person wrote never matches. Each names what it betrays.
+const INTERNALS: &[(&str, &str)] = &[
+    (
+        r"(?i)duplicate key value violates unique constraint",
+        "a PostgreSQL error",
+    ),
+    (r"SQLSTATE", "an SQL error code"),
+    (r"\bORA-\d{5}\b", "an Oracle error"),
+    (r"(?i)UNIQUE constraint failed", "an SQLite error"),
+    (r"(?i)Duplicate entry '.*' for key", "a MySQL error"),
+    (
+        r"(?i)Cannot insert duplicate key row",
+        "an SQL Server error",
+    ),
+    (r"\bE11000 duplicate key", "a MongoDB error"),
+    (r"Sequelize\w*Error", "an ORM error"),
+    (r"Traceback \(most recent call last\)", "a Python traceback"),
+    (
+        r"\bat [\w$.]+\([\w$]+\.(java|kt|scala):\d+\)",
+        "a JVM stack trace",
+    ),
+    (r"(?m)^\s+at .+\(.+:\d+:\d+\)$", "a JavaScript stack trace"),
+    (
+        r"\bNull(Pointer|Reference)Exception\b",
+        "a runtime exception",
+    ),
+];
+
+/// [`INTERNALS`], compiled once.
+static SIGNATURES: LazyLock<Vec<(Regex, &str)>> = LazyLock::new(|| {
+    INTERNALS
+        .iter()
+        .filter_map(|(p, what)| Regex::new(p).ok().map(|re| (re, *what)))
+        .collect()
+});
+
+/// `okta.error.detail-readable`: an error's `detail`, which Okta shows the admin, reads as a
+/// message and betrays no database or stack internals.
+pub fn detail_is_readable(v: &View<'_>) -> Verdict {
+    if v.status < 400 {
+        return None;
+    }
+    let detail = v.error_body()?.get("detail")?.as_str()?;
+    for (re, what) in SIGNATURES.iter() {
+        if re.is_match(detail) {
+            return Some(Err(broken(
+                format!("the error's detail shows {what}"),
+                "a message for the admin, without database or stack internals",
+                short(&Value::String(detail.to_owned())),
+            )));
+        }
+    }
+    Some(Ok(()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{INTERNALS, SIGNATURES};
+
+    #[test]
+    fn every_signature_compiles_and_none_matches_a_written_message() {
+        assert_eq!(SIGNATURES.len(), INTERNALS.len());
+        let leaks = [
+            "ERROR: duplicate key value violates unique constraint \"users_username_key\"",
+            "ORA-00001: unique constraint (APP.USERS_UK) violated",
+            "SQLITE_CONSTRAINT: UNIQUE constraint failed: users.user_name",
+            "Duplicate entry 'bob@example.com' for key 'users.user_name'",
+            "E11000 duplicate key error collection: app.users index: userName_1",
+            "SequelizeUniqueConstraintError: Validation error",
+            "Traceback (most recent call last):\n  File \"app.py\", line 3",
+            "java.lang.IllegalStateException\n\tat com.acme.scim.Users.create(Users.java:42)",
+            "TypeError: x is undefined\n    at create (/srv/app/users.js:10:5)",
+            "System.NullReferenceException: Object reference not set",
+        ];
+        for leak in leaks {
+            assert!(SIGNATURES.iter().any(|(re, _)| re.is_match(leak)), "{leak}");
+        }
+        let fine = [
+            "User already exists in the database.",
+            "userName bob@example.com is already taken",
+            "the body is not valid JSON: EOF while parsing an object at line 1 column 127",
+            "invalid filter: expected a value after 'eq' (at byte 11)",
+            "Resource 2819c223 not found",
+        ];
+        for ok in fine {
+            assert!(!SIGNATURES.iter().any(|(re, _)| re.is_match(ok)), "{ok}");
+        }
+    }
 }
