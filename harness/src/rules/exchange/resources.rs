@@ -26,7 +26,11 @@ fn has_schemas(r: &Map<String, Value>, core: &str) -> Result<(), super::Broken> 
     match uris {
         Some(uris) if uris.iter().any(|u| urn::eq(u, core)) => Ok(()),
         _ => Err(broken(
-            "a resource's schemas lacks its core schema",
+            if r.contains_key("schemas") {
+                "a resource's schemas lacks its core schema"
+            } else {
+                "a resource has no schemas"
+            },
             format!("schemas: an array holding {core}"),
             r.get("schemas").map_or("absent".to_owned(), short),
         )),
