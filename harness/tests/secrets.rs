@@ -1,6 +1,7 @@
 //! The run's token never reaches a report, even when the target echoes it back; a wrong token a
 //! step sends on purpose is kept, so that the replay command sends that same wrong token.
 
+use base64::Engine;
 use harness::report::curl;
 use harness::runner::{self, RunConfig, Target};
 use harness::scenario::{ClientMode, Loaded, load_str};
@@ -22,8 +23,9 @@ steps:
 #[tokio::test]
 async fn the_token_is_scrubbed_and_a_wrong_token_is_replayed_as_sent() {
     let server = MockServer::start().await;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("Bearer {TOKEN}"));
     let echo = format!(
-        r#"{{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401","detail":"token {TOKEN} is not welcome"}}"#
+        r#"{{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"401","detail":"token {TOKEN} is not welcome; as sent: {encoded}; as a link: /cb?t={TOKEN}"}}"#
     );
     // The preflight (Okta's Test API Credentials) takes the token; the steps' requests echo it.
     Mock::given(method("GET"))
@@ -41,6 +43,7 @@ async fn the_token_is_scrubbed_and_a_wrong_token_is_replayed_as_sent() {
         .respond_with(
             ResponseTemplate::new(401)
                 .insert_header("x-seen-token", TOKEN)
+                .insert_header("x-seen-encoded", encoded.as_str())
                 .insert_header("www-authenticate", "Bearer")
                 .set_body_raw(echo, "application/scim+json"),
         )
@@ -66,7 +69,26 @@ async fn the_token_is_scrubbed_and_a_wrong_token_is_replayed_as_sent() {
     let report = runner::run(&config, &[scenario], &|_| {}).await.unwrap();
 
     let json = serde_json::to_string(&report).unwrap();
-    assert!(!json.contains(TOKEN), "the token leaked into the report");
+    let junit = harness::report::junit::render(&report);
+    let terminal = harness::report::terminal::render(
+        &report,
+        harness::report::terminal::Style {
+            verbosity: harness::report::terminal::Verbosity::Verbose,
+            ..harness::report::terminal::Style::default()
+        },
+    );
+    for (what, text) in [("JSON", &json), ("JUnit", &junit), ("terminal", &terminal)] {
+        assert!(
+            !text.contains(TOKEN),
+            "the token leaked into the {what} report"
+        );
+        // All but the few edge characters of its Base64 form, which depend on what surrounds it.
+        let core = &encoded[4..encoded.len() - 4];
+        assert!(
+            !text.contains(core),
+            "its Base64 form leaked into the {what} report"
+        );
+    }
     assert!(
         json.contains("is not welcome"),
         "the echoed body is kept, scrubbed"

@@ -1,40 +1,127 @@
 //! The run's bearer token: sent on the wire, never shown. Its `Debug` and `Display` print
-//! `********`, and [`Secret::scrub`] takes it out of any text before that text is recorded.
+//! `********`, and [`Secret::scrub`] takes it out of any text before that text is recorded:
+//! the token itself, its URL-encoded forms, and its Base64 forms (a target that echoes the
+//! `Authorization` header back may encode it either way).
 
 use std::fmt;
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 
 /// What a scrubbed token is replaced with.
 pub const REDACTED: &str = "********";
 
+/// The shortest encoded form scrubbed wherever it appears, even inside a longer word: shorter
+/// runs could match ordinary text by chance.
+const MIN_ENCODED: usize = 8;
+
 /// A bearer token. Cloning it is cheap enough (it is short); printing it shows `********`.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Secret(String);
+pub struct Secret {
+    token: String,
+    /// The token's encoded forms (see [`encoded_forms`]).
+    encoded: Vec<String>,
+}
+
+/// The forms a token takes when a target encodes what it echoes: percent-encoded (upper- and
+/// lower-case hex, `+` or `%20` for spaces), and the part of its Base64 encoding that depends
+/// on the token alone, at each of the three byte alignments it can start at inside a longer
+/// encoded text (`Bearer TOKEN` encoded whole), in both alphabets. At most two characters at
+/// either end of a Base64 form, which also depend on the bytes around it, stay.
+fn encoded_forms(token: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let strict: String = token
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let form: String = form_urlencoded::byte_serialize(token.as_bytes()).collect();
+    out.push(lower_hex(&strict));
+    out.push(strict);
+    out.push(form);
+    let bytes = token.as_bytes();
+    for offset in 0..3usize {
+        let mut padded = vec![0u8; offset];
+        padded.extend_from_slice(bytes);
+        // Whole 3-byte groups made of token bytes only.
+        let first_group = offset.div_ceil(3);
+        let end_group = padded.len() / 3;
+        if end_group <= first_group {
+            continue;
+        }
+        for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
+            let encoded = engine.encode(&padded);
+            if let Some(core) = encoded.get(first_group * 4..end_group * 4) {
+                out.push(core.to_owned());
+            }
+        }
+    }
+    out.retain(|f| f != token && f.len() >= MIN_ENCODED);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// `text` with the hex digits of its `%XX` escapes in lower case.
+fn lower_hex(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut hex_left = 0;
+    for c in text.chars() {
+        if c == '%' {
+            hex_left = 2;
+            out.push(c);
+        } else if hex_left > 0 {
+            hex_left -= 1;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
 
 impl Secret {
     /// Wraps a token.
     pub fn new(token: impl Into<String>) -> Secret {
-        Secret(token.into())
+        let token = token.into();
+        let encoded = encoded_forms(&token);
+        Secret { token, encoded }
     }
 
     /// The token itself, to put on the wire.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.token
     }
 
     /// Whether there is no token at all.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.token.is_empty()
     }
 
-    /// `text` with every standalone occurrence of the token replaced by `********`, so that
-    /// a server echoing the token back (in an error message, a header) cannot leak it into a
-    /// transcript or a report. "Standalone" means not inside a longer run of token
-    /// characters: a short token such as `t` must not turn `application/json` into
-    /// `applica********ion/json`.
+    /// `text` with every standalone occurrence of the token, and every encoded form of it,
+    /// replaced by `********`, so that a server echoing the token back (in an error message,
+    /// a header, Base64-encoded) cannot leak it into a transcript or a report. "Standalone"
+    /// means not inside a longer run of token characters: a short token such as `t` must not
+    /// turn `application/json` into `applica********ion/json`. Encoded forms are at least
+    /// eight characters long and replaced wherever they appear.
     pub fn scrub(&self, text: &str) -> String {
-        let secret = self.0.as_str();
-        if secret.is_empty() || !text.contains(secret) {
+        let secret = self.token.as_str();
+        if secret.is_empty() {
             return text.to_owned();
+        }
+        let mut text = std::borrow::Cow::Borrowed(text);
+        for form in &self.encoded {
+            if text.contains(form.as_str()) {
+                text = std::borrow::Cow::Owned(text.replace(form.as_str(), REDACTED));
+            }
+        }
+        if !text.contains(secret) {
+            return text.into_owned();
         }
         // RFC 6750's b64token characters; `=` only ends one, so a match right after `=`
         // (`?t=TOKEN`) is not inside a longer token.
@@ -71,13 +158,13 @@ impl fmt::Display for Secret {
 
 impl From<String> for Secret {
     fn from(token: String) -> Secret {
-        Secret(token)
+        Secret::new(token)
     }
 }
 
 impl From<&str> for Secret {
     fn from(token: &str) -> Secret {
-        Secret(token.to_owned())
+        Secret::new(token)
     }
 }
 
@@ -100,6 +187,46 @@ mod tests {
         assert_eq!(s.scrub("xs3cr3t s3cr3t"), "xs3cr3t ********");
         assert_eq!(s.scrub("/Users?t=s3cr3t"), "/Users?t=********");
         assert_eq!(s.scrub("s3cr3t== s3cr3t"), "s3cr3t== ********");
+    }
+
+    #[test]
+    fn scrubs_its_encoded_forms_wherever_they_appear() {
+        use base64::Engine;
+        use base64::engine::general_purpose::{STANDARD, URL_SAFE};
+
+        let token = "tok/en+with=specials_0123456789";
+        let s = Secret::new(token);
+        for text in [
+            format!("echo: {}", STANDARD.encode(format!("Bearer {token}"))),
+            format!("echo: {}", STANDARD.encode(token)),
+            format!(
+                "echo: {}",
+                URL_SAFE.encode(format!("Authorization: Bearer {token}"))
+            ),
+            format!("echo: {}", STANDARD.encode(format!("x{token}y"))),
+            format!(
+                "/cb?t={}",
+                form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>()
+            ),
+            "echo: tok%2fen%2bwith%3dspecials_0123456789".to_owned(),
+            "echo: tok%2Fen%2Bwith%3Dspecials_0123456789".to_owned(),
+        ] {
+            let scrubbed = s.scrub(&text);
+            assert!(scrubbed.contains(REDACTED), "{text} -> {scrubbed}");
+            // What is left of the token is at most a few edge characters.
+            for window in token.as_bytes().windows(6) {
+                let piece = std::str::from_utf8(window).unwrap();
+                assert!(
+                    !scrubbed.contains(piece),
+                    "{text} -> {scrubbed} keeps {piece}"
+                );
+            }
+        }
+        // Short tokens have no encoded forms to match by chance.
+        assert_eq!(
+            Secret::new("abc").scrub("YWJj and abc"),
+            "YWJj and ********"
+        );
     }
 
     #[test]
