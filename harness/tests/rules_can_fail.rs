@@ -57,6 +57,11 @@ const CASES: &[(&str, Fault, &[&str])] = &[
         &["rfc.attributes"],
     ),
     (
+        "okta.no-redirect",
+        RedirectCreates,
+        &["negative.duplicate-user"],
+    ),
+    (
         "okta.error.detail-readable",
         LeakDatabaseError,
         &["negative.duplicate-user"],

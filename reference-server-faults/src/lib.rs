@@ -172,6 +172,8 @@ pub enum Fault {
     ProjectedWithoutSchemas,
     /// A 409's detail is the database's own error (okta.error.detail-readable).
     LeakDatabaseError,
+    /// Creates answer `302` to the collection's URL with a trailing slash (okta.no-redirect).
+    RedirectCreates,
     /// Groups are stored under another name than the one sent (okta.group.push-creates).
     GroupNameMangled,
     /// Renames are ignored (okta.group.rename).

@@ -95,6 +95,15 @@ pub static CATALOGUE: &[Rule] = &[
         quote: "the response body SHOULD contain the service provider's representation of the newly created resource. The URI of the created resource SHALL include, in the HTTP \"Location\" header and the HTTP body, a JSON representation with the attribute \"meta.location\".",
     },
     Rule {
+        id: "okta.no-redirect",
+        level: Must,
+        profile: Okta,
+        kind: Exchange(exchange::no_redirect),
+        title: "The endpoint answers itself: no redirects",
+        source: "Inference (mock-okta README, inference 16): Okta documents no redirect handling and sends every request to the base URL the admin entered; a 301/302/303 turns a POST into a GET (RFC 9110 §15.4), and RFC 7644 Table 8 names only 307 and 308",
+        quote: "307 (Temporary Redirect): The client is directed to repeat the same HTTP request at the location identified.",
+    },
+    Rule {
         id: "okta.error.detail-readable",
         level: Should,
         profile: Okta,

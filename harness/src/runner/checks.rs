@@ -329,9 +329,17 @@ pub(super) fn scim_expect(
             Ok(())
         } else {
             let detail = body.and_then(|b| b.get("detail")).and_then(Value::as_str);
-            let actual = match detail {
-                Some(d) => format!("{} ({d})", resp.status),
-                None => resp.status.to_string(),
+            let location = resp
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("location"))
+                .map(|(_, v)| v.as_str());
+            let actual = match (detail, location) {
+                (Some(d), _) => format!("{} ({d})", resp.status),
+                (None, Some(l)) if (300..400).contains(&resp.status) => {
+                    format!("{} (a redirect to {l})", resp.status)
+                }
+                _ => resp.status.to_string(),
             };
             Err(broken(
                 format!("unexpected status {}", resp.status),

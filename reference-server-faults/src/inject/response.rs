@@ -270,6 +270,15 @@ pub(super) fn rewrite_response(
     }
     let collection_post =
         method == "POST" && segs.len() == 1 && (first == "Users" || first == "Groups");
+    if f.on(Fault::RedirectCreates) && collection_post {
+        *status = StatusCode::FOUND;
+        *body = None;
+        if let Ok(v) = HeaderValue::from_str(&format!("/scim/v2/{first}/")) {
+            headers.insert(header::LOCATION, v);
+        }
+        headers.remove(header::CONTENT_TYPE);
+        return;
+    }
     if collection_post && *status == StatusCode::CREATED {
         if f.on(Fault::NoLocation) {
             headers.remove(header::LOCATION);

@@ -105,6 +105,20 @@ pub fn scim_media_type(v: &View<'_>) -> Verdict {
     })
 }
 
+/// `okta.no-redirect`: the endpoint answers itself; a `3xx` (other than `304`) says where it
+/// sent the client instead.
+pub fn no_redirect(v: &View<'_>) -> Verdict {
+    if !(300..400).contains(&v.status) || v.status == 304 {
+        return Some(Ok(()));
+    }
+    let location = v.header("location").unwrap_or("(no Location)");
+    Some(Err(broken(
+        format!("the target redirected ({}) to {location}", v.status),
+        "an answer from the endpoint itself",
+        format!("{} with Location: {location}", v.status),
+    )))
+}
+
 /// Signatures of a database engine's or a runtime's own error text: unmistakable, so that a
 /// message a person wrote never matches. Each names what it betrays.
 const INTERNALS: &[(&str, &str)] = &[
