@@ -61,7 +61,8 @@ struct RunArgs {
     #[arg(
         long,
         conflicts_with = "reference",
-        required_unless_present = "reference"
+        required_unless_present = "reference",
+        value_parser = parse_target
     )]
     target: Option<String>,
     /// The environment variable holding the bearer token.
@@ -142,6 +143,33 @@ enum Command {
     },
     /// Print the scenario format's JSON Schema.
     Schema,
+}
+
+/// `--target`: an `http` or `https` URL with a host, and nothing a base URL cannot carry (a
+/// query, a fragment, or credentials, which would end up in every report).
+fn parse_target(s: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(s).map_err(|e| {
+        format!("not a URL ({e}); give the SCIM base URL, such as https://api.example.com/scim/v2")
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!(
+            "the scheme must be http or https, not {:?}",
+            url.scheme()
+        ));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("the URL has no host".to_owned());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("a base URL has no query or fragment".to_owned());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(
+            "put no credentials in the URL: the token goes in the variable --token-env names"
+                .to_owned(),
+        );
+    }
+    Ok(s.trim_end_matches('/').to_owned())
 }
 
 /// `--okta-mode`: one client mode, or `both`.

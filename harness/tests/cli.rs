@@ -202,6 +202,23 @@ async fn usage_and_scenario_errors_exit_2() {
         Some(2),
         "clap's own usage errors exit 2 too"
     );
+    for bad in [
+        "notaurl",
+        "ftp://example.com/scim",
+        "https://user:pw@example.com/scim",
+        "https://example.com/scim?x=1",
+    ] {
+        let o = harness(args(&[
+            "run",
+            "--target",
+            bad,
+            "--token-env",
+            "MY_SCIM_TOKEN",
+        ]))
+        .await;
+        assert_eq!(o.status.code(), Some(2), "{bad}: {}", text(&o));
+        assert!(text(&o).contains("--target"), "{}", text(&o));
+    }
 }
 
 #[tokio::test]

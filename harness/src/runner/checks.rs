@@ -101,6 +101,7 @@ pub(super) fn exchange_rules(
             headers: &resp.headers,
             body: body.as_ref(),
             has_body: resp.body.as_deref().is_some_and(|b| !b.trim().is_empty()),
+            text: resp.body.as_deref().unwrap_or(""),
             count: requested_count(query, ex.request.body.as_deref()),
         };
         for rule in rules::CATALOGUE
@@ -367,14 +368,27 @@ pub(super) fn scim_expect(
             Some(index),
         );
     }
-    // A body that is not JSON is checked as `null`: every path selects nothing.
+    // A body that is not JSON is checked as `null`: every path selects nothing, and a
+    // failure says where the text stopped being JSON.
+    let not_json = match (body, resp.body.as_deref()) {
+        (None, Some(text)) if !text.trim().is_empty() => serde_json::from_str::<Value>(text)
+            .err()
+            .map(|e| format!("a body that is not valid JSON ({e})")),
+        _ => None,
+    };
     let body = body.unwrap_or(&Value::Null);
     for b in &expect.body {
         let rule = rule_for(b.rule.as_ref(), step_rule);
         if !selected(rule, profiles) {
             continue;
         }
-        out.record(rule, body_check(b, body), Some(index));
+        let result = body_check(b, body).map_err(|mut broken| {
+            if let Some(why) = &not_json {
+                broken.actual = Some(why.clone());
+            }
+            broken
+        });
+        out.record(rule, result, Some(index));
     }
     // The checks on another answer than the one expected (a 200's body after a 400) fail
     // because the status did: under the status's own rule they are its consequences, so a

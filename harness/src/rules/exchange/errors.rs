@@ -26,7 +26,7 @@ pub fn error_envelope(v: &View<'_>) -> Verdict {
         return Some(Err(broken(
             "the error body is not JSON",
             "a SCIM Error JSON body",
-            "a non-JSON body",
+            v.instead_of_an_object(),
         )));
     };
     match v.error_body() {

@@ -14,7 +14,7 @@ pub fn list_envelope(v: &View<'_>) -> Verdict {
         return Some(Err(broken(
             "the query response is not a JSON object",
             "a ListResponse",
-            "something else",
+            v.instead_of_an_object(),
         )));
     };
     let listed = body

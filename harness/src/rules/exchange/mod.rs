@@ -25,6 +25,9 @@ pub struct View<'a> {
     pub body: Option<&'a Value>,
     /// Whether the response had a non-empty body at all.
     pub has_body: bool,
+    /// The response body as received (empty when there was none), to say where a body that
+    /// is not JSON stops being JSON.
+    pub text: &'a str,
     /// The `count` the request asked for (query parameter, or a `.search` body's member).
     pub count: Option<i64>,
 }
@@ -54,6 +57,29 @@ pub(crate) fn broken(
 }
 
 impl View<'_> {
+    /// What came instead of a JSON object, in words: the JSON it was, no body, or where the
+    /// text stopped being JSON.
+    pub fn instead_of_an_object(&self) -> String {
+        if let Some(body) = self.body {
+            return short(body);
+        }
+        if self.text.trim().is_empty() {
+            return "an empty body".to_owned();
+        }
+        match serde_json::from_str::<Value>(self.text) {
+            Ok(v) => short(&v),
+            Err(e) => {
+                let start: String = self.text.chars().take(80).collect();
+                let cut = if start.len() < self.text.len() {
+                    "…"
+                } else {
+                    ""
+                };
+                format!("not valid JSON ({e}): {start}{cut}")
+            }
+        }
+    }
+
     /// A response header, by name ignoring case.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
@@ -204,6 +230,7 @@ mod tests {
             headers: &[],
             body,
             has_body: body.is_some(),
+            text: "",
             count: None,
         }
     }

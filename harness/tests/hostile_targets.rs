@@ -1,0 +1,153 @@
+//! The judge survives the accused: targets that answer garbage or redirect are judged, with
+//! findings that say what came, and nothing they send is followed or trusted.
+
+use harness::report::RunReport;
+use harness::runner::{self, RunConfig, Target};
+use harness::scenario::{ClientMode, Loaded, load_str};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const TOKEN: &str = "hostile-test-token-77c1";
+
+/// A target whose preflight (`GET /Users?startIndex=1&count=1`) passes.
+async fn target() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .and(query_param("count", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[],"startIndex":1,"itemsPerPage":0}"#,
+            "application/scim+json",
+        ))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn run(server: &MockServer, scenario: &str) -> RunReport {
+    let scenario = Loaded {
+        path: "hostile.yaml".into(),
+        scenario: load_str("hostile.yaml", scenario, &harness::rules::Catalogue)
+            .expect("the scenario loads"),
+    };
+    let mut config = RunConfig::new(Target::Url {
+        base_url: format!("{}/scim/v2", server.uri()),
+        token: TOKEN.into(),
+    });
+    config.modes = vec![ClientMode::OinPatch];
+    runner::run(&config, &[scenario], &|_| {}).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_called_that_with_where_it_broke() {
+    let server = target().await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw("{\"totalResults\": 1, oops", "application/scim+json"),
+        )
+        .mount(&server)
+        .await;
+    let report = run(
+        &server,
+        r#"version: 1
+id: hostile.garbage
+title: garbage
+steps:
+  - name: list
+    scim: {method: GET, path: /Users, query: {filter: 'userName eq "a@example.com"'}}
+    expect:
+      status: 200
+      body:
+        - {path: $.totalResults, equals: 1}
+"#,
+    )
+    .await;
+    let findings: Vec<_> = report.findings().collect();
+    let envelope = findings
+        .iter()
+        .find(|f| {
+            f.rule
+                .is_some_and(|r| r.as_str() == "R7644-3.4.2-list-envelope")
+        })
+        .expect("the list envelope is judged");
+    let actual = envelope.actual.as_deref().unwrap_or_default();
+    assert!(
+        actual.starts_with("not valid JSON (") && actual.contains("column"),
+        "{actual}"
+    );
+    let own = findings
+        .iter()
+        .find(|f| f.rule.is_none())
+        .expect("the step's own check fails");
+    assert!(
+        own.actual
+            .as_deref()
+            .unwrap_or_default()
+            .contains("not valid JSON"),
+        "{:?}",
+        own.actual
+    );
+}
+
+#[tokio::test]
+async fn a_redirect_is_the_answer_and_is_reported_with_its_location() {
+    let server = target().await;
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/scim/v2/Users"))
+        .respond_with(ResponseTemplate::new(302).insert_header(
+            "location",
+            format!("{}/scim/v2/Users", elsewhere.uri()).as_str(),
+        ))
+        .mount(&server)
+        .await;
+    let report = run(
+        &server,
+        r#"version: 1
+id: hostile.redirect
+title: redirect
+steps:
+  - name: create
+    scim:
+      method: POST
+      path: /Users
+      body: {schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "${run}-r@example.com", active: true}
+    expect: {status: 201}
+"#,
+    )
+    .await;
+    assert!(!report.passed());
+    let redirect = report
+        .findings()
+        .find(|f| f.rule.is_some_and(|r| r.as_str() == "okta.no-redirect"))
+        .expect("the redirect is reported");
+    assert!(
+        redirect.message.contains(&elsewhere.uri()),
+        "{}",
+        redirect.message
+    );
+    let status = report
+        .findings()
+        .find(|f| f.rule.is_none())
+        .expect("the step's status fails");
+    assert!(
+        status
+            .actual
+            .as_deref()
+            .unwrap_or_default()
+            .contains("a redirect to"),
+        "{:?}",
+        status.actual
+    );
+    // Nothing was followed: the other server saw no request.
+    assert!(
+        elsewhere
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .is_empty()
+    );
+}
