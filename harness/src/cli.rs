@@ -116,6 +116,10 @@ struct RunArgs {
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 60)]
     timeout: u64,
+    /// The most of any answer's body read: bytes, or with K, M (KiB, MiB). A longer answer
+    /// fails its step and is not read further.
+    #[arg(long, default_value = "10M", value_parser = parse_size)]
+    max_body: usize,
     /// The domain of the test users' logins.
     #[arg(long, default_value = "example.com")]
     email_domain: String,
@@ -170,6 +174,29 @@ fn parse_target(s: &str) -> Result<String, String> {
         );
     }
     Ok(s.trim_end_matches('/').to_owned())
+}
+
+/// `--max-body`: bytes, or KiB and MiB with `K` and `M` (`KiB`, `MiB` also read).
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (digits, unit) = t
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((t, ""), |i| t.split_at(i));
+    let factor: usize = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1024,
+        "M" | "MB" | "MIB" => 1024 * 1024,
+        other => return Err(format!("unknown unit {other:?}: use bytes, K or M")),
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("expected a size such as 10M, not {s:?}"))?;
+    match n.checked_mul(factor) {
+        Some(0) | None => Err(format!(
+            "expected a size above zero, such as 10M, not {s:?}"
+        )),
+        Some(bytes) => Ok(bytes),
+    }
 }
 
 /// `--okta-mode`: one client mode, or `both`.
@@ -287,6 +314,7 @@ pub async fn main() -> ExitCode {
                 keep,
                 jobs,
                 timeout,
+                max_body,
                 email_domain,
                 max_retry_wait,
             } = *args;
@@ -343,6 +371,7 @@ pub async fn main() -> ExitCode {
                 config.jobs = j; // the runner runs at least one
             }
             config.timeout = Duration::from_secs(timeout.max(1));
+            config.max_body = max_body;
             config.email_domain = email_domain;
             config.clock = Arc::new(scim_client::CappedClock {
                 cap: Duration::from_secs(max_retry_wait),
@@ -403,6 +432,38 @@ pub async fn main() -> ExitCode {
                 (true, true) => exit::PASSED,
                 (true, false) => exit::FAILED,
             })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_size, parse_target};
+
+    #[test]
+    fn sizes_read_as_bytes_kib_and_mib() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("64K"), Ok(64 * 1024));
+        assert_eq!(parse_size("10M"), Ok(10 * 1024 * 1024));
+        assert_eq!(parse_size("10MiB"), Ok(10 * 1024 * 1024));
+        for bad in ["", "0", "ten", "10G", "-1", "99999999999999999999M"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_target_is_an_http_url_with_a_host() {
+        assert_eq!(
+            parse_target("https://api.example.com/scim/v2/").as_deref(),
+            Ok("https://api.example.com/scim/v2")
+        );
+        for bad in [
+            "notaurl",
+            "file:///etc/passwd",
+            "http://u:p@h/scim",
+            "http://h/scim#x",
+        ] {
+            assert!(parse_target(bad).is_err(), "{bad}");
         }
     }
 }

@@ -26,6 +26,14 @@ async fn target() -> MockServer {
 }
 
 async fn run(server: &MockServer, scenario: &str) -> RunReport {
+    run_with(server, scenario, |_| {}).await
+}
+
+async fn run_with(
+    server: &MockServer,
+    scenario: &str,
+    configure: impl FnOnce(&mut RunConfig),
+) -> RunReport {
     let scenario = Loaded {
         path: "hostile.yaml".into(),
         scenario: load_str("hostile.yaml", scenario, &harness::rules::Catalogue)
@@ -36,6 +44,7 @@ async fn run(server: &MockServer, scenario: &str) -> RunReport {
         token: TOKEN.into(),
     });
     config.modes = vec![ClientMode::OinPatch];
+    configure(&mut config);
     runner::run(&config, &[scenario], &|_| {}).await.unwrap()
 }
 
@@ -149,5 +158,77 @@ steps:
             .await
             .unwrap_or_default()
             .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn an_answer_over_the_body_limit_fails_its_step_and_is_not_kept() {
+    let server = target().await;
+    // 2 MiB of JSON, twice the limit this run reads, and an answer just under it (300 KiB),
+    // which is judged whole but kept in the report cut to a bounded size.
+    let huge = format!(r#"{{"detail":"{}"}}"#, "x".repeat(2 * 1024 * 1024));
+    let big = format!(
+        r#"{{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[],"startIndex":1,"itemsPerPage":0,"padding":"{}"}}"#,
+        "p".repeat(300 * 1024)
+    );
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users/huge"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(huge, "application/scim+json"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .and(query_param("filter", "userName eq \"big@example.com\""))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(big, "application/scim+json"))
+        .mount(&server)
+        .await;
+    let report = run_with(
+        &server,
+        r#"version: 1
+id: hostile.huge
+title: huge
+steps:
+  - name: a huge answer
+    scim: {method: GET, path: /Users/huge}
+    expect: {status: 200}
+  - name: a big answer
+    scim: {method: GET, path: /Users, query: {filter: 'userName eq "big@example.com"'}}
+    expect:
+      status: 200
+      body:
+        - {path: $.totalResults, equals: 0}
+"#,
+        |c| c.max_body = 1024 * 1024,
+    )
+    .await;
+    let steps = &report.scenarios[0].steps;
+    let huge = steps[0]
+        .findings
+        .first()
+        .expect("the huge answer fails its step");
+    assert!(
+        huge.actual
+            .as_deref()
+            .unwrap_or_default()
+            .contains("over the 1048576 bytes"),
+        "{huge:?}"
+    );
+    assert!(steps[0].exchanges[0].response.is_none());
+    assert!(steps[1].findings.is_empty(), "{:?}", steps[1].findings);
+    let kept = steps[1].exchanges[0]
+        .response
+        .as_ref()
+        .and_then(|r| r.body.as_deref())
+        .unwrap_or_default();
+    assert!(
+        kept.len() < 70 * 1024 && kept.contains("bytes in all]"),
+        "{}",
+        kept.len()
+    );
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(
+        json.len() < 256 * 1024,
+        "the report is {} bytes",
+        json.len()
     );
 }

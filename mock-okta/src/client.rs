@@ -29,6 +29,8 @@ pub struct ClientOptions {
     pub max_attempts: u32,
     /// Where waiting happens.
     pub clock: Arc<dyn Clock>,
+    /// The most of an answer's body read; a longer answer is an error, left unread.
+    pub max_body: usize,
 }
 
 impl ClientOptions {
@@ -39,6 +41,7 @@ impl ClientOptions {
             timeout: DEFAULT_TIMEOUT,
             max_attempts: MAX_ATTEMPTS,
             clock: Arc::new(scim_client::SystemClock),
+            max_body: scim_client::DEFAULT_MAX_BODY,
         }
     }
 }
@@ -122,7 +125,8 @@ impl ScimClient {
                 options.token,
                 options.timeout,
                 scim_client::HeaderCase::Title,
-            ),
+            )
+            .with_max_body(options.max_body),
             base_url: base_url.trim_end_matches('/').to_owned(),
             profile,
             max_attempts: options.max_attempts,

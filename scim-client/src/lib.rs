@@ -41,5 +41,7 @@ pub mod transcript;
 pub use clock::{CappedClock, Clock, RecordingClock, SystemClock};
 pub use encode::{encode, path_and_query};
 pub use secret::Secret;
-pub use send::{Answer, Client, HeaderCase, Prepared, Request, SendError, Sent, error_chain};
-pub use transcript::{Exchange, MASKED, RecordedRequest, RecordedResponse};
+pub use send::{
+    Answer, Client, DEFAULT_MAX_BODY, HeaderCase, Prepared, Request, SendError, Sent, error_chain,
+};
+pub use transcript::{Exchange, MASKED, REPORTED_BODY_LIMIT, RecordedRequest, RecordedResponse};

@@ -103,7 +103,21 @@ pub enum SendError {
     /// No answer within the timeout.
     #[error("no response within {0:?}")]
     Timeout(Duration),
+    /// The answer's body was larger than the client reads; the rest was discarded unread.
+    #[error(
+        "the answer (HTTP {status}) has a body over the {limit} bytes read of any answer (--max-body); the rest was discarded unread"
+    )]
+    TooLarge {
+        /// The status the answer had.
+        status: u16,
+        /// The most the client reads.
+        limit: usize,
+    },
 }
+
+/// The most of an answer's body a client reads by default: 10 MiB, far above any page a SCIM
+/// server sends (100 users), far below what would exhaust the judge's memory.
+pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
 
 /// An answer, for whoever reacts to it.
 #[derive(Clone, Debug, PartialEq)]
@@ -178,6 +192,7 @@ pub struct Client {
     http: reqwest::Client,
     timeout: Duration,
     secret: Secret,
+    max_body: usize,
 }
 
 impl Client {
@@ -206,7 +221,16 @@ impl Client {
             http,
             timeout,
             secret: secret.into(),
+            max_body: DEFAULT_MAX_BODY,
         }
+    }
+
+    /// The client, reading at most `max_body` bytes of any answer's body (decompressed); a
+    /// longer answer is a [`SendError::TooLarge`], and the rest of it is never read.
+    #[must_use]
+    pub fn with_max_body(mut self, max_body: usize) -> Client {
+        self.max_body = max_body;
+        self
     }
 
     /// The token the records scrub (the run's bearer token).
@@ -251,8 +275,9 @@ impl Client {
             req = req.body(b.clone());
         }
         let started = Instant::now();
+        let limit = self.max_body;
         let result = async {
-            let response = req.send().await?;
+            let mut response = req.send().await?;
             let status = response.status().as_u16();
             let headers: Vec<(String, String)> = response
                 .headers()
@@ -264,13 +289,35 @@ impl Client {
                     )
                 })
                 .collect();
-            let bytes = response.bytes().await?;
-            Ok::<_, reqwest::Error>((status, headers, bytes))
+            let too_large = Read::TooLarge { status, limit };
+            if response.content_length().is_some_and(|n| n > limit as u64) {
+                return Ok(too_large);
+            }
+            let mut bytes: Vec<u8> = Vec::new();
+            while let Some(chunk) = response.chunk().await? {
+                if bytes.len() + chunk.len() > limit {
+                    return Ok(too_large);
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            Ok::<_, reqwest::Error>(Read::Whole(status, headers, bytes))
         }
         .await;
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         match result {
-            Ok((status, headers, bytes)) => {
+            Ok(Read::TooLarge { status, limit }) => {
+                let error = SendError::TooLarge { status, limit };
+                Sent {
+                    exchange: Exchange {
+                        request: prepared.record.clone(),
+                        response: None,
+                        error: Some(error.to_string()),
+                        then_waited_secs: None,
+                    },
+                    outcome: Err(error),
+                }
+            }
+            Ok(Read::Whole(status, headers, bytes)) => {
                 let text = self.secret.scrub(&String::from_utf8_lossy(&bytes));
                 let json = serde_json::from_str(&text).ok();
                 Sent {
@@ -306,6 +353,14 @@ impl Client {
             }
         }
     }
+}
+
+/// What reading an answer gave.
+enum Read {
+    /// The status, headers and whole body.
+    Whole(u16, Vec<(String, String)>, Vec<u8>),
+    /// A body over the limit, left unread.
+    TooLarge { status: u16, limit: usize },
 }
 
 /// An error and all its sources, on one line.

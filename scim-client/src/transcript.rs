@@ -54,6 +54,30 @@ pub struct Exchange {
     pub then_waited_secs: Option<u64>,
 }
 
+/// How much of a response body a report keeps by default: 64 KiB, a page of 100 users.
+pub const REPORTED_BODY_LIMIT: usize = 64 * 1024;
+
+impl Exchange {
+    /// Cuts a response body longer than `limit` bytes (at a character boundary), noting its
+    /// full length, so that a report stays small whatever a target sends. Request bodies are
+    /// the scenario's own and stay whole: a replay sends them as they were.
+    pub fn cut_response_body(&mut self, limit: usize) {
+        let Some(body) = self.response.as_mut().and_then(|r| r.body.as_mut()) else {
+            return;
+        };
+        if body.len() <= limit {
+            return;
+        }
+        let full = body.len();
+        let mut end = limit;
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        body.truncate(end);
+        body.push_str(&format!("…[cut: {full} bytes in all]"));
+    }
+}
+
 /// Indents JSON text for reading without reordering its keys (a parsed `serde_json::Value`
 /// would sort them, and the order is part of what an identity provider sends). Text that is not JSON is shown
 /// as it is.
@@ -154,6 +178,35 @@ impl fmt::Display for Exchange {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_long_response_body_is_cut_with_its_length() {
+        let mut ex = super::Exchange {
+            request: super::RecordedRequest {
+                method: "GET".into(),
+                path: "/Users".into(),
+                headers: Vec::new(),
+                body: Some("q".repeat(100)),
+            },
+            response: Some(super::RecordedResponse {
+                status: 200,
+                headers: Vec::new(),
+                body: Some(format!("{}é{}", "a".repeat(9), "b".repeat(90))),
+                elapsed_ms: 0,
+            }),
+            error: None,
+            then_waited_secs: None,
+        };
+        ex.cut_response_body(10);
+        let body = ex.response.as_ref().and_then(|r| r.body.as_deref());
+        assert_eq!(body, Some("aaaaaaaaa…[cut: 101 bytes in all]"));
+        assert_eq!(ex.request.body.as_deref().map(str::len), Some(100));
+        ex.cut_response_body(1000);
+        assert_eq!(
+            ex.response.and_then(|r| r.body),
+            Some("aaaaaaaaa…[cut: 101 bytes in all]".to_owned())
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -237,3 +237,73 @@ async fn https_is_spoken_and_an_untrusted_certificate_refused() {
         "the handshake was refused, not completed"
     );
 }
+
+/// A server that answers every request with an endless chunked body (or, with a length,
+/// announces one of 50 MB), and reports how many body bytes it got to write.
+async fn flooding_server(announce_length: bool) -> (String, tokio::sync::oneshot::Receiver<u64>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = [0u8; 4096];
+        let _ = socket.read(&mut head).await;
+        let framing = if announce_length {
+            "Content-Length: 50000000"
+        } else {
+            "Transfer-Encoding: chunked"
+        };
+        let start =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/scim+json\r\n{framing}\r\n\r\n");
+        let mut written = 0u64;
+        if socket.write_all(start.as_bytes()).await.is_ok() {
+            let chunk = vec![b'x'; 64 * 1024];
+            let framed = [
+                format!("{:x}\r\n", chunk.len()).into_bytes(),
+                chunk.clone(),
+                b"\r\n".to_vec(),
+            ]
+            .concat();
+            // At most 64 MiB, so a client that reads everything still ends the test.
+            while written < 64 * 1024 * 1024 {
+                let piece = if announce_length { &chunk } else { &framed };
+                if socket.write_all(piece).await.is_err() {
+                    break;
+                }
+                written += chunk.len() as u64;
+            }
+        }
+        let _ = tx.send(written);
+    });
+    (format!("http://{addr}/scim/v2/Users"), rx)
+}
+
+#[tokio::test]
+async fn an_answer_over_the_body_limit_is_refused_and_left_unread() {
+    for announce_length in [false, true] {
+        let (url, written) = flooding_server(announce_length).await;
+        let wire = client().with_max_body(1024 * 1024);
+        let sent = wire
+            .send(&wire.prepare(Request::new(Method::GET, url)))
+            .await;
+        assert_eq!(
+            sent.outcome,
+            Err(SendError::TooLarge {
+                status: 200,
+                limit: 1024 * 1024
+            })
+        );
+        let error = sent.exchange.error.as_deref().unwrap_or_default();
+        assert!(error.contains("over the 1048576 bytes"), "{error}");
+        assert!(
+            sent.exchange.response.is_none(),
+            "nothing of the body is kept"
+        );
+        drop(wire);
+        // The client stopped reading: the server could write only what the socket buffers
+        // hold beyond the limit, never the 64 MiB it had.
+        let written = written.await.unwrap();
+        assert!(written < 32 * 1024 * 1024, "{written} bytes were read");
+    }
+}

@@ -29,6 +29,7 @@ impl<'a> Run<'a> {
         }
         let mut options = ClientOptions::new(endpoint.wire.secret().clone());
         options.timeout = ctx.config.timeout;
+        options.max_body = ctx.config.max_body;
         options.clock = Arc::clone(&ctx.config.clock);
         let mut okta = MockOkta::new(org, options);
         let mut vars = Vars::default();

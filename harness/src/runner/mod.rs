@@ -55,6 +55,9 @@ pub struct RunConfig {
     pub email_domain: String,
     /// Per-request timeout.
     pub timeout: Duration,
+    /// The most of any answer's body read (`--max-body`); a longer answer fails its step,
+    /// and the rest of it is never read.
+    pub max_body: usize,
     /// Where mock-okta waits (429 back-off). By default real time capped at
     /// [`DEFAULT_MAX_RETRY_WAIT`] per wait; tests pass a recording clock that never waits.
     pub clock: Arc<dyn scim_client::Clock>,
@@ -83,6 +86,7 @@ impl RunConfig {
             jobs: std::thread::available_parallelism().map_or(2, |n| n.get() * 2),
             email_domain: "example.com".into(),
             timeout: mock_okta::client::DEFAULT_TIMEOUT,
+            max_body: scim_client::DEFAULT_MAX_BODY,
             clock: Arc::new(scim_client::CappedClock {
                 cap: DEFAULT_MAX_RETRY_WAIT,
             }),
@@ -144,12 +148,13 @@ pub async fn run(
 ) -> Result<RunReport, RunError> {
     let started = Instant::now();
     let (_shared_server, endpoint) = match &config.target {
-        Target::Url { base_url, token } => {
-            (None, Endpoint::new(base_url, token.clone(), config.timeout))
-        }
+        Target::Url { base_url, token } => (
+            None,
+            Endpoint::new(base_url, token.clone(), config.timeout, config.max_body),
+        ),
         Target::Reference => {
             let (running, endpoint) =
-                start_reference(&config.start_reference, config.timeout).await?;
+                start_reference(&config.start_reference, config.timeout, config.max_body).await?;
             (Some(running), endpoint)
         }
     };

@@ -132,8 +132,12 @@ pub(crate) async fn run_scenario(
     let started = Instant::now();
     // A scenario that changes account settings gets a reference server of its own.
     let (own_server, endpoint) = if loaded.scenario.requires.reference {
-        let (running, endpoint) =
-            start_reference(&ctx.config.start_reference, ctx.config.timeout).await?;
+        let (running, endpoint) = start_reference(
+            &ctx.config.start_reference,
+            ctx.config.timeout,
+            ctx.config.max_body,
+        )
+        .await?;
         (Some(running), endpoint)
     } else {
         (None, ctx.endpoint.clone())
@@ -186,13 +190,19 @@ impl Run<'_> {
         } else {
             Status::Passed
         };
+        // Judged: what the report keeps of each answer is cut to a bounded size, so that a
+        // run's memory and its reports stay small whatever the target sends.
+        let mut exchanges = out.exchanges;
+        for ex in &mut exchanges {
+            ex.cut_response_body(scim_client::REPORTED_BODY_LIMIT);
+        }
         StepRun {
             name: step.name.clone(),
             status,
             note: out.note,
             held: out.checked.held.into_iter().collect(),
             findings: out.checked.findings,
-            exchanges: out.exchanges,
+            exchanges,
         }
     }
 

@@ -90,7 +90,12 @@ pub(crate) struct Endpoint {
 
 impl Endpoint {
     /// A vendor's endpoint.
-    pub(crate) fn new(base_url: &str, token: Secret, timeout: Duration) -> Endpoint {
+    pub(crate) fn new(
+        base_url: &str,
+        token: Secret,
+        timeout: Duration,
+        max_body: usize,
+    ) -> Endpoint {
         let base_url = base_url.trim_end_matches('/').to_owned();
         let base_path = reqwest::Url::parse(&base_url)
             .map(|u| u.path().trim_end_matches('/').to_owned())
@@ -99,7 +104,8 @@ impl Endpoint {
             base_url,
             base_path,
             // A scenario's raw requests default to Okta's headers, names cased as Okta's.
-            wire: scim_client::Client::with_header_case(token, timeout, HeaderCase::Title),
+            wire: scim_client::Client::with_header_case(token, timeout, HeaderCase::Title)
+                .with_max_body(max_body),
             admin: None,
         }
     }
@@ -170,6 +176,7 @@ impl Endpoint {
 pub(crate) async fn start_reference(
     start: &StartReference,
     timeout: Duration,
+    max_body: usize,
 ) -> Result<(reference_server::Running, Endpoint), RunError> {
     // The server generates its tokens; the run reads them back, as an operator would.
     let config = reference_server::Config {
@@ -177,7 +184,12 @@ pub(crate) async fn start_reference(
         ..reference_server::Config::default()
     };
     let running = start.start(config).await.map_err(RunError::Reference)?;
-    let mut endpoint = Endpoint::new(&running.base_url, running.scim_token().into(), timeout);
+    let mut endpoint = Endpoint::new(
+        &running.base_url,
+        running.scim_token().into(),
+        timeout,
+        max_body,
+    );
     endpoint.admin = Some(Admin {
         url: running.admin_url.clone(),
         wire: scim_client::Client::new(running.admin_token(), timeout),
