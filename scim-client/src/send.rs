@@ -304,18 +304,18 @@ impl Client {
         }
         .await;
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let unanswered = |error: SendError| Sent {
+            exchange: Exchange {
+                request: prepared.record.clone(),
+                response: None,
+                error: Some(error.to_string()),
+                then_waited_secs: None,
+            },
+            outcome: Err(error),
+        };
         match result {
             Ok(Read::TooLarge { status, limit }) => {
-                let error = SendError::TooLarge { status, limit };
-                Sent {
-                    exchange: Exchange {
-                        request: prepared.record.clone(),
-                        response: None,
-                        error: Some(error.to_string()),
-                        then_waited_secs: None,
-                    },
-                    outcome: Err(error),
-                }
+                unanswered(SendError::TooLarge { status, limit })
             }
             Ok(Read::Whole(status, headers, bytes)) => {
                 let text = self.secret.scrub(&String::from_utf8_lossy(&bytes));
@@ -335,22 +335,11 @@ impl Client {
                     outcome: Ok(Answer { status, json }),
                 }
             }
-            Err(e) => {
-                let error = if e.is_timeout() {
-                    SendError::Timeout(self.timeout)
-                } else {
-                    SendError::Connection(self.secret.scrub(&error_chain(&e)))
-                };
-                Sent {
-                    exchange: Exchange {
-                        request: prepared.record.clone(),
-                        response: None,
-                        error: Some(error.to_string()),
-                        then_waited_secs: None,
-                    },
-                    outcome: Err(error),
-                }
-            }
+            Err(e) => unanswered(if e.is_timeout() {
+                SendError::Timeout(self.timeout)
+            } else {
+                SendError::Connection(self.secret.scrub(&error_chain(&e)))
+            }),
         }
     }
 }
