@@ -106,8 +106,7 @@ fn load(cli: &Cli) -> anyhow::Result<Org> {
 }
 
 fn save(path: &Path, org: &Org) -> anyhow::Result<()> {
-    let text = serde_json::to_string_pretty(org)?;
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    Ok(crate::state_file::save(path, org)?)
 }
 
 /// The report as the CLI prints it: a readable transcript, or JSON.

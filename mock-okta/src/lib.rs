@@ -43,6 +43,7 @@ pub mod ids;
 mod import;
 pub mod mapping;
 pub mod model;
+pub mod state_file;
 mod users;
 
 pub use action::{Action, Settings, Slot};
