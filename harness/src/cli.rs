@@ -21,18 +21,22 @@ pub mod exit {
     pub const FAILED: u8 = 1;
     /// A usage or scenario error: nothing was judged.
     pub const USAGE: u8 = 2;
-    /// The target could not be reached.
+    /// The target could not be reached, stopped answering during the run, or the run's
+    /// deadline passed: what was judged is reported, marked incomplete.
     pub const UNREACHABLE: u8 = 3;
     /// The target refused the token: nothing was judged or made.
     pub const TOKEN_REFUSED: u8 = 4;
     /// The run was judged (the verdict is printed), but a report file asked for could not be
     /// written.
     pub const REPORT_NOT_WRITTEN: u8 = 5;
+    /// Interrupted (Ctrl-C): what was judged is reported, marked incomplete.
+    pub const INTERRUPTED: u8 = 130;
 }
 
 const AFTER_HELP: &str = "Exit codes: 0 every MUST rule held; 1 a MUST rule failed; 2 usage or scenario errors \
-(nothing was judged); 3 the target cannot be reached; 4 the target refused the token (nothing was judged); \
-5 judged, but a report file could not be written.";
+(nothing was judged); 3 the target cannot be reached, stopped answering, or --deadline passed (reports are \
+written, marked incomplete); 4 the target refused the token (nothing was judged); 5 judged, but a report file \
+could not be written; 130 interrupted (reports are written, marked incomplete).";
 
 /// SCIM 2.0 conformance for Okta provisioning: replays Okta's flows through a mock Okta and
 /// checks every response against RFC 7643/7644, Okta and the Fivetran guide.
@@ -116,6 +120,10 @@ struct RunArgs {
     /// Per-request timeout in seconds.
     #[arg(long, default_value_t = 60)]
     timeout: u64,
+    /// The longest the whole run may take, in seconds: then the steps not begun are not run,
+    /// and the reports are written, marked incomplete (exit 3).
+    #[arg(long)]
+    deadline: Option<u64>,
     /// The most of any answer's body read: bytes, or with K, M (KiB, MiB). A longer answer
     /// fails its step and is not read further.
     #[arg(long, default_value = "10M", value_parser = parse_size)]
@@ -314,6 +322,7 @@ pub async fn main() -> ExitCode {
                 keep,
                 jobs,
                 timeout,
+                deadline,
                 max_body,
                 email_domain,
                 max_retry_wait,
@@ -372,6 +381,21 @@ pub async fn main() -> ExitCode {
             }
             config.timeout = Duration::from_secs(timeout.max(1));
             config.max_body = max_body;
+            config.deadline = deadline.map(Duration::from_secs);
+            // Ctrl-C stops the run at the next step and still writes the reports; a second
+            // Ctrl-C ends the process at once.
+            let stop = config.stop.clone();
+            let interrupt = tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    eprintln!(
+                        "\ninterrupted: finishing the steps under way, then writing the reports (Ctrl-C again to quit now)"
+                    );
+                    stop.halt(runner::Halt::Interrupted);
+                    if tokio::signal::ctrl_c().await.is_ok() {
+                        std::process::exit(i32::from(exit::INTERRUPTED));
+                    }
+                }
+            });
             config.email_domain = email_domain;
             config.clock = Arc::new(scim_client::CappedClock {
                 cap: Duration::from_secs(max_retry_wait),
@@ -391,6 +415,7 @@ pub async fn main() -> ExitCode {
                 }
             })
             .await;
+            interrupt.abort();
             if let Ok(mut p) = progress.lock() {
                 p.finish();
             }
@@ -427,10 +452,12 @@ pub async fn main() -> ExitCode {
                     written = false;
                 }
             }
-            ExitCode::from(match (written, report.passed()) {
-                (false, _) => exit::REPORT_NOT_WRITTEN,
-                (true, true) => exit::PASSED,
-                (true, false) => exit::FAILED,
+            ExitCode::from(match (written, &report.incomplete, report.passed()) {
+                (false, _, _) => exit::REPORT_NOT_WRITTEN,
+                (true, Some(runner::Halt::Interrupted), _) => exit::INTERRUPTED,
+                (true, Some(_), _) => exit::UNREACHABLE,
+                (true, None, true) => exit::PASSED,
+                (true, None, false) => exit::FAILED,
             })
         }
     }

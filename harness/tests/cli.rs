@@ -384,3 +384,161 @@ async fn the_jobs_of_a_partition_run_each_scenario_once_with_all_its_modes() {
     assert!(text(&o).contains("between 1 and n"), "{}", text(&o));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn a_deadline_that_passes_writes_the_reports_marked_incomplete_and_exits_3() {
+    let dir = std::env::temp_dir().join(format!("harness-cli-deadline-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (json, md) = (dir.join("r.json"), dir.join("r.md"));
+    let o = harness(args(&[
+        "run",
+        "--reference",
+        "--scenarios",
+        &outcomes("pass").display().to_string(),
+        "--deadline",
+        "0",
+        "--json",
+        &json.display().to_string(),
+        "--markdown",
+        &md.display().to_string(),
+    ]))
+    .await;
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    assert!(
+        out.contains("INCOMPLETE: the run's deadline of 0 s passed"),
+        "{out}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["incomplete"]["reason"], "deadline", "{report}");
+    assert!(
+        std::fs::read_to_string(&md)
+            .unwrap()
+            .contains("**Incomplete:**")
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A target that answers the preflight, 404s discovery, and holds `GET /Users/hang` open,
+/// saying on `held` when it does.
+async fn hanging_target(held: tokio::sync::mpsc::UnboundedSender<()>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let held = held.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 16 * 1024];
+                let mut seen = Vec::new();
+                loop {
+                    let Ok(n) = socket.read(&mut buf).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    seen.extend_from_slice(&buf[..n]);
+                    let Some(end) = seen.windows(4).position(|w| w == b"\r\n\r\n") else {
+                        continue;
+                    };
+                    let head = String::from_utf8_lossy(&seen[..end]).into_owned();
+                    seen.drain(..end + 4);
+                    let target = head.split_whitespace().nth(1).unwrap_or("").to_owned();
+                    if target.starts_with("/scim/v2/Users/hang") {
+                        let _ = held.send(());
+                        std::future::pending::<()>().await;
+                    }
+                    let (status, body) = if target.starts_with("/scim/v2/Users?") {
+                        (
+                            "200 OK",
+                            r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[],"startIndex":1,"itemsPerPage":0}"#,
+                        )
+                    } else {
+                        (
+                            "404 Not Found",
+                            r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"404"}"#,
+                        )
+                    };
+                    let reply = format!(
+                        "HTTP/1.1 {status}\r\nContent-Type: application/scim+json\r\nContent-Length: {}\r\n\r\n{body}",
+                        body.len()
+                    );
+                    if socket.write_all(reply.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{addr}/scim/v2")
+}
+
+#[tokio::test]
+async fn ctrl_c_finishes_the_step_under_way_writes_the_reports_and_exits_130() {
+    let dir = std::env::temp_dir().join(format!("harness-cli-int-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (json, scenario) = (dir.join("r.json"), dir.join("hang.yaml"));
+    let steps: String = (1..=4)
+        .map(|i| format!("  - name: read {i}\n    scim: {{method: GET, path: /Users/hang}}\n    expect: {{status: 200}}\n"))
+        .collect();
+    std::fs::write(
+        &scenario,
+        format!("version: 1\nid: interrupt.me\ntitle: hangs\nsteps:\n{steps}"),
+    )
+    .unwrap();
+    let (tx, mut held) = tokio::sync::mpsc::unbounded_channel();
+    let base_url = hanging_target(tx).await;
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_scim-harness"))
+        .args(args(&[
+            "run",
+            "--target",
+            &base_url,
+            "--token-env",
+            "MY_SCIM_TOKEN",
+            "--scenarios",
+            &scenario.display().to_string(),
+            "--okta-mode",
+            "oin-patch",
+            "--timeout",
+            "2",
+            "--json",
+            &json.display().to_string(),
+        ]))
+        .env("MY_SCIM_TOKEN", TOKEN)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first step is under way: interrupt.
+    held.recv().await.unwrap();
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(130), "{out}");
+    assert!(out.contains("INCOMPLETE: the run was interrupted"), "{out}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["incomplete"]["reason"], "interrupted", "{report}");
+    let steps = report["scenarios"][0]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 4);
+    assert!(
+        steps[1]["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("not run: the run was interrupted")
+    );
+    assert!(!out.contains(TOKEN) && !std::fs::read_to_string(&json).unwrap().contains(TOKEN));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -232,3 +232,45 @@ steps:
         json.len()
     );
 }
+
+#[tokio::test]
+async fn a_target_that_goes_silent_stops_the_run_where_it_did() {
+    let server = target().await;
+    // Every request after the preflight hangs far past the run's timeout.
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users/silent"))
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(60)))
+        .mount(&server)
+        .await;
+    let steps: String = (1..=6)
+        .map(|i| format!("  - name: read {i}\n    scim: {{method: GET, path: /Users/silent}}\n    expect: {{status: 200}}\n"))
+        .collect();
+    let scenario = format!("version: 1\nid: hostile.silent\ntitle: silent\nsteps:\n{steps}");
+    let report = run_with(&server, &scenario, |c| {
+        c.timeout = std::time::Duration::from_millis(200);
+        c.silence_limit = 3;
+    })
+    .await;
+    let Some(harness::runner::Halt::Unanswered { at, error }) = &report.incomplete else {
+        panic!("the run should have stopped: {:?}", report.incomplete);
+    };
+    assert!(at.ends_with("› read 3"), "{at}");
+    assert!(error.contains("no response within"), "{error}");
+    let steps = &report.scenarios[0].steps;
+    assert_eq!(steps.iter().filter(|s| !s.exchanges.is_empty()).count(), 3);
+    assert!(
+        steps[3..].iter().all(|s| s
+            .note
+            .as_deref()
+            .is_some_and(|n| n.starts_with("not run: the target stopped answering"))),
+        "{steps:?}"
+    );
+    // No cleanup was attempted against a silent target (the run sent nothing more).
+    let sent = server.received_requests().await.unwrap_or_default();
+    assert!(
+        sent.iter()
+            .filter(|r| r.url.path() == "/scim/v2/Users/silent")
+            .count()
+            == 3
+    );
+}

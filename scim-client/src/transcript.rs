@@ -48,6 +48,10 @@ pub struct Exchange {
     /// Why no response came (connection refused, timeout).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Whether the target said nothing at all: the connection failed or the request timed out
+    /// (a body over the limit is an answer, refused).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub silent: bool,
     /// After a 429: how long the identity provider waited before sending the request again, in
     /// seconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -194,6 +198,7 @@ mod tests {
                 elapsed_ms: 0,
             }),
             error: None,
+            silent: false,
             then_waited_secs: None,
         };
         ex.cut_response_body(10);

@@ -96,6 +96,7 @@ mod tests {
             },
             response: None,
             error: None,
+            silent: false,
             then_waited_secs: None,
         };
         assert_eq!(

@@ -34,6 +34,12 @@ pub fn render(report: &RunReport, depth: usize) -> String {
     let causes = report.root_causes();
     let must = causes.iter().filter(|c| c.level == Level::Must).count();
     let profiles: Vec<String> = report.profiles.iter().map(ToString::to_string).collect();
+    if let Some(halt) = &report.incomplete {
+        let _ = writeln!(
+            out,
+            "**Incomplete:** {halt}; what was not run is listed as skipped.\n"
+        );
+    }
     let _ = writeln!(
         out,
         "{} scenario runs passed, {} failed, {} skipped, under the {} profiles: {must} root causes fail the run (MUST), {} warn (SHOULD).\n",

@@ -106,6 +106,20 @@ pub struct StepRun {
     pub exchanges: Vec<Exchange>,
 }
 
+impl StepRun {
+    /// A step that was not run, and why.
+    pub fn not_run(name: &str, why: String) -> StepRun {
+        StepRun {
+            name: name.to_owned(),
+            status: Status::Skipped,
+            note: Some(why),
+            held: Vec::new(),
+            findings: Vec::new(),
+            exchanges: Vec::new(),
+        }
+    }
+}
+
 /// One scenario in one client mode.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ScenarioRun {
@@ -167,6 +181,10 @@ pub struct RunReport {
     pub summary: Summary,
     /// How long the run took.
     pub duration_ms: u64,
+    /// Why the run ended before it finished, if it did: what was judged stands, the rest
+    /// was not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incomplete: Option<crate::runner::Halt>,
 }
 
 impl RunReport {

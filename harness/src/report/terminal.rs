@@ -348,11 +348,14 @@ pub fn render(report: &RunReport, style: Style) -> String {
             cause(&mut out, report, c, style);
         }
     }
+    // Steps the halt left unrun are counted once below, not listed.
+    let halted = report.incomplete.as_ref().map(|h| format!("not run: {h}"));
+    let cut_short = |note: Option<&String>| halted.is_some() && note == halted.as_ref();
     let not_run: Vec<String> = report
         .scenarios
         .iter()
         .flat_map(|run| run.steps.iter().map(move |st| (run, st)))
-        .filter(|(_, st)| st.status == Status::Skipped)
+        .filter(|(_, st)| st.status == Status::Skipped && !cut_short(st.note.as_ref()))
         .map(|(run, st)| {
             format!(
                 "  {} [{}] › {}: {}",
@@ -374,6 +377,24 @@ pub fn render(report: &RunReport, style: Style) -> String {
         let _ = writeln!(
             out,
             "\n{consequences} more failures follow from these: their steps needed what a failed step should have made, or they checked the body of an answer whose status was already wrong."
+        );
+    }
+    if let Some(halt) = &report.incomplete {
+        let steps = report
+            .scenarios
+            .iter()
+            .flat_map(|r| &r.steps)
+            .filter(|st| cut_short(st.note.as_ref()))
+            .count();
+        let runs = report
+            .scenarios
+            .iter()
+            .filter(|r| r.skip_reason.as_ref() == halted.as_ref())
+            .count();
+        let _ = writeln!(
+            out,
+            "\n{} {halt}. Not run: {steps} steps of scenario runs under way, and {runs} scenario runs. What was judged above stands.",
+            style.paint("31", "INCOMPLETE:")
         );
     }
     let s = &report.summary;

@@ -10,6 +10,7 @@ mod fixtures;
 mod partition;
 mod requests;
 mod scenario_run;
+mod stop;
 mod target;
 mod variables;
 
@@ -23,6 +24,7 @@ use tokio::task::JoinSet;
 use crate::report::{FORMAT_VERSION, RunReport, ScenarioRun};
 use crate::scenario::{ClientMode, Loaded, Profile};
 pub use partition::{Partition, PartitionError};
+pub use stop::{DEFAULT_SILENCE_LIMIT, Halt, Stop};
 pub use target::{Capabilities, StartReference, Starting, Target};
 use target::{Endpoint, discover, start_reference};
 
@@ -64,6 +66,13 @@ pub struct RunConfig {
     /// How a reference server is started (`Target::Reference`, and scenarios that change
     /// account settings).
     pub start_reference: StartReference,
+    /// The longest the whole run may take (`--deadline`); then the steps not begun are not
+    /// run, and the report says so.
+    pub deadline: Option<Duration>,
+    /// How many requests in a row may go unanswered before the run stops.
+    pub silence_limit: usize,
+    /// The run's stop switch: a clone of it can interrupt the run (Ctrl-C).
+    pub stop: Stop,
 }
 
 impl RunConfig {
@@ -91,6 +100,9 @@ impl RunConfig {
                 cap: DEFAULT_MAX_RETRY_WAIT,
             }),
             start_reference: StartReference::default(),
+            deadline: None,
+            silence_limit: DEFAULT_SILENCE_LIMIT,
+            stop: Stop::new(),
         }
     }
 }
@@ -185,6 +197,18 @@ pub async fn run(
     }
     on_event(&Event::Started { total: units.len() });
 
+    let deadline = config.deadline.and_then(|d| {
+        let halt = Halt::Deadline { secs: d.as_secs() };
+        if d.is_zero() {
+            config.stop.halt(halt);
+            return None;
+        }
+        let stop = config.stop.clone();
+        Some(tokio::spawn(async move {
+            tokio::time::sleep(d).await;
+            stop.halt(halt);
+        }))
+    });
     let semaphore = Arc::new(Semaphore::new(config.jobs.max(1)));
     let ctx = Arc::new(scenario_run::Context {
         config: config.clone(),
@@ -209,6 +233,9 @@ pub async fn run(
         on_event(&Event::Finished(&run));
         results.push((i, run));
     }
+    if let Some(timer) = deadline {
+        timer.abort();
+    }
     results.sort_by_key(|(i, _)| *i);
     let scenarios: Vec<ScenarioRun> = results.into_iter().map(|(_, r)| r).collect();
     let summary = RunReport::summarize(&scenarios);
@@ -220,5 +247,6 @@ pub async fn run(
         scenarios,
         summary,
         duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        incomplete: config.stop.halted(),
     })
 }

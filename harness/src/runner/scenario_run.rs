@@ -129,6 +129,10 @@ pub(crate) async fn run_scenario(
     if let Some(reason) = skip_reason(ctx, loaded, mode) {
         return Ok(skipped(loaded, mode, reason));
     }
+    let stop = &ctx.config.stop;
+    if let Some(halt) = stop.halted() {
+        return Ok(skipped(loaded, mode, format!("not run: {halt}")));
+    }
     let started = Instant::now();
     // A scenario that changes account settings gets a reference server of its own.
     let (own_server, endpoint) = if loaded.scenario.requires.reference {
@@ -147,10 +151,19 @@ pub(crate) async fn run_scenario(
     let mut run = Run::new(ctx, endpoint, mode, &prefix, loaded);
     let mut steps = Vec::new();
     for step in &loaded.scenario.steps {
-        steps.push(run.step(step).await);
+        if let Some(halt) = stop.halted() {
+            steps.push(StepRun::not_run(&step.name, format!("not run: {halt}")));
+            continue;
+        }
+        let done = run.step(step).await;
+        stop.observe(&done.exchanges, ctx.config.silence_limit, || {
+            format!("{} [{mode}] › {}", loaded.scenario.id, step.name)
+        });
+        steps.push(done);
     }
     super::consequences::mark(&loaded.scenario.steps, &mut steps);
-    if !ctx.config.keep && own_server.is_none() {
+    // A target that went silent would only make cleanup wait out its timeouts.
+    if !ctx.config.keep && own_server.is_none() && !stop.target_silent() {
         run.cleanup().await;
     }
     if let Some(server) = own_server {
