@@ -64,6 +64,15 @@ pub struct Config {
     pub default_count: usize,
     /// The largest request body accepted, in bytes (larger gets 413).
     pub max_body_bytes: usize,
+    /// How long a client has to send a request's headers, and how long a kept-alive
+    /// connection may sit idle between requests, in seconds.
+    pub header_timeout_secs: u64,
+    /// How long a client has to send a request's body, in seconds (then 408).
+    pub body_timeout_secs: u64,
+    /// The most connections served at once; past it, a new connection gets an immediate
+    /// `503` and is closed, so a flood of idle connections cannot exhaust the process's file
+    /// descriptors or starve the clients that come next.
+    pub max_connections: usize,
     /// Whether `/ServiceProviderConfig`, `/Schemas` and `/ResourceTypes` answer without a
     /// token. Off by default: the guide's API takes its token on every SCIM route; RFC 7643 §5
     /// suggests (SHOULD) that the configuration be public, so it can be switched on.
@@ -86,6 +95,9 @@ impl std::fmt::Debug for Config {
             .field("max_results", &self.max_results)
             .field("default_count", &self.default_count)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("body_timeout_secs", &self.body_timeout_secs)
+            .field("max_connections", &self.max_connections)
             .field("public_discovery", &self.public_discovery)
             .field("public_url", &self.public_url)
             .finish()
@@ -104,6 +116,9 @@ impl Default for Config {
             max_results: 1000,
             default_count: 100,
             max_body_bytes: 1024 * 1024,
+            header_timeout_secs: 10,
+            body_timeout_secs: 30,
+            max_connections: 512,
             public_discovery: false,
             public_url: None,
         }

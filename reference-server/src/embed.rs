@@ -66,12 +66,12 @@ pub async fn spawn_app(config: &Config, state: AppState, app: Router) -> std::io
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let limits = crate::serve::ConnectionLimits::from_config(config);
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
+        crate::serve::serve(listener, app, limits, async move {
+            let _ = rx.await;
+        })
+        .await
     });
     Ok(Running {
         addr,

@@ -87,15 +87,30 @@ impl FromRequest<AppState> for ScimJson {
 
     async fn from_request(req: Request<Body>, state: &AppState) -> Result<Self, Self::Rejection> {
         acceptable_media_type(req.headers())?;
-        let limit = state.limits().max_body_bytes;
-        let bytes = axum::body::to_bytes(req.into_body(), limit)
-            .await
-            .map_err(|_| {
-                ApiError::status(
-                    413,
-                    format!("the request body is larger than the limit of {limit} bytes"),
-                )
-            })?;
+        let limits = state.limits();
+        let limit = limits.max_body_bytes;
+        // A body that trickles in, or never comes (a Content-Length larger than what is
+        // sent), holds the connection only this long.
+        let bytes = tokio::time::timeout(
+            limits.body_timeout,
+            axum::body::to_bytes(req.into_body(), limit),
+        )
+        .await
+        .map_err(|_| {
+            ApiError::status(
+                408,
+                format!(
+                    "the request body did not arrive within {} s",
+                    limits.body_timeout.as_secs()
+                ),
+            )
+        })?
+        .map_err(|_| {
+            ApiError::status(
+                413,
+                format!("the request body is larger than the limit of {limit} bytes"),
+            )
+        })?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::bad_request(
                 ScimType::InvalidSyntax,

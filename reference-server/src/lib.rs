@@ -6,13 +6,19 @@
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
+//! use reference_server::serve::{ConnectionLimits, serve};
 //! use reference_server::{app, AppState, Config};
 //!
-//! let state = AppState::new(&Config::default());
+//! let config = Config::default();
+//! let state = AppState::new(&config);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-//! axum::serve(listener, app(state)).await
+//! serve(listener, app(state), ConnectionLimits::from_config(&config), std::future::pending()).await
 //! # }
 //! ```
+//!
+//! [`serve::serve`] keeps the limits a server on a network needs (header and idle timeouts, a
+//! connection cap); `axum::serve` keeps none. The app reads request bodies under a deadline,
+//! so it needs a tokio runtime with timers (`#[tokio::main]` has them).
 //!
 //! Routes, under `/scim/v2`: `/Users` and `/Groups` (teams) with `GET`, `POST`, `.search`,
 //! and `GET`/`PUT`/`PATCH`/`DELETE` by id; `/ServiceProviderConfig`, `/Schemas`,
@@ -39,6 +45,7 @@ pub mod render;
 pub mod respond;
 pub mod roles;
 pub mod schemas;
+pub mod serve;
 pub mod state;
 pub mod store;
 pub mod users;

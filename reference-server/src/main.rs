@@ -140,8 +140,7 @@ async fn main() -> anyhow::Result<()> {
         );
     }
 
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let limits = reference_server::serve::ConnectionLimits::from_config(&config);
+    reference_server::serve::serve(listener, app(state), limits, shutdown_signal()).await?;
     Ok(())
 }

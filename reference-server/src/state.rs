@@ -30,6 +30,8 @@ pub struct Limits {
     pub default_count: usize,
     /// The largest request body, in bytes.
     pub max_body_bytes: usize,
+    /// How long a request's body may take to arrive.
+    pub body_timeout: std::time::Duration,
 }
 
 /// Shared, cheaply clonable server state. Its `Debug` shows no token.
@@ -101,6 +103,7 @@ impl AppState {
                 max_results: config.max_results.max(1),
                 default_count: config.default_count.clamp(1, config.max_results.max(1)),
                 max_body_bytes: config.max_body_bytes,
+                body_timeout: std::time::Duration::from_secs(config.body_timeout_secs.max(1)),
             },
             public_url: config
                 .public_url

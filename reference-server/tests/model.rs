@@ -340,7 +340,10 @@ proptest! {
 
     #[test]
     fn server_agrees_with_the_model(ops in prop::collection::vec(op(), 1..25)) {
-        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
         rt.block_on(async {
             let s = Server::new();
             let mut m = Model::default();
