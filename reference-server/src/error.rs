@@ -68,10 +68,27 @@ impl From<ScimError> for ApiError {
     }
 }
 
+/// The longest `detail` an error carries, in bytes: details quote what the client sent (an
+/// attribute name, a filter), and a client that sends half a megabyte must not get it back.
+pub const MAX_DETAIL: usize = 1024;
+
+/// `detail` cut to [`MAX_DETAIL`] bytes (at a character boundary), saying how long it was.
+fn bounded(detail: String) -> String {
+    if detail.len() <= MAX_DETAIL {
+        return detail;
+    }
+    let mut end = MAX_DETAIL;
+    while !detail.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… (cut; {} bytes in all)", &detail[..end], detail.len())
+}
+
 impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+    fn into_response(mut self) -> Response {
         let status =
             StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        self.0.detail = self.0.detail.take().map(bounded);
         let body = serde_json::to_vec(&self.0).unwrap_or_default();
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();

@@ -116,3 +116,35 @@ async fn past_the_connection_cap_a_client_gets_503_and_later_ones_are_served() {
     let answer = read_to_close(&mut next).await;
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 }
+
+#[tokio::test]
+async fn requests_the_http_layer_cannot_parse_get_an_error_and_a_closed_connection() {
+    let s = server(8).await;
+    let long_uri = format!(
+        "GET /scim/v2/Users?x={} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let cases: [(&[u8], &str); 3] = [
+        (
+            b"GET /scim/v2/Users/\xff HTTP/1.1\r\nHost: x\r\n\r\n",
+            "HTTP/1.1 400",
+        ),
+        (
+            b"GET /scim/v2/Users/\x00 HTTP/1.1\r\nHost: x\r\n\r\n",
+            "HTTP/1.1 400",
+        ),
+        (long_uri.as_bytes(), "HTTP/1.1 414"),
+    ];
+    for (request, status) in cases {
+        let mut c = TcpStream::connect(s.addr).await.unwrap();
+        c.write_all(request).await.unwrap();
+        let answer = read_to_close(&mut c).await;
+        assert!(answer.starts_with(status), "{answer}");
+    }
+    // The server still serves.
+    let mut c = TcpStream::connect(s.addr).await.unwrap();
+    c.write_all(request(&s, "/scim/v2/Users").as_bytes())
+        .await
+        .unwrap();
+    assert!(read_to_close(&mut c).await.starts_with("HTTP/1.1 200"));
+}

@@ -1299,3 +1299,25 @@ async fn an_id_that_is_not_utf8_is_a_scim_404() {
         .await
         .assert_error(404, None);
 }
+
+#[tokio::test]
+async fn an_error_quotes_at_most_a_kilobyte_of_what_the_client_sent() {
+    let s = Server::new();
+    let id = s.create_user("echo@example.com").await;
+    let huge = "a".repeat(500 * 1024);
+    let r = s
+        .patch(
+            &format!("/Users/{id}"),
+            json!([{"op": "replace", "path": huge, "value": 1}]),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.raw.len() < 2 * 1024,
+        "the error body is {} bytes",
+        r.raw.len()
+    );
+    let detail = r.body["detail"].as_str().unwrap();
+    assert!(detail.ends_with(" bytes in all)"), "{detail}");
+    assert_eq!(r.body["status"], "400");
+}
