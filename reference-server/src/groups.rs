@@ -118,6 +118,7 @@ pub async fn create(
     ScimJson(body): ScimJson,
 ) -> Result<Response, ApiError> {
     let (projection, _) = read_projection(q.as_deref())?;
+    schemas::require(&body, scim_core::urn::GROUP)?;
     let draft = read_group(&body)?;
     let view = state
         .store()
@@ -156,7 +157,8 @@ pub async fn replace(
 ) -> Result<Response, ApiError> {
     let (projection, with_members) = read_projection(q.as_deref())?;
     // Read now, reported after the id and `If-Match` checks (a body for an unknown team is 404).
-    let mut draft = Some(read_group(&body));
+    let mut draft =
+        Some(schemas::require(&body, scim_core::urn::GROUP).and_then(|()| read_group(&body)));
     let view = state
         .store()
         .update_group(

@@ -74,3 +74,46 @@ pub fn user() -> &'static ResourceSchema {
 pub fn group() -> &'static ResourceSchema {
     &GROUP
 }
+
+/// A POST or PUT body's `schemas` (RFC 7643 §3: REQUIRED, and "MUST only contain values
+/// defined as `schema` and `schemaExtensions` for the resource's defined `resourceType`"): an
+/// array of strings holding `core`. URIs of schema extensions
+/// (`urn:ietf:params:scim:schemas:extension:...`) are accepted and their attributes ignored,
+/// as every attribute this server does not keep is; any other URI (the Group schema on
+/// `/Users`, a misspelling) is refused, since the body then describes another resource.
+pub fn require(body: &serde_json::Value, core: &str) -> Result<(), crate::error::ApiError> {
+    use scim_core::ScimType;
+
+    let refuse = |detail: String| {
+        Err(crate::error::ApiError::bad_request(
+            ScimType::InvalidSyntax,
+            detail,
+        ))
+    };
+    let Some(items) = body.get("schemas").and_then(serde_json::Value::as_array) else {
+        return refuse(format!(
+            "the body needs \"schemas\": [\"{core}\"] (RFC 7643 §3: schemas is REQUIRED)"
+        ));
+    };
+    let mut has_core = false;
+    for item in items {
+        let Some(uri) = item.as_str() else {
+            return refuse(format!("schemas holds strings, not {item}"));
+        };
+        if scim_core::urn::eq(uri, core) {
+            has_core = true;
+        } else if !uri
+            .to_ascii_lowercase()
+            .starts_with("urn:ietf:params:scim:schemas:extension:")
+        {
+            return refuse(format!(
+                "schemas names {uri:?}, which is not a schema of this resource type (its schema is {core:?})"
+            ));
+        }
+    }
+    if has_core {
+        Ok(())
+    } else {
+        refuse(format!("schemas must contain \"{core}\""))
+    }
+}

@@ -62,6 +62,7 @@ pub async fn create(
     ScimJson(body): ScimJson,
 ) -> Result<Response, ApiError> {
     let projection = ListParams::parse(q.as_deref())?.projection()?;
+    schemas::require(&body, scim_core::urn::USER)?;
     let custom = state.settings().custom_roles.clone();
     let draft = fivetran::new_user(fivetran::read_user(&body, &custom, None)?);
     let view = state
@@ -90,8 +91,8 @@ pub async fn get(
     Ok(respond(&view, &base, &projection, StatusCode::OK))
 }
 
-/// `PUT /Users/{id}`: the whole user. `id`, `meta`, `schemas` and unknown keys are ignored
-/// (Okta sends the server's own GET body back).
+/// `PUT /Users/{id}`: the whole user. `schemas` must name the User schema; `id`, `meta` and
+/// unknown keys are ignored (Okta sends the server's own GET body back).
 pub async fn replace(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
@@ -101,6 +102,8 @@ pub async fn replace(
     ScimJson(body): ScimJson,
 ) -> Result<Response, ApiError> {
     let projection = ListParams::parse(q.as_deref())?.projection()?;
+    // Read now, reported after the id and `If-Match` checks (a body for an unknown user is 404).
+    let mut schemas_ok = Some(schemas::require(&body, scim_core::urn::USER));
     let custom = state.settings().custom_roles.clone();
     let view = state
         .store()
@@ -108,6 +111,7 @@ pub async fn replace(
             &id,
             &mut |current| {
                 respond::check_if_match(&headers, current.user.version)?;
+                schemas_ok.take().unwrap_or(Ok(()))?;
                 fivetran::update(&body, &custom, &current.user.fields).map(Some)
             },
             state.clock().now(),

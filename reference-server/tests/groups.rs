@@ -728,3 +728,35 @@ async fn dotted_member_value_filter_finds_the_users_teams() {
     assert_eq!(r.body["totalResults"], json!(1));
     assert_eq!(r.body["Resources"][0]["id"], json!(b));
 }
+
+#[tokio::test]
+async fn a_team_body_without_the_group_schema_is_refused() {
+    let s = Server::new();
+    for schemas in [
+        json!(["urn:ietf:params:scim:schemas:core:2.0:User"]),
+        json!([]),
+    ] {
+        let mut body = group_body("Analysts", json!([]));
+        body["schemas"] = schemas;
+        s.post("/Groups", body)
+            .await
+            .assert_error(400, Some("invalidSyntax"));
+    }
+    assert_eq!(s.state.store().counts(), (0, 0));
+    let id = s
+        .post("/Groups", group_body("Analysts", json!([])))
+        .await
+        .body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut body = group_body("Renamed", json!([]));
+    body.as_object_mut().unwrap().remove("schemas");
+    s.put(&format!("/Groups/{id}"), body)
+        .await
+        .assert_error(400, Some("invalidSyntax"));
+    assert_eq!(
+        s.get(&format!("/Groups/{id}")).await.body["displayName"],
+        "Analysts"
+    );
+}

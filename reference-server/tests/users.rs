@@ -544,13 +544,16 @@ async fn put_changing_the_email_is_a_mutability_error() {
 }
 
 #[tokio::test]
-async fn put_ignores_id_meta_schemas_and_unknown_keys() {
+async fn put_ignores_id_meta_extension_schemas_and_unknown_keys() {
     let s = Server::new();
     let (id, mut body) = create_analyst(&s, "target@example.com").await;
     let (other, other_before) = create_analyst(&s, "bystander@example.com").await;
     body["id"] = json!(other);
     body["meta"] = json!({"resourceType": "Group", "created": "1999-01-01T00:00:00Z", "version": "W/\"999\"", "location": "http://evil.test/x"});
-    body["schemas"] = json!([USER_URN, "urn:example:unknown"]);
+    body["schemas"] = json!([
+        USER_URN,
+        "urn:ietf:params:scim:schemas:extension:example:2.0:User"
+    ]);
     body["favouriteColour"] = json!("teal");
     body["name"]["givenName"] = json!("Updated");
     let r = s.put(&user_path(&id), body).await;
@@ -1029,4 +1032,39 @@ async fn a_public_url_is_used_for_locations_whatever_the_host() {
     assert_eq!(r.header("location"), Some(want.as_str()));
     let list = s.get("/Users").await;
     assert_eq!(list.body["Resources"][0]["meta"]["location"], json!(want));
+}
+
+#[tokio::test]
+async fn a_post_or_put_whose_schemas_describe_another_resource_is_refused_and_changes_nothing() {
+    let s = Server::new();
+    let (id, body) = create_analyst(&s, "schemas@example.com").await;
+    let before = s.get(&user_path(&id)).await.body;
+    let bad = [
+        json!(null),
+        json!([]),
+        json!(["urn:ietf:params:scim:schemas:core:2.0:Group"]),
+        json!([USER_URN, "urn:ietf:params:scim:schemas:core:2.0:Group"]),
+        json!([USER_URN, "urn:example:unknown"]),
+        json!([USER_URN, 7]),
+    ];
+    for schemas in bad {
+        let mut b = body.clone();
+        match &schemas {
+            Value::Null => {
+                b.as_object_mut().unwrap().remove("schemas");
+            }
+            other => b["schemas"] = other.clone(),
+        }
+        let mut new_user = b.clone();
+        new_user["userName"] = json!("fresh@example.com");
+        new_user["emails"] = json!([{"value": "fresh@example.com", "primary": true}]);
+        s.post("/Users", new_user)
+            .await
+            .assert_error(400, Some("invalidSyntax"));
+        s.put(&user_path(&id), b)
+            .await
+            .assert_error(400, Some("invalidSyntax"));
+    }
+    assert_eq!(s.get(&user_path(&id)).await.body, before);
+    assert_eq!(s.state.store().counts(), (1, 0));
 }
