@@ -17,6 +17,7 @@ use scim_core::text;
 use serde_json::{Map, Value};
 
 use crate::error::ApiError;
+use crate::input::{self, Kind};
 use crate::roles;
 use crate::schemas;
 use crate::store::UserFields;
@@ -101,7 +102,7 @@ pub fn read_user(
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
-    Ok(UserBody {
+    let body = UserBody {
         user_name,
         email,
         email_type,
@@ -113,7 +114,19 @@ pub fn read_user(
             .get("externalId")
             .and_then(Value::as_str)
             .map(str::to_owned),
-    })
+    };
+    input::check("userName", &body.user_name, Kind::Identifier)?;
+    input::check("emails.value", &body.email, Kind::Identifier)?;
+    for (attr, text) in [
+        ("name.givenName", &body.given_name),
+        ("name.familyName", &body.family_name),
+        ("externalId", &body.external_id),
+    ] {
+        if let Some(t) = text {
+            input::check(attr, t, Kind::Text)?;
+        }
+    }
+    Ok(body)
 }
 
 /// The primary email: the one marked primary; else the one equal to `userName`; else the only

@@ -54,6 +54,7 @@ fn read_group(body: &Value) -> Result<GroupDraft, ApiError> {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         _ => return Err(ApiError::invalid_value("displayName is required")),
     };
+    crate::input::check("displayName", &display_name, crate::input::Kind::Identifier)?;
     Ok(GroupDraft {
         display_name,
         external_id: fields
@@ -279,7 +280,10 @@ fn ids_of(value: &Value) -> Result<Vec<String>, ApiError> {
 
 fn rename(value: &Value) -> Result<String, ApiError> {
     match value {
-        Value::String(s) if !s.trim().is_empty() => Ok(s.clone()),
+        Value::String(s) if !s.trim().is_empty() => {
+            crate::input::check("displayName", s, crate::input::Kind::Identifier)?;
+            Ok(s.clone())
+        }
         Value::Null => Err(ApiError::mutability(
             "'displayName' is required and cannot be removed",
         )),

@@ -39,6 +39,7 @@ pub mod error;
 pub mod extract;
 pub mod fivetran;
 pub mod groups;
+pub mod input;
 pub mod list;
 pub mod params;
 pub mod render;

@@ -1068,3 +1068,52 @@ async fn a_post_or_put_whose_schemas_describe_another_resource_is_refused_and_ch
     assert_eq!(s.get(&user_path(&id)).await.body, before);
     assert_eq!(s.state.store().counts(), (1, 0));
 }
+
+#[tokio::test]
+async fn look_alike_user_names_are_one_user_and_invisible_characters_are_refused() {
+    let s = Server::new();
+    let first = "\u{e5}sa@example.com"; // å composed
+    assert_eq!(
+        s.post("/Users", user_body(first, first)).await.status,
+        StatusCode::CREATED
+    );
+    // The same name decomposed, and in full-width letters: the same user.
+    for same in [
+        "a\u{30a}sa@example.com",
+        "\u{e5}\u{ff53}\u{ff41}@example.com",
+    ] {
+        s.post("/Users", user_body(same, same))
+            .await
+            .assert_error(409, Some("uniqueness"));
+        let found = s
+            .get(&format!(
+                "/Users?filter={}",
+                enc(&format!("userName eq \"{same}\""))
+            ))
+            .await;
+        assert_eq!(found.body["totalResults"], 1, "{same}: {}", found.body);
+    }
+    // Invisible or surrounding characters are refused, not stored as another user.
+    for bad in [
+        "\u{e5}sa\u{200b}@example.com",
+        "\u{e5}sa@example.com ",
+        "\u{e5}sa\u{0}@example.com",
+    ] {
+        s.post("/Users", user_body(bad, bad))
+            .await
+            .assert_error(400, Some("invalidValue"));
+    }
+    // A Cyrillic `а` is another letter: another user.
+    let cyrillic = "\u{430}sa@example.com";
+    assert_eq!(
+        s.post("/Users", user_body(cyrillic, cyrillic)).await.status,
+        StatusCode::CREATED
+    );
+    // No kept string is unbounded.
+    let mut long = user_body("long@example.com", "long@example.com");
+    long["name"]["givenName"] = json!("a".repeat(2000));
+    s.post("/Users", long)
+        .await
+        .assert_error(400, Some("invalidValue"));
+    assert_eq!(s.state.store().counts(), (2, 0));
+}

@@ -2,14 +2,18 @@
 //!
 //! `caseExact: false` attributes (`userName`, `displayName`, `emails.value`) compare
 //! case-insensitively for every operator (RFC 7643 §7; RFC 7644 §3.4.2.2). ASCII strings are
-//! compared byte by byte; anything else is folded with Unicode lower-casing.
+//! compared byte by byte; anything else is brought to compatibility normal form (NFKC) and
+//! folded with Unicode lower-casing, as PRECIS does for usernames (RFC 8265 §3.2), so that
+//! look-alikes that are the same text (full-width `ｂｏｂ` and `bob`, a decomposed and a
+//! composed `å`) compare equal, while letters of different scripts stay distinct.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
 
-/// Folds a string for case-insensitive comparison: Unicode lower case, with the final
-/// sigma `ς` folded to `σ` as Unicode case folding does, so that `"ΟΔΟΣ" co "Σ"` holds
-/// wherever the sigma sits (`to_lowercase` alone turns a word-final `Σ` into `ς`).
+/// Folds a string for case-insensitive comparison: NFKC, then Unicode lower case with the
+/// final sigma `ς` folded to `σ` as Unicode case folding does (so that `"ΟΔΟΣ" co "Σ"`
+/// holds wherever the sigma sits), then NFKC again, since lower-casing can leave a string
+/// unnormalised.
 pub fn fold(s: &str) -> Cow<'_, str> {
     if s.is_ascii() {
         if s.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -18,13 +22,14 @@ pub fn fold(s: &str) -> Cow<'_, str> {
             Cow::Borrowed(s)
         }
     } else {
-        // One pass: lower-case, with the final sigma folded to σ.
-        Cow::Owned(
-            s.chars()
-                .flat_map(char::to_lowercase)
-                .map(|c| if c == 'ς' { 'σ' } else { c })
-                .collect(),
-        )
+        let nfkc = icu_normalizer::ComposingNormalizerBorrowed::new_nfkc();
+        let lower: String = nfkc
+            .normalize(s)
+            .chars()
+            .flat_map(char::to_lowercase)
+            .map(|c| if c == 'ς' { 'σ' } else { c })
+            .collect();
+        Cow::Owned(nfkc.normalize(&lower).into_owned())
     }
 }
 
@@ -86,6 +91,18 @@ pub(crate) fn ends_with_folded(haystack: &str, needle: &str, case_exact: bool) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn look_alikes_that_are_the_same_text_compare_equal_and_other_scripts_do_not() {
+        // NFC and NFD `å`.
+        assert!(eq("\u{e5}sa@x.test", "a\u{30a}sa@x.test", false));
+        // Full-width letters.
+        assert!(eq("ｂｏｂ@x.test", "BOB@x.test", false));
+        // Cyrillic `а` is another letter than Latin `a`.
+        assert!(!eq("\u{430}lice@x.test", "alice@x.test", false));
+        // Case-exact comparison stays byte for byte.
+        assert!(!eq("\u{e5}", "a\u{30a}", true));
+    }
 
     #[test]
     fn case_rules() {
