@@ -38,10 +38,6 @@ pub(crate) struct ImportResult {
     pub(crate) others_cores: Option<f64>,
 }
 
-fn reset_peak() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
-
 /// Import Now of `users` users.
 pub(crate) fn run(users: usize) -> anyhow::Result<ImportResult> {
     let rts = Runtimes::new()?;
@@ -52,7 +48,7 @@ pub(crate) fn run(users: usize) -> anyhow::Result<ImportResult> {
     let org = Org::fivetran(&server.running.base_url, ClientMode::OinPatch);
     let mut okta = MockOkta::new(org, ClientOptions::new(fixtures::TOKEN));
     let rss_before = sys::rss();
-    let peak_reset = reset_peak();
+    let peak_reset = sys::reset_peak();
     eprintln!("  import: Import Now");
     let started = Instant::now();
     let others = sys::OtherLoad::start();

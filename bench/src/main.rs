@@ -7,6 +7,8 @@
 //! ```
 
 mod fixtures;
+mod heap;
+mod hostile;
 mod import;
 mod load;
 mod report;
@@ -24,6 +26,9 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::load::Shape;
+
+#[global_allocator]
+static ALLOCATOR: heap::Counting = heap::Counting;
 use crate::report::{Results, Settings};
 
 /// Benchmarks of the reference server, the harness and mock-okta, against a bare hyper
@@ -61,13 +66,15 @@ enum Section {
     Suite,
     /// mock-okta's Import Now.
     Import,
+    /// The harness and mock-okta against targets that answer huge bodies: peak memory.
+    Hostile,
 }
 
 /// Sections that run in a child process, so that their peak memory is their own.
 #[derive(Debug, Subcommand)]
 enum Child {
-    #[command(hide = true)]
-    ChildScale {
+    #[command(hide = true, name = "child-scale")]
+    Scale {
         #[arg(long)]
         users: usize,
         #[arg(long)]
@@ -75,10 +82,15 @@ enum Child {
         #[arg(long)]
         rounds: usize,
     },
-    #[command(hide = true)]
-    ChildImport {
+    #[command(hide = true, name = "child-import")]
+    Import {
         #[arg(long)]
         users: usize,
+    },
+    #[command(hide = true, name = "child-hostile")]
+    Hostile {
+        #[arg(long, value_enum)]
+        case: hostile::Case,
     },
 }
 
@@ -121,9 +133,13 @@ impl Cli {
 }
 
 fn main() -> anyhow::Result<()> {
+    // The hostile cases measure their heap: count from before anything else is allocated.
+    if std::env::args_os().any(|a| a == "child-hostile") {
+        heap::enable();
+    }
     let cli = Cli::parse();
     match cli.child {
-        Some(Child::ChildScale {
+        Some(Child::Scale {
             users,
             window_ms,
             rounds,
@@ -132,8 +148,13 @@ fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&r)?);
             Ok(())
         }
-        Some(Child::ChildImport { users }) => {
+        Some(Child::Import { users }) => {
             let r = import::run(users)?;
+            println!("{}", serde_json::to_string(&r)?);
+            Ok(())
+        }
+        Some(Child::Hostile { case }) => {
+            let r = hostile::run(case)?;
             println!("{}", serde_json::to_string(&r)?);
             Ok(())
         }
@@ -243,6 +264,23 @@ fn bench(cli: &Cli) -> anyhow::Result<()> {
         None
     };
 
+    let mut hostile = Vec::new();
+    if cli.runs(Section::Hostile) {
+        for case in hostile::Case::ALL {
+            eprintln!("hostile: child process");
+            let name = case
+                .to_possible_value()
+                .context("every case has a name")?
+                .get_name()
+                .to_owned();
+            hostile.push(child::<hostile::HostileResult>(&[
+                "child-hostile".into(),
+                "--case".into(),
+                name,
+            ])?);
+        }
+    }
+
     let results = Results {
         format_version: 1,
         started_at,
@@ -256,6 +294,7 @@ fn bench(cli: &Cli) -> anyhow::Result<()> {
         scale,
         suite,
         import,
+        hostile,
     };
     println!("{}", report::render(&results));
     if let Some(dir) = cli.json.parent().filter(|d| !d.as_os_str().is_empty()) {

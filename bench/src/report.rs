@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::hostile::HostileResult;
 use crate::import::ImportResult;
 use crate::load::LoadResult;
 use crate::scale::ScaleResult;
@@ -52,6 +53,8 @@ pub(crate) struct Results {
     pub(crate) suite: Option<SuiteResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) import: Option<ImportResult>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) hostile: Vec<HostileResult>,
 }
 
 /// "met" or "**missed**".
@@ -294,6 +297,49 @@ pub(crate) fn tools_table(res: &Results) -> String {
     )
 }
 
+/// The hostile-target table: what each run held at most, and what its reports weigh.
+pub(crate) fn hostile_table(results: &[HostileResult]) -> String {
+    let bytes = |b: Option<usize>| match b {
+        None => "—".to_owned(),
+        Some(b) if b < 1 << 20 => format!("{} KiB", group_thousands(b.div_ceil(1024) as u64)),
+        Some(b) => fmt_mib(b as u64),
+    };
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|h| {
+            vec![
+                h.case.describe().to_owned(),
+                format!(
+                    "{} requests; {} offered",
+                    group_thousands(h.requests as u64),
+                    fmt_mib(h.offered_bytes)
+                ),
+                format!("{:.2} s", h.wall_secs),
+                bytes(Some(h.heap_peak_bytes)),
+                bytes(Some(h.heap_kept_bytes)),
+                mib(h.growth_bytes),
+                bytes(h.json_report_bytes),
+                bytes(h.junit_bytes),
+                h.outcome.clone(),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "case",
+            "target sent",
+            "time",
+            "heap at most",
+            "heap kept at the end",
+            "resident growth",
+            "JSON report",
+            "JUnit",
+            "outcome",
+        ],
+        &rows,
+    )
+}
+
 /// Every table, with headings.
 pub(crate) fn render(res: &Results) -> String {
     let mut out = format!(
@@ -328,6 +374,10 @@ pub(crate) fn render(res: &Results) -> String {
     if res.suite.is_some() || res.import.is_some() {
         out.push_str("\nHarness and mock-okta\n\n");
         out.push_str(&tools_table(res));
+    }
+    if !res.hostile.is_empty() {
+        out.push_str("\nHostile targets: the judge's memory\n\n");
+        out.push_str(&hostile_table(&res.hostile));
     }
     out
 }

@@ -31,17 +31,23 @@ pub(crate) struct SuiteResult {
     pub(crate) others_cores: Option<f64>,
 }
 
+/// The built-in scenarios, as `scim-harness run` loads them.
+pub(crate) fn built_in() -> anyhow::Result<Vec<harness::scenario::Loaded>> {
+    let (scenarios, errors) = harness::cli::load(&[]);
+    anyhow::ensure!(
+        errors.is_empty(),
+        "the built-in scenarios do not load: {errors:?}"
+    );
+    Ok(scenarios)
+}
+
 /// Runs the suite `runs` times (after one unmeasured run to warm up).
 pub(crate) fn run(runs: usize, baseline_rps: f64) -> anyhow::Result<SuiteResult> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start a tokio runtime")?;
-    let (scenarios, errors) = harness::cli::load(&[]);
-    anyhow::ensure!(
-        errors.is_empty(),
-        "the built-in scenarios do not load: {errors:?}"
-    );
+    let scenarios = built_in()?;
     let config = RunConfig::new(Target::Reference);
     let mut out = Vec::new();
     let mut others = crate::sys::OtherLoad::start();

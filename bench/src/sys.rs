@@ -14,6 +14,12 @@ pub(crate) fn peak_rss() -> Option<u64> {
     status_bytes("VmHWM")
 }
 
+/// Resets this process's peak resident memory to what it holds now (Linux's
+/// `/proc/self/clear_refs`), so that a later [`peak_rss`] measures only what came after.
+pub(crate) fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
 /// Resident memory of this process now.
 pub(crate) fn rss() -> Option<u64> {
     status_bytes("VmRSS")

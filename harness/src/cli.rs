@@ -126,7 +126,7 @@ struct RunArgs {
     deadline: Option<u64>,
     /// The most of any answer's body read: bytes, or with K, M (KiB, MiB). A longer answer
     /// fails its step and is not read further.
-    #[arg(long, default_value = "10M", value_parser = parse_size)]
+    #[arg(long, default_value = "10M", value_parser = scim_client::parse_size)]
     max_body: usize,
     /// The domain of the test users' logins.
     #[arg(long, default_value = "example.com")]
@@ -182,29 +182,6 @@ fn parse_target(s: &str) -> Result<String, String> {
         );
     }
     Ok(s.trim_end_matches('/').to_owned())
-}
-
-/// `--max-body`: bytes, or KiB and MiB with `K` and `M` (`KiB`, `MiB` also read).
-fn parse_size(s: &str) -> Result<usize, String> {
-    let t = s.trim();
-    let (digits, unit) = t
-        .find(|c: char| !c.is_ascii_digit())
-        .map_or((t, ""), |i| t.split_at(i));
-    let factor: usize = match unit.trim().to_ascii_uppercase().as_str() {
-        "" | "B" => 1,
-        "K" | "KB" | "KIB" => 1024,
-        "M" | "MB" | "MIB" => 1024 * 1024,
-        other => return Err(format!("unknown unit {other:?}: use bytes, K or M")),
-    };
-    let n: usize = digits
-        .parse()
-        .map_err(|_| format!("expected a size such as 10M, not {s:?}"))?;
-    match n.checked_mul(factor) {
-        Some(0) | None => Err(format!(
-            "expected a size above zero, such as 10M, not {s:?}"
-        )),
-        Some(bytes) => Ok(bytes),
-    }
 }
 
 /// `--okta-mode`: one client mode, or `both`.
@@ -465,18 +442,7 @@ pub async fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{parse_size, parse_target};
-
-    #[test]
-    fn sizes_read_as_bytes_kib_and_mib() {
-        assert_eq!(parse_size("512"), Ok(512));
-        assert_eq!(parse_size("64K"), Ok(64 * 1024));
-        assert_eq!(parse_size("10M"), Ok(10 * 1024 * 1024));
-        assert_eq!(parse_size("10MiB"), Ok(10 * 1024 * 1024));
-        for bad in ["", "0", "ten", "10G", "-1", "99999999999999999999M"] {
-            assert!(parse_size(bad).is_err(), "{bad}");
-        }
-    }
+    use super::parse_target;
 
     #[test]
     fn a_target_is_an_http_url_with_a_host() {

@@ -274,3 +274,108 @@ async fn a_target_that_goes_silent_stops_the_run_where_it_did() {
             == 3
     );
 }
+
+/// A target that answers Okta's preflight, then resets every connection as soon as a request
+/// arrives: a raw socket server, since no HTTP library answers that way on purpose.
+async fn resetting_target() -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                loop {
+                    let mut head = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut buf).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => head.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                    let line = String::from_utf8_lossy(&head);
+                    let answer = if line.starts_with("GET /scim/v2/Users?startIndex=1&count=1 ") {
+                        let body = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[],"startIndex":1,"itemsPerPage":0}"#;
+                        format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/scim+json\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        )
+                    } else if line.starts_with("GET /scim/v2/ServiceProviderConfig ") {
+                        "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n".to_owned()
+                    } else {
+                        // Linger 0: closing sends a reset, not a polite end.
+                        let _ = stream.set_zero_linger();
+                        return;
+                    };
+                    if stream.write_all(answer.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{addr}/scim/v2")
+}
+
+#[tokio::test]
+async fn a_target_that_resets_every_connection_stops_the_run_where_it_did() {
+    let base_url = resetting_target().await;
+    let steps: String = (1..=6)
+        .map(|i| format!("  - name: read {i}\n    scim: {{method: GET, path: /Users/{i}}}\n    expect: {{status: 200}}\n"))
+        .collect();
+    let scenario = Loaded {
+        path: "hostile.yaml".into(),
+        scenario: load_str(
+            "hostile.yaml",
+            &format!("version: 1\nid: hostile.reset\ntitle: reset\nsteps:\n{steps}"),
+            &harness::rules::Catalogue,
+        )
+        .expect("the scenario loads"),
+    };
+    let mut config = RunConfig::new(Target::Url {
+        base_url,
+        token: TOKEN.into(),
+    });
+    config.modes = vec![ClientMode::OinPatch];
+    config.silence_limit = 3;
+    let report = runner::run(&config, &[scenario], &|_| {}).await.unwrap();
+    let Some(harness::runner::Halt::Unanswered { at, error }) = &report.incomplete else {
+        panic!("the run should have stopped: {:?}", report.incomplete);
+    };
+    assert!(at.ends_with("› read 3"), "{at}");
+    assert!(!error.is_empty());
+    let steps = &report.scenarios[0].steps;
+    for step in &steps[..3] {
+        assert_eq!(step.status, harness::report::Status::Failed, "{step:?}");
+        assert!(
+            step.exchanges
+                .iter()
+                .all(|e| e.response.is_none() && e.silent)
+        );
+    }
+    assert!(steps[3..].iter().all(|s| s.exchanges.is_empty()));
+}
+
+#[tokio::test]
+async fn discovery_over_the_body_limit_is_an_answer_not_an_unreachable_target() {
+    let server = target().await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/ServiceProviderConfig"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            format!(r#"{{"padding":"{}"}}"#, "x".repeat(4096)),
+            "application/scim+json",
+        ))
+        .mount(&server)
+        .await;
+    let report = run_with(
+        &server,
+        "version: 1\nid: hostile.discovery\ntitle: discovery\nsteps:\n  - name: list\n    scim: {method: GET, path: /Users, query: {count: '1', startIndex: '1'}}\n    expect: {status: 200}\n",
+        |c| c.max_body = 1024,
+    )
+    .await;
+    assert!(report.incomplete.is_none(), "{:?}", report.incomplete);
+    assert_eq!(
+        report.scenarios[0].steps[0].status,
+        harness::report::Status::Passed
+    );
+}

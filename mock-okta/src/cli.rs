@@ -40,6 +40,10 @@ pub struct Cli {
     /// Per-request timeout in seconds (Okta's is 60).
     #[arg(long, global = true, default_value_t = 60)]
     timeout: u64,
+    /// The most of any answer's body read (bytes, or K and M): a longer answer fails the
+    /// request, and the rest of it is never read.
+    #[arg(long, global = true, default_value = "10M", value_parser = scim_client::parse_size)]
+    max_body: usize,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -158,6 +162,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<bool> {
     let token = std::env::var(&cli.token_env).unwrap_or_default();
     let mut options = ClientOptions::new(token);
     options.timeout = Duration::from_secs(cli.timeout.max(1));
+    options.max_body = cli.max_body;
     let mut okta = MockOkta::new(org, options);
     let report = match cli.command {
         Command::CreateUser {
@@ -187,6 +192,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<bool> {
         }
         Command::Action(action) => Some(okta.perform(action).await?),
     };
+    // What is printed of each answer is cut as the harness's reports cut it, so that a
+    // target's megabyte answers make a readable transcript.
+    let report = report.map(|mut r| {
+        for ex in &mut r.exchanges {
+            ex.cut_response_body(scim_client::REPORTED_BODY_LIMIT);
+        }
+        r
+    });
     let ok = match &report {
         Some(r) => {
             emit(&render(r, cli.json)?)?;

@@ -17,6 +17,17 @@ pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(300);
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Okta gives up after this many attempts of a rate-limited request.
 pub const MAX_ATTEMPTS: u32 = 10;
+/// The most characters of an answer a task quotes (its `detail`, or its text): tasks are kept
+/// in the org, so a target's megabyte-long `detail` is kept as a sentence.
+pub const QUOTED_CHARS: usize = 300;
+/// The most answer bytes one action's transcript keeps whole (64 MiB). An import pages
+/// through whatever the app lists, so its transcript grows with the app; past this budget the
+/// oldest answers are cut to [`CUT_ANSWER_TO`], so that an action's memory stays bounded
+/// whatever the target sends. The newest answer is never cut: it is what the engine is
+/// reading. A real app's page of 100 users is about 62 KB, so this is a thousand pages.
+pub const TRANSCRIPT_BODY_BUDGET: usize = 64 * 1024 * 1024;
+/// What is kept of an answer cut for the transcript's budget: its first 4 KiB.
+pub const CUT_ANSWER_TO: usize = 4 * 1024;
 
 /// How the client talks to the server. Its `Debug` shows no token.
 #[derive(Clone, Debug)]
@@ -72,17 +83,17 @@ impl Reply {
             .and_then(|v| v.get("detail"))
             .and_then(Value::as_str)
         {
-            return d.to_owned();
+            return scim_client::shorten(d, QUOTED_CHARS);
         }
         let text = self.text.trim();
         if text.is_empty() {
             return format!("HTTP {}", self.status);
         }
-        let mut shown: String = text.chars().take(300).collect();
-        if shown.len() < text.len() {
-            shown.push('…');
-        }
-        format!("HTTP {}: {shown}", self.status)
+        format!(
+            "HTTP {}: {}",
+            self.status,
+            scim_client::shorten(text, QUOTED_CHARS)
+        )
     }
 }
 
@@ -106,6 +117,10 @@ pub struct ScimClient {
     max_attempts: u32,
     clock: Arc<dyn Clock>,
     exchanges: Vec<Exchange>,
+    /// Answer bytes held whole in `exchanges`.
+    whole_bytes: usize,
+    /// The first exchange that may still be whole (all before it are cut).
+    oldest_whole: usize,
 }
 
 /// The query Okta sends to find a resource by one attribute:
@@ -132,6 +147,8 @@ impl ScimClient {
             max_attempts: options.max_attempts,
             clock: options.clock,
             exchanges: Vec::new(),
+            whole_bytes: 0,
+            oldest_whole: 0,
         }
     }
 
@@ -146,7 +163,23 @@ impl ScimClient {
 
     /// Everything sent since the last call.
     pub fn take_exchanges(&mut self) -> Vec<Exchange> {
+        self.whole_bytes = 0;
+        self.oldest_whole = 0;
         std::mem::take(&mut self.exchanges)
+    }
+
+    /// Records an exchange, cutting the oldest answers while the transcript holds more than
+    /// [`TRANSCRIPT_BODY_BUDGET`] of them whole.
+    fn record(&mut self, exchange: Exchange) {
+        self.whole_bytes += exchange.response_body_len();
+        self.exchanges.push(exchange);
+        let newest = self.exchanges.len() - 1;
+        while self.whole_bytes > TRANSCRIPT_BODY_BUDGET && self.oldest_whole < newest {
+            let ex = &mut self.exchanges[self.oldest_whole];
+            self.whole_bytes -= ex.response_body_len();
+            ex.cut_response_body(CUT_ANSWER_TO);
+            self.oldest_whole += 1;
+        }
     }
 
     /// The headers of a request, in the order Okta sends them (okta-wire §1.1).
@@ -224,7 +257,7 @@ impl ScimClient {
                 .header("retry-after")
                 .and_then(|v| v.trim().parse::<u64>().ok());
             let text = sent.text().to_owned();
-            self.exchanges.push(sent.exchange);
+            self.record(sent.exchange);
             let answer = sent.outcome?;
             let status = answer.status;
             if status == 429 {
@@ -277,5 +310,11 @@ mod tests {
             text: String::new(),
         };
         assert_eq!(r.error_detail(), "HTTP 500");
+        let r = Reply {
+            status: 400,
+            json: Some(serde_json::json!({"detail": "d".repeat(5000)})),
+            text: String::new(),
+        };
+        assert_eq!(r.error_detail().chars().count(), QUOTED_CHARS + 1);
     }
 }

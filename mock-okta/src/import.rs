@@ -12,6 +12,13 @@ use crate::users::NewUser;
 /// Okta's import page size.
 pub(crate) const PAGE: u64 = 100;
 
+/// The most pages one import reads from one endpoint: 10,000 pages, a million resources.
+/// Okta documents no such limit; ours keeps an import finite against an app that says it has
+/// more than it lists, or lists full pages forever (okta-wire §2g says Okta stops at
+/// `totalResults`, and on an empty page; a target that sends neither would otherwise be
+/// paged until the clock runs out).
+pub const MAX_IMPORT_PAGES: u64 = 10_000;
+
 fn text(o: &Map<String, Value>, k: &str) -> Option<String> {
     o.get(k).and_then(Value::as_str).map(str::to_owned)
 }
@@ -97,7 +104,7 @@ impl MockOkta {
 
     /// Pages through `endpoint` 100 at a time, stepping `startIndex` by 100 until it passes
     /// `totalResults` (okta-wire §2g; stopping on an empty page too, so a wrong total cannot
-    /// loop forever).
+    /// loop forever), and failing after [`MAX_IMPORT_PAGES`] pages.
     ///
     /// Each resource is boiled down by `keep` as its page arrives, so that importing a large
     /// app holds one page of JSON at a time, not all of them.
@@ -108,7 +115,7 @@ impl MockOkta {
     ) -> Result<Vec<T>, String> {
         let mut out = Vec::new();
         let mut start = 1;
-        loop {
+        for _ in 0..MAX_IMPORT_PAGES {
             let r = self
                 .client
                 .get(&format!("{endpoint}?startIndex={start}&count={PAGE}"))
@@ -128,6 +135,10 @@ impl MockOkta {
                 return Ok(out);
             }
         }
+        Err(format!(
+            "the app listed {MAX_IMPORT_PAGES} pages (of up to {PAGE}) and still said there were \
+             more ({endpoint}); the import stopped there"
+        ))
     }
 
     /// Import Now: reads every app user (and app group, when Import Groups is on), skips

@@ -49,5 +49,6 @@ mod users;
 pub use action::{Action, Settings, Slot};
 pub use client::{ClientOptions, ScimClient, SendError};
 pub use engine::{ActionError, ActionReport, ImportSummary, MockOkta, Outcome, OutcomeKind};
+pub use import::MAX_IMPORT_PAGES;
 pub use model::{ClientMode, HeaderProfile, Org};
 pub use users::{NewUser, ProfileChange};

@@ -1,12 +1,14 @@
 //! Paths the transcripts do not walk: assignments through groups ending (or not), a group
 //! linked from the last import, partial import matches, and paging that a wrong
-//! `totalResults` must not send into a long loop.
+//! `totalResults` must not send into a long loop, and imports that would hold unbounded
+//! memory or run forever.
 
 mod common;
 
 use common::*;
 use mock_okta::model::{ImportMatch, ImportedGroup};
 use mock_okta::{ClientMode, Outcome};
+use serde_json::Value;
 use wiremock::Mock;
 use wiremock::matchers::{method, path, query_param};
 
@@ -230,4 +232,81 @@ async fn import_stops_at_an_empty_page_when_total_results_is_wrong() {
         })
         .collect();
     assert_eq!(starts, ["1", "101"], "the empty page ends the import");
+}
+
+/// A page of `n` distinct users starting at `start`, with `padding` bytes of extra text.
+fn padded_page(start: u64, n: u64, total: u64, padding: usize) -> Value {
+    let users = (start..start + n)
+        .map(|i| user(&format!("u-{i}"), &format!("user{i}@okta.local"), true))
+        .collect();
+    let mut page = list_page(users, total, start);
+    page["padding"] = Value::String("x".repeat(padding));
+    page
+}
+
+#[tokio::test]
+async fn a_long_import_keeps_its_transcript_within_budget() {
+    const PAGES: u64 = 24;
+    const PADDING: usize = 4 << 20;
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    let mut mocks = Vec::new();
+    for p in 0..PAGES {
+        let start = 1 + p * 100;
+        mocks.push(
+            Mock::given(method("GET"))
+                .and(path("/scim/v2/Users"))
+                .and(query_param("startIndex", start.to_string()))
+                .respond_with(scim(200, padded_page(start, 100, PAGES * 100, PADDING))),
+        );
+    }
+    h.answer(mocks).await;
+    let report = h.okta.import_now().await;
+    assert_eq!(report.outcome, Outcome::Succeeded, "{:?}", report.outcome);
+    assert_eq!(report.import.unwrap().users_scanned, PAGES as usize * 100);
+    let exchanges = &report.exchanges;
+    assert_eq!(exchanges.len(), PAGES as usize);
+    let whole: usize = exchanges
+        .iter()
+        .filter(|e| !e.is_cut())
+        .map(|e| e.response_body_len())
+        .sum();
+    assert!(
+        whole <= mock_okta::client::TRANSCRIPT_BODY_BUDGET,
+        "{whole}"
+    );
+    let cut: Vec<_> = exchanges.iter().filter(|e| e.is_cut()).collect();
+    assert!(!cut.is_empty(), "96 MiB of pages cannot all stay whole");
+    for e in &cut {
+        assert!(e.response_body_len() < mock_okta::client::CUT_ANSWER_TO + 64);
+    }
+    // The oldest are the ones cut, and the newest page is whole.
+    let first_whole = exchanges.iter().position(|e| !e.is_cut()).unwrap();
+    assert!(exchanges[first_whole..].iter().all(|e| !e.is_cut()));
+    assert!(!exchanges.last().unwrap().is_cut());
+}
+
+#[tokio::test]
+async fn an_app_that_lists_full_pages_forever_is_read_to_a_page_limit() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    // Always the same full page, and always "more to come".
+    h.answer(vec![
+        Mock::given(method("GET"))
+            .and(path("/scim/v2/Users"))
+            .respond_with(scim(200, padded_page(1, 1, u64::MAX >> 1, 0))),
+    ])
+    .await;
+    let report = h.okta.import_now().await;
+    let Outcome::TaskOpened { task } = &report.outcome else {
+        panic!("{:?}", report.outcome)
+    };
+    assert!(
+        task.message.contains("10000 pages") && task.message.contains("stopped"),
+        "{}",
+        task.message
+    );
+    assert_eq!(
+        report.exchanges.len() as u64,
+        mock_okta::MAX_IMPORT_PAGES,
+        "not one page past the limit"
+    );
 }

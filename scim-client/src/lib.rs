@@ -43,5 +43,8 @@ pub use encode::{encode, path_and_query};
 pub use secret::Secret;
 pub use send::{
     Answer, Client, DEFAULT_MAX_BODY, HeaderCase, Prepared, Request, SendError, Sent, error_chain,
+    parse_size,
 };
-pub use transcript::{Exchange, MASKED, REPORTED_BODY_LIMIT, RecordedRequest, RecordedResponse};
+pub use transcript::{
+    Exchange, MASKED, REPORTED_BODY_LIMIT, RecordedRequest, RecordedResponse, shorten,
+};

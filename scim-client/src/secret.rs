@@ -15,6 +15,10 @@ pub const REDACTED: &str = "********";
 /// runs could match ordinary text by chance.
 const MIN_ENCODED: usize = 8;
 
+/// The length from which the token itself is scrubbed wherever it appears: a run of 16
+/// token characters matching it is the token echoed back, not ordinary text.
+const ANYWHERE: usize = 16;
+
 /// A bearer token. Cloning it is cheap enough (it is short); printing it shows `********`.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Secret {
@@ -123,16 +127,28 @@ impl Secret {
         if !text.contains(secret) {
             return text.into_owned();
         }
+        // A token this long inside a longer word is still the token.
+        if secret.len() >= ANYWHERE {
+            return text.replace(secret, REDACTED);
+        }
         // RFC 6750's b64token characters; `=` only ends one, so a match right after `=`
-        // (`?t=TOKEN`) is not inside a longer token.
+        // (`?t=TOKEN`) is not inside a longer token, and neither is one right after a
+        // percent escape (`Bearer%20TOKEN`).
         let token_char = |c: char| c.is_ascii_alphanumeric() || "-._~+/".contains(c);
+        let escaped = |head: &str| {
+            let b = head.as_bytes();
+            b.len() >= 3
+                && b[b.len() - 3] == b'%'
+                && b[b.len() - 2..].iter().all(u8::is_ascii_hexdigit)
+        };
         let mut out = String::with_capacity(text.len());
         let mut copied = 0;
         for (at, _) in text.match_indices(secret) {
             let end = at + secret.len();
             let before = text[..at].chars().next_back();
             let after = text[end..].chars().next();
-            if before.is_some_and(token_char) || after.is_some_and(|c| token_char(c) || c == '=') {
+            let inside = before.is_some_and(token_char) && !escaped(&text[..at]);
+            if inside || after.is_some_and(|c| token_char(c) || c == '=') {
                 continue;
             }
             out.push_str(&text[copied..at]);
@@ -187,6 +203,13 @@ mod tests {
         assert_eq!(s.scrub("xs3cr3t s3cr3t"), "xs3cr3t ********");
         assert_eq!(s.scrub("/Users?t=s3cr3t"), "/Users?t=********");
         assert_eq!(s.scrub("s3cr3t== s3cr3t"), "s3cr3t== ********");
+        assert_eq!(s.scrub("?t=Bearer%20s3cr3t"), "?t=Bearer%20********");
+        let long = Secret::new("a-long-random-token-0123");
+        assert_eq!(
+            long.scrub("xa-long-random-token-0123y"),
+            "x********y",
+            "a long token is masked inside a longer word too"
+        );
     }
 
     #[test]

@@ -119,6 +119,30 @@ pub enum SendError {
 /// server sends (100 users), far below what would exhaust the judge's memory.
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
 
+/// A `--max-body` value: bytes, or KiB and MiB with `K` and `M` (`KiB`, `MiB` also read).
+/// Shared by the harness's and mock-okta's command lines.
+pub fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let (digits, unit) = t
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or((t, ""), |i| t.split_at(i));
+    let factor: usize = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1024,
+        "M" | "MB" | "MIB" => 1024 * 1024,
+        other => return Err(format!("unknown unit {other:?}: use bytes, K or M")),
+    };
+    let n: usize = digits
+        .parse()
+        .map_err(|_| format!("expected a size such as 10M, not {s:?}"))?;
+    match n.checked_mul(factor) {
+        Some(0) | None => Err(format!(
+            "expected a size above zero, such as 10M, not {s:?}"
+        )),
+        Some(bytes) => Ok(bytes),
+    }
+}
+
 /// An answer, for whoever reacts to it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Answer {
@@ -329,6 +353,7 @@ impl Client {
                             headers,
                             body: (!text.is_empty()).then_some(text),
                             elapsed_ms,
+                            full_length: None,
                         }),
                         error: None,
                         silent: false,
@@ -364,4 +389,20 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         source = inner.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_read_as_bytes_kib_and_mib() {
+        assert_eq!(parse_size("512"), Ok(512));
+        assert_eq!(parse_size("64K"), Ok(64 * 1024));
+        assert_eq!(parse_size("10M"), Ok(10 * 1024 * 1024));
+        assert_eq!(parse_size("10MiB"), Ok(10 * 1024 * 1024));
+        for bad in ["", "0", "ten", "10G", "-1", "99999999999999999999M"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -35,6 +35,10 @@ pub struct RecordedResponse {
     pub body: Option<String>,
     /// How long the exchange took, in milliseconds.
     pub elapsed_ms: u64,
+    /// The body's full length in bytes, when `body` keeps only its start (see
+    /// [`Exchange::cut_response_body`]). A cut body is not the answer: nothing judges it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub full_length: Option<usize>,
 }
 
 /// One request and what came of it.
@@ -66,19 +70,49 @@ impl Exchange {
     /// full length, so that a report stays small whatever a target sends. Request bodies are
     /// the scenario's own and stay whole: a replay sends them as they were.
     pub fn cut_response_body(&mut self, limit: usize) {
-        let Some(body) = self.response.as_mut().and_then(|r| r.body.as_mut()) else {
+        let Some(response) = self.response.as_mut() else {
+            return;
+        };
+        let Some(body) = response.body.as_mut() else {
             return;
         };
         if body.len() <= limit {
             return;
         }
-        let full = body.len();
+        let full = response.full_length.unwrap_or(body.len());
         let mut end = limit;
         while !body.is_char_boundary(end) {
             end -= 1;
         }
-        body.truncate(end);
-        body.push_str(&format!("…[cut: {full} bytes in all]"));
+        // A fresh allocation, not `truncate` and `shrink_to_fit`: a shrunk string keeps the
+        // start of the big block, which pins it, and a run of cut answers then fragments the
+        // heap until the process holds as much as if nothing had been cut.
+        *body = format!("{}…[cut: {full} bytes in all]", &body[..end]);
+        response.full_length = Some(full);
+    }
+
+    /// Whether the response body was cut, so that what is recorded is not what came.
+    pub fn is_cut(&self) -> bool {
+        self.response
+            .as_ref()
+            .is_some_and(|r| r.full_length.is_some())
+    }
+
+    /// The bytes this exchange's response body holds in memory.
+    pub fn response_body_len(&self) -> usize {
+        self.response
+            .as_ref()
+            .and_then(|r| r.body.as_ref())
+            .map_or(0, String::len)
+    }
+}
+
+/// The first `max_chars` characters of a target's text, with `…` when there was more: what
+/// an error message or a task quotes of an answer, so that a huge answer is quoted briefly.
+pub fn shorten(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_owned(),
+        Some((end, _)) => format!("{}…", &text[..end]),
     }
 }
 
@@ -196,6 +230,7 @@ mod tests {
                 headers: Vec::new(),
                 body: Some(format!("{}é{}", "a".repeat(9), "b".repeat(90))),
                 elapsed_ms: 0,
+                full_length: None,
             }),
             error: None,
             silent: false,
@@ -204,15 +239,29 @@ mod tests {
         ex.cut_response_body(10);
         let body = ex.response.as_ref().and_then(|r| r.body.as_deref());
         assert_eq!(body, Some("aaaaaaaaa…[cut: 101 bytes in all]"));
+        assert!(ex.is_cut());
         assert_eq!(ex.request.body.as_deref().map(str::len), Some(100));
         ex.cut_response_body(1000);
         assert_eq!(
+            ex.response.as_ref().and_then(|r| r.body.as_deref()),
+            Some("aaaaaaaaa…[cut: 101 bytes in all]")
+        );
+        // Cut again, shorter: the full length stays the answer's, not the first cut's.
+        ex.cut_response_body(4);
+        assert_eq!(
             ex.response.and_then(|r| r.body),
-            Some("aaaaaaaaa…[cut: 101 bytes in all]".to_owned())
+            Some("aaaa…[cut: 101 bytes in all]".to_owned())
         );
     }
 
     use super::*;
+
+    #[test]
+    fn shorten_keeps_short_text_and_marks_a_cut() {
+        assert_eq!(shorten("taken", 300), "taken");
+        assert_eq!(shorten("ééé", 3), "ééé");
+        assert_eq!(shorten("éééé", 3), "ééé…");
+    }
 
     #[test]
     fn indenting_keeps_key_order_and_strings() {

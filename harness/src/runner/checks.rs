@@ -54,6 +54,9 @@ impl Checked {
 /// here, and the value shared by the exchange rules, the step's expectations, captures and
 /// cleanup.
 pub(super) fn json_body(ex: &Exchange) -> Option<Value> {
+    if ex.is_cut() {
+        return None;
+    }
     ex.response
         .as_ref()
         .and_then(|r| r.body.as_deref())
@@ -81,40 +84,46 @@ fn requested_count(query: &str, body: Option<&str>) -> Option<i64> {
     })
 }
 
-/// The exchange rules of the selected profiles, on every exchange that got a response.
-/// `bodies` holds each exchange's [`json_body`].
-pub(super) fn exchange_rules(
-    exchanges: &[Exchange],
-    bodies: &[Option<Value>],
+/// The exchange rules of the selected profiles, on one exchange (the step's `i`th) if it got
+/// a response; `body` is its [`json_body`]. An answer mock-okta cut to keep its transcript
+/// bounded is not judged (what is left of it is not what the target sent): `false`.
+pub(super) fn judge_exchange(
+    ex: &Exchange,
+    body: Option<&Value>,
+    i: usize,
     base_path: &str,
     profiles: &BTreeSet<Profile>,
     out: &mut Checked,
-) {
-    for (i, (ex, body)) in exchanges.iter().zip(bodies).enumerate() {
-        let Some(resp) = &ex.response else { continue };
-        let (rel, query) = relative(&ex.request.path, base_path);
-        let view = rules::exchange::View {
-            method: &ex.request.method,
-            path: rel,
-            query,
-            status: resp.status,
-            headers: &resp.headers,
-            body: body.as_ref(),
-            has_body: resp.body.as_deref().is_some_and(|b| !b.trim().is_empty()),
-            text: resp.body.as_deref().unwrap_or(""),
-            count: requested_count(query, ex.request.body.as_deref()),
-        };
-        for rule in rules::CATALOGUE
-            .iter()
-            .filter(|r| profiles.contains(&r.profile))
+) -> bool {
+    let Some(resp) = &ex.response else {
+        return true;
+    };
+    if ex.is_cut() {
+        return false;
+    }
+    let (rel, query) = relative(&ex.request.path, base_path);
+    let view = rules::exchange::View {
+        method: &ex.request.method,
+        path: rel,
+        query,
+        status: resp.status,
+        headers: &resp.headers,
+        body,
+        has_body: resp.body.as_deref().is_some_and(|b| !b.trim().is_empty()),
+        text: resp.body.as_deref().unwrap_or(""),
+        count: requested_count(query, ex.request.body.as_deref()),
+    };
+    for rule in rules::CATALOGUE
+        .iter()
+        .filter(|r| profiles.contains(&r.profile))
+    {
+        if let Kind::Exchange(check) = rule.kind
+            && let Some(result) = check(&view)
         {
-            if let Kind::Exchange(check) = rule.kind
-                && let Some(result) = check(&view)
-            {
-                out.record(Some(rule), result, Some(i));
-            }
+            out.record(Some(rule), result, Some(i));
         }
     }
+    true
 }
 
 /// Evaluates one check against the values a path selected (`nodes`).

@@ -16,7 +16,7 @@ impl Run<'_> {
         &mut self,
         step: &Step,
         request: &ScimRequest,
-        out: &mut StepOut,
+        out: &mut StepOut<'_>,
     ) -> Result<(), Undefined> {
         let times = step.repeat.unwrap_or(1).max(1);
         for i in 1..=times {

@@ -16,7 +16,7 @@ use super::{RunConfig, RunError, Target};
 use crate::report::{ScenarioRun, Status, StepRun};
 use crate::rules::exchange::Broken;
 use crate::scenario::vars::{Undefined, Vars};
-use crate::scenario::{Capability, Fixtures, Loaded, Step};
+use crate::scenario::{Capability, Fixtures, Loaded, Profile, Step};
 
 /// What every scenario run shares.
 #[derive(Clone, Debug)]
@@ -92,18 +92,54 @@ pub(super) struct Run<'a> {
 }
 
 /// What a step produced so far.
-#[derive(Default)]
-pub(super) struct StepOut {
+pub(super) struct StepOut<'a> {
     pub(super) checked: Checked,
     pub(super) exchanges: Vec<Exchange>,
-    /// Each exchange's response body as JSON, parsed once.
+    /// Each exchange's response body as JSON, parsed once; only the last one is kept (see
+    /// [`StepOut::push`]).
     pub(super) bodies: Vec<Option<Value>>,
     pub(super) note: Option<String>,
+    /// Answers mock-okta cut before they could be judged.
+    unjudged: usize,
+    base_path: String,
+    profiles: &'a BTreeSet<Profile>,
 }
 
-impl StepOut {
-    /// Adds an exchange and its JSON body.
+impl<'a> StepOut<'a> {
+    pub(super) fn new(base_path: String, profiles: &'a BTreeSet<Profile>) -> StepOut<'a> {
+        StepOut {
+            checked: Checked::default(),
+            exchanges: Vec::new(),
+            bodies: Vec::new(),
+            note: None,
+            unjudged: 0,
+            base_path,
+            profiles,
+        }
+    }
+
+    /// Judges an exchange by the exchange rules as it arrives, and keeps it. The answer before
+    /// it is cut to the report's size now, and its parsed body dropped: only a step's last
+    /// answer is read again (by its expectations and captures), so a step of many requests
+    /// holds one answer whole at a time, whatever size the target makes them.
     pub(super) fn push(&mut self, ex: Exchange, body: Option<Value>) {
+        let i = self.exchanges.len();
+        if !checks::judge_exchange(
+            &ex,
+            body.as_ref(),
+            i,
+            &self.base_path,
+            self.profiles,
+            &mut self.checked,
+        ) {
+            self.unjudged += 1;
+        }
+        if let Some(previous) = self.exchanges.last_mut() {
+            previous.cut_response_body(scim_client::REPORTED_BODY_LIMIT);
+        }
+        if let Some(previous) = self.bodies.last_mut() {
+            *previous = None;
+        }
         self.exchanges.push(ex);
         self.bodies.push(body);
     }
@@ -190,7 +226,7 @@ pub(crate) async fn run_scenario(
 
 impl Run<'_> {
     async fn step(&mut self, step: &Step) -> StepRun {
-        let mut out = StepOut::default();
+        let mut out = StepOut::new(self.endpoint.base_path.clone(), &self.ctx.config.profiles);
         let result = self.execute(step, &mut out).await;
         if let Err(u) = &result {
             out.note = Some(format!("skipped: {u} (an earlier step did not set it)"));
@@ -220,7 +256,7 @@ impl Run<'_> {
     }
 
     /// Sends what the step says, then checks every exchange and the step's expectations.
-    async fn execute(&mut self, step: &Step, out: &mut StepOut) -> Result<(), Undefined> {
+    async fn execute(&mut self, step: &Step, out: &mut StepOut<'_>) -> Result<(), Undefined> {
         // Expectations are resolved before anything is sent: a step whose expectation names a
         // variable no earlier step set is skipped without touching the target.
         if let Some(times) = step.repeat {
@@ -260,19 +296,26 @@ impl Run<'_> {
             return Ok(());
         };
         let profiles = &self.ctx.config.profiles;
-        checks::exchange_rules(
-            &out.exchanges,
-            &out.bodies,
-            &self.endpoint.base_path,
-            profiles,
-            &mut out.checked,
-        );
+        if out.unjudged > 0 {
+            out.note = Some(format!(
+                "{} of {} answers were not judged: mock-okta keeps at most {} MiB of \
+                 one action's answers whole, and cut the oldest to their first {} KiB",
+                out.unjudged,
+                out.exchanges.len(),
+                mock_okta::client::TRANSCRIPT_BODY_BUDGET >> 20,
+                mock_okta::client::CUT_ANSWER_TO >> 10,
+            ));
+        }
         match outcome {
             Some(outcome) => {
                 if let Some(expect) = &expect {
                     checks::okta_expect(expect, &outcome, profiles, &mut out.checked);
                 } else if let Outcome::TaskOpened { task } = &outcome {
-                    out.note = Some(format!("Okta opened a task: {}", task.message));
+                    let task = format!("Okta opened a task: {}", task.message);
+                    out.note = Some(match out.note.take() {
+                        Some(before) => format!("{task}; {before}"),
+                        None => task,
+                    });
                 }
             }
             None => {
@@ -290,5 +333,59 @@ impl Run<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use scim_client::{RecordedRequest, RecordedResponse};
+
+    use super::*;
+
+    fn answered(body: String) -> Exchange {
+        Exchange {
+            request: RecordedRequest {
+                method: "POST".into(),
+                path: "/scim/v2/Users".into(),
+                headers: Vec::new(),
+                body: None,
+            },
+            response: Some(RecordedResponse {
+                status: 201,
+                headers: vec![("content-type".into(), "application/scim+json".into())],
+                body: Some(body),
+                elapsed_ms: 0,
+                full_length: None,
+            }),
+            error: None,
+            silent: false,
+            then_waited_secs: None,
+        }
+    }
+
+    #[test]
+    fn a_step_holds_only_its_last_answer_whole() {
+        let profiles = BTreeSet::from([Profile::Rfc]);
+        let mut out = StepOut::new("/scim/v2".into(), &profiles);
+        let big = format!("{{\"padding\":\"{}\"}}", "x".repeat(1 << 20));
+        for _ in 0..3 {
+            out.push(
+                answered(big.clone()),
+                Some(serde_json::json!({"padding": "x"})),
+            );
+        }
+        let lens: Vec<usize> = out
+            .exchanges
+            .iter()
+            .map(Exchange::response_body_len)
+            .collect();
+        assert!(lens[0] < scim_client::REPORTED_BODY_LIMIT + 64, "{lens:?}");
+        assert!(lens[1] < scim_client::REPORTED_BODY_LIMIT + 64, "{lens:?}");
+        assert_eq!(lens[2], big.len(), "the last answer stays whole");
+        assert_eq!(
+            out.bodies.iter().map(Option::is_some).collect::<Vec<_>>(),
+            [false, false, true]
+        );
+        assert_eq!(out.unjudged, 0, "each was judged before it was cut");
     }
 }

@@ -232,13 +232,14 @@ impl Capabilities {
 
 /// Checks, before anything is judged or made, that the target takes the token: Okta's Test
 /// API Credentials request (`GET /Users?startIndex=1&count=1`). A 401 or 403 stops the run
-/// with one sentence; any other answer is for the scenarios to judge.
+/// with one sentence; any other answer (one over `--max-body` included) is for the scenarios
+/// to judge.
 pub(crate) async fn preflight(endpoint: &Endpoint) -> Result<(), RunError> {
     let sent = endpoint
         .send(endpoint.request(Method::GET, "/Users?startIndex=1&count=1"))
         .await;
     match &sent.outcome {
-        Err(e) => Err(RunError::Unreachable {
+        Err(e) if sent.exchange.silent => Err(RunError::Unreachable {
             base_url: endpoint.base_url.clone(),
             reason: e.to_string(),
         }),
@@ -250,11 +251,15 @@ pub(crate) async fn preflight(endpoint: &Endpoint) -> Result<(), RunError> {
                 .as_ref()
                 .and_then(|j| j.get("detail"))
                 .and_then(Value::as_str)
-                .map(str::to_owned),
+                .map(|d| scim_client::shorten(d, MAX_QUOTED)),
         }),
-        Ok(_) => Ok(()),
+        _ => Ok(()),
     }
 }
+
+/// The most of a target's own words quoted in a run error: a target that answers a
+/// megabyte of `detail` gets a sentence.
+const MAX_QUOTED: usize = 300;
 
 /// Reads the target's capabilities; fails only when the target does not answer at all.
 pub(crate) async fn discover(endpoint: &Endpoint) -> Result<Capabilities, RunError> {
@@ -262,7 +267,10 @@ pub(crate) async fn discover(endpoint: &Endpoint) -> Result<Capabilities, RunErr
     let spc = endpoint
         .send(endpoint.request(Method::GET, "/ServiceProviderConfig"))
         .await;
-    if let Err(e) = &spc.outcome {
+    // An answer over `--max-body` is an answer: the capabilities are unknown, not the target.
+    if let Err(e) = &spc.outcome
+        && spc.exchange.silent
+    {
         return Err(RunError::Unreachable {
             base_url: endpoint.base_url.clone(),
             reason: e.to_string(),
