@@ -57,6 +57,21 @@ const CASES: &[(&str, Fault, &[&str])] = &[
         &["rfc.attributes"],
     ),
     (
+        "okta.lookup.only-the-user-asked-for",
+        IgnoreFilter,
+        &["group-push.membership"],
+    ),
+    (
+        "okta.reassign.pushes-profile",
+        IgnoreProfileUpdates,
+        &["deactivation.reassign-pushes-profile"],
+    ),
+    (
+        "okta.spec-test",
+        UsernameMustEqualEmail,
+        &["okta-spec.users"],
+    ),
+    (
         "okta.no-redirect",
         RedirectCreates,
         &["negative.duplicate-user"],

@@ -306,8 +306,14 @@ impl MockOkta {
             else {
                 return self.group_failed(&g, &failure(&r));
             };
+            // Only a group of that name counts, as for users (inference 18).
             items
-                .first()
+                .iter()
+                .find(|i| {
+                    i.get("displayName")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| scim_core::text::eq(n, &g.name, false))
+                })
                 .and_then(|i| i.get("id"))
                 .and_then(Value::as_str)
                 .map(str::to_owned)

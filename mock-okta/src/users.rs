@@ -163,10 +163,19 @@ impl MockOkta {
         let user_name = self.org.app_username(&user);
         let path = format!("/Users{}", lookup_query("userName", &user_name));
         let result = self.client.get(&path).await;
+        // A 404 is "no match" (okta-wire §2b: Okta's docs accept it). Among the resources
+        // listed, only one whose userName is the one asked for counts (inference 18): a
+        // server that ignores the filter lists others, and linking the first would link a
+        // stranger.
         let found = match &result {
-            Ok(r) if r.status == 200 => {
-                list_resources(r).map(|(_, items)| items.into_iter().next())
-            }
+            Ok(r) if r.status == 200 => list_resources(r).map(|(_, items)| {
+                items.into_iter().find(|u| {
+                    u.get("userName")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| scim_core::text::eq(n, &user_name, false))
+                })
+            }),
+            Ok(r) if r.status == 404 => Some(None),
             _ => None,
         };
         let Some(found) = found else {
@@ -338,6 +347,11 @@ impl MockOkta {
             body.insert("displayName".into(), Value::String(user.display_name()));
         }
         self.apply_mappings(&user.id, &mut body);
+        // `active` is Okta's to say: the PUT is Okta's view of the app user (the DOC sample
+        // carries `"active": true`), so a push after a reactivation cannot undo it.
+        if let Some(a) = self.org.assignment(&user.id) {
+            body.insert("active".into(), Value::Bool(a.app_active));
+        }
         body
     }
 
@@ -389,8 +403,9 @@ impl MockOkta {
     }
 
     /// Sets the app user's `active`: PATCH `{"op":"replace","value":{"active":...}}` in
-    /// `oin-patch`, GET then PUT in `aiw-put` (okta-wire §2e, §2f).
-    async fn set_app_active(&mut self, scim_id: &str, active: bool) -> Result<(), String> {
+    /// `oin-patch`, GET then PUT in `aiw-put` (okta-wire §2e, §2f). `Ok(true)` when the
+    /// answer was a User object.
+    async fn set_app_active(&mut self, scim_id: &str, active: bool) -> Result<bool, String> {
         let path = format!("/Users/{scim_id}");
         match self.org.app.mode {
             ClientMode::OinPatch => {
@@ -403,7 +418,7 @@ impl MockOkta {
                     .client
                     .send(Method::PATCH, &path, Some(&bodies::to_bytes(&body)))
                     .await;
-                accepted(&r).map(|_| ())
+                accepted(&r).map(is_user_object)
             }
             ClientMode::AiwPut => {
                 let got = self.client.get(&path).await;
@@ -422,9 +437,42 @@ impl MockOkta {
                     .client
                     .send(Method::PUT, &path, Some(&bodies::to_bytes(&body)))
                     .await;
-                accepted(&r).map(|_| ())
+                accepted(&r).map(is_user_object)
             }
         }
+    }
+
+    /// Reactivation in `aiw-put` mode: GET, then one PUT of the server's body with Okta's
+    /// profile merged in and `active: true` (okta-wire, project additions: reassignment
+    /// pushes the profile).
+    async fn put_active_with_profile(
+        &mut self,
+        user: &OktaUser,
+        scim_id: &str,
+    ) -> Result<bool, String> {
+        let path = format!("/Users/{scim_id}");
+        let got = self.client.get(&path).await;
+        let Some(server) = got
+            .as_ref()
+            .ok()
+            .filter(|r| r.status == 200)
+            .and_then(|r| r.json.as_ref())
+            .and_then(Value::as_object)
+            .cloned()
+        else {
+            return Err(failure(&got));
+        };
+        let mut body = if self.org.app.to_app.update_user_attributes {
+            self.merged(user, server)
+        } else {
+            server
+        };
+        body.insert("active".into(), Value::Bool(true));
+        let r = self
+            .client
+            .send(Method::PUT, &path, Some(&bodies::to_bytes(&body)))
+            .await;
+        accepted(&r).map(is_user_object)
     }
 
     /// Deactivates the app user (unassignment, or the Okta user deactivated). Respects
@@ -442,7 +490,7 @@ impl MockOkta {
         };
         let label = self.org.app.label.clone();
         match self.set_app_active(&scim_id, false).await {
-            Ok(()) => {
+            Ok(_) => {
                 if let Some(a) = self.org.assignment_mut(user_id) {
                     a.app_active = false;
                 }
@@ -479,13 +527,26 @@ impl MockOkta {
                 return self.provisioning_failed(&user, &failure(&r));
             }
         }
-        match self.set_app_active(&scim_id, true).await {
-            Ok(()) => {
+        let reactivated = match self.org.app.mode {
+            ClientMode::OinPatch => self.set_app_active(&scim_id, true).await,
+            ClientMode::AiwPut => self.put_active_with_profile(&user, &scim_id).await,
+        };
+        match reactivated {
+            Ok(answered_user) => {
                 if let Some(a) = self.org.assignment_mut(user_id) {
                     a.app_active = true;
                 }
                 self.org
                     .event(format!("{} reactivated in {label} ({scim_id})", user.login));
+                // "If the SCIM server does return a User object, Okta ... sends the user's
+                // application profile" (okta-wire, project additions): in PATCH mode, a
+                // profile push follows; in PUT mode the PUT already carried it.
+                if answered_user
+                    && self.org.app.mode == ClientMode::OinPatch
+                    && self.org.app.to_app.update_user_attributes
+                {
+                    return self.push_profile(user_id).await;
+                }
                 Outcome::Succeeded
             }
             Err(detail) => self.provisioning_failed(&user, &detail),
@@ -659,4 +720,14 @@ impl MockOkta {
             u.status = status;
         }
     }
+}
+
+/// Whether an answer is a User object (it has an `id`): what decides, after a reactivation,
+/// whether Okta pushes the profile.
+fn is_user_object(reply: &crate::client::Reply) -> bool {
+    reply
+        .json
+        .as_ref()
+        .and_then(|j| j.get("id"))
+        .is_some_and(Value::is_string)
 }

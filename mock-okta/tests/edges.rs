@@ -310,3 +310,46 @@ async fn an_app_that_lists_full_pages_forever_is_read_to_a_page_limit() {
         "not one page past the limit"
     );
 }
+
+/// Assigns the first user against a server whose lookup answers `lookup` and whose POST
+/// creates the user, and checks that Okta created it (a GET, then a POST) and linked the new id.
+async fn assigned_by_creating(lookup: Mock) {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    h.answer(vec![
+        lookup,
+        on(
+            "POST",
+            "/scim/v2/Users",
+            scim(201, user(USER_ID, LOGIN, true)),
+        ),
+    ])
+    .await;
+    let report = h.assign().await;
+    assert_eq!(report.outcome, Outcome::Succeeded, "{:?}", report.outcome);
+    assert_eq!(h.methods().await, ["GET", "POST"], "created, not linked");
+    assert_eq!(
+        h.assignment(LOGIN).unwrap().scim_id.as_deref(),
+        Some(USER_ID)
+    );
+}
+
+#[tokio::test]
+async fn a_404_to_the_lookup_means_no_match_and_the_user_is_created() {
+    assigned_by_creating(
+        Mock::given(method("GET"))
+            .and(path("/scim/v2/Users"))
+            .respond_with(scim(404, scim_error(404, None, "User not found"))),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_lookup_that_lists_other_users_links_none_of_them() {
+    // A server that ignores the filter: it lists someone else.
+    assigned_by_creating(lookup(vec![user(
+        "u-stranger",
+        "stranger@okta.local",
+        true,
+    )]))
+    .await;
+}

@@ -61,7 +61,9 @@ async fn user_lifecycle(mode: ClientMode) {
     h.answer(user_endpoint(true, false)).await;
     out += &transcript(&h.okta.unassign_user(LOGIN).await.unwrap());
 
-    // Reassignment finds the inactive user and reactivates the same id.
+    // Reassignment finds the inactive user, reactivates the same id, and pushes Okta's
+    // profile (in PATCH mode a GET and PUT follow the PATCH; in PUT mode the one PUT carries
+    // it), so the name changed while unassigned reaches the app.
     h.answer(reactivation()).await;
     out += &transcript(&h.assign().await);
 

@@ -181,6 +181,9 @@ pub enum Fault {
     /// Deleting a group deletes its members (okta.group.delete-keeps-users,
     /// fivetran.team.delete-keeps-users).
     GroupDeleteDeletesUsers,
+    /// A `userName` that differs from the primary email is refused, as the reference server
+    /// did before Okta's SPEC test showed otherwise (okta.spec-test).
+    UsernameMustEqualEmail,
 }
 
 mod inject;

@@ -58,6 +58,10 @@ pub struct Config {
     pub scim_enabled: bool,
     /// Custom account-level roles, in addition to the standard ones.
     pub custom_roles: Vec<String>,
+    /// Refuse a `userName` that differs from the primary email: the strict reading of
+    /// Fivetran's "We require matching email and username values". Off by default, because
+    /// Okta's SPEC test creates users whose two differ and expects 201.
+    pub require_username_email: bool,
     /// The most resources one page may hold (`filter.maxResults`), and the `count` cap.
     pub max_results: usize,
     /// The page size when a query gives no `count`.
@@ -92,6 +96,7 @@ impl std::fmt::Debug for Config {
             .field("plan", &self.plan)
             .field("scim_enabled", &self.scim_enabled)
             .field("custom_roles", &self.custom_roles)
+            .field("require_username_email", &self.require_username_email)
             .field("max_results", &self.max_results)
             .field("default_count", &self.default_count)
             .field("max_body_bytes", &self.max_body_bytes)
@@ -113,6 +118,7 @@ impl Default for Config {
             plan: Plan::Enterprise,
             scim_enabled: true,
             custom_roles: Vec::new(),
+            require_username_email: false,
             max_results: 1000,
             default_count: 100,
             max_body_bytes: 1024 * 1024,

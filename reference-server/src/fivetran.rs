@@ -1,7 +1,11 @@
 //! The guide's rules for users, applied to request bodies.
 //!
-//! - `userName` must equal the primary email: Fivetran requires "matching email and username
-//!   values" (the Okta app uses the Email username format);
+//! - `userName` must be an email address: it is the Fivetran login, and Fivetran's docs tell
+//!   admins to use Okta's Email username format ("We require matching email and username
+//!   values"). It need not equal the primary email: Okta's SCIM 2.0 SPEC test, which every
+//!   OIN app passes, creates a user whose two differ and expects 201. [`Policy`]'s
+//!   `require_username_email` keeps the stricter reading (`userName` = primary email) for
+//!   those who want it;
 //! - only "Family name", "Given name" and "Role" can be updated (the guide), plus `active`,
 //!   which is how Okta deactivates ("Okta soft deletes users in Fivetran"); a request that
 //!   changes `userName` or the email gets 400 `mutability`;
@@ -53,16 +57,26 @@ pub struct UserBody {
     pub external_id: Option<String>,
 }
 
+/// The account's rules a user body is read against.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Custom account-level roles, besides the standard ones.
+    pub custom_roles: Vec<String>,
+    /// Refuse a `userName` that differs from the primary email (ignoring case): the strict
+    /// reading of "We require matching email and username values". Off by default.
+    pub require_username_email: bool,
+}
+
 fn invalid(e: ValueError) -> ApiError {
     ApiError::invalid_value(e.to_string())
 }
 
-/// Reads a user body. `custom_roles` are the account's custom roles. With `current` (a PUT,
+/// Reads a user body against the account's `policy`. With `current` (a PUT,
 /// or the result of a PATCH), a changed `userName` or email is refused as `mutability` before
 /// anything else is checked: that is the rule the request breaks.
 pub fn read_user(
     body: &Value,
-    custom_roles: &[String],
+    policy: &Policy,
     current: Option<&UserFields>,
 ) -> Result<UserBody, ApiError> {
     let Value::Object(fields) = body else {
@@ -90,10 +104,16 @@ pub fn read_user(
     if let Some(current) = current {
         refuse_identity_change(&user_name, &email, current)?;
     }
-    if !text::eq(&email, &user_name, false) {
+    if !is_email(&user_name) {
         return Err(ApiError::invalid_value(format!(
-            "userName {user_name:?} must equal the primary email {email:?}: Fivetran requires matching email and \
-             username values (use the Email username format in Okta)"
+            "userName {user_name:?} must be an email address: it is the Fivetran login (use \
+             the Email username format in Okta)"
+        )));
+    }
+    if policy.require_username_email && !text::eq(&email, &user_name, false) {
+        return Err(ApiError::invalid_value(format!(
+            "userName {user_name:?} must equal the primary email {email:?}: this account \
+             requires matching email and username values (use the Email username format in Okta)"
         )));
     }
     let name = fields.get("name").and_then(Value::as_object);
@@ -109,7 +129,7 @@ pub fn read_user(
         given_name: name_part("givenName"),
         family_name: name_part("familyName"),
         active: fields.get("active").and_then(Value::as_bool),
-        role: role(&fields, custom_roles)?,
+        role: role(&fields, &policy.custom_roles)?,
         external_id: fields
             .get("externalId")
             .and_then(Value::as_str)
@@ -268,12 +288,8 @@ pub fn changed_user(body: UserBody, current: &UserFields) -> UserFields {
 
 /// A PUT body read against the stored user: the user's new fields, or why the body is
 /// refused.
-pub fn update(
-    body: &Value,
-    custom_roles: &[String],
-    current: &UserFields,
-) -> Result<UserFields, ApiError> {
-    let parsed = read_user(body, custom_roles, Some(current))?;
+pub fn update(body: &Value, policy: &Policy, current: &UserFields) -> Result<UserFields, ApiError> {
+    let parsed = read_user(body, policy, Some(current))?;
     Ok(changed_user(parsed, current))
 }
 
@@ -283,7 +299,7 @@ pub fn update(
 pub fn patched(
     before: &Value,
     after: &Value,
-    custom_roles: &[String],
+    policy: &Policy,
     current: &UserFields,
 ) -> Result<UserFields, ApiError> {
     if before.get("roles").is_some() && after.get("roles").is_none() {
@@ -291,7 +307,20 @@ pub fn patched(
             "roles: Fivetran cannot set \"No Account Role\" through SCIM; set another account role instead",
         ));
     }
-    update(after, custom_roles, current)
+    update(after, policy, current)
+}
+
+/// Whether `text` reads as an email address: one `@` with something on both sides, and no
+/// spaces. Deliverability is the account's business (`user@localhost` is an address); this
+/// only refuses what cannot be a login such as Fivetran's (`jdoe`, `Jane Doe`).
+pub fn is_email(text: &str) -> bool {
+    let Some((local, domain)) = text.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.is_empty()
+        && !domain.contains('@')
+        && !text.chars().any(char::is_whitespace)
 }
 
 #[cfg(test)]
@@ -299,8 +328,15 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn policy(strict: bool) -> Policy {
+        Policy {
+            custom_roles: vec!["Data Steward".to_owned()],
+            require_username_email: strict,
+        }
+    }
+
     fn read(v: Value) -> Result<UserBody, ApiError> {
-        read_user(&v, &["Data Steward".to_owned()], None)
+        read_user(&v, &policy(false), None)
     }
 
     #[test]
@@ -321,13 +357,28 @@ mod tests {
     }
 
     #[test]
-    fn user_name_must_equal_the_primary_email() {
-        let e = read(
-            json!({"userName": "a@x.test", "emails": [{"value": "b@x.test", "primary": true}]}),
-        )
-        .unwrap_err();
+    fn user_name_is_an_email_that_may_differ_from_the_primary_email() {
+        // Okta's SPEC test: two different addresses, accepted.
+        let differing =
+            json!({"userName": "a@x.test", "emails": [{"value": "b@x.test", "primary": true}]});
+        let b = read(differing.clone()).unwrap();
+        assert_eq!(
+            (b.user_name.as_str(), b.email.as_str()),
+            ("a@x.test", "b@x.test")
+        );
+        // The strict reading refuses them, and still takes a match in another case.
+        let e = read_user(&differing, &policy(true), None).unwrap_err();
         assert!(e.0.detail.unwrap().contains("must equal the primary email"));
-        assert!(read(json!({"userName": "A@X.test", "emails": [{"value": "a@x.TEST"}]})).is_ok());
+        let same = json!({"userName": "A@X.test", "emails": [{"value": "a@x.TEST"}]});
+        assert!(read_user(&same, &policy(true), None).is_ok());
+        // A userName that is not an address is refused either way.
+        for bad in ["jdoe", "Jane Doe@x.test", "@x.test", "a@", "a@b@c"] {
+            let e = read(json!({"userName": bad, "emails": [{"value": "a@x.test"}]})).unwrap_err();
+            assert!(
+                e.0.detail.unwrap().contains("must be an email address"),
+                "{bad}"
+            );
+        }
         assert!(read(json!({"userName": "a@x.test"})).is_err());
         assert!(read(json!({"emails": [{"value": "a@x.test"}]})).is_err());
     }

@@ -27,6 +27,10 @@ struct Args {
     /// A custom account-level role (repeatable).
     #[arg(long = "custom-role", value_name = "NAME")]
     custom_roles: Vec<String>,
+    /// Refuse a userName that differs from the primary email (off: Okta's SPEC test sends
+    /// differing ones).
+    #[arg(long)]
+    require_username_email: bool,
     /// The most resources per page (filter.maxResults).
     #[arg(long)]
     max_results: Option<usize>,
@@ -65,6 +69,9 @@ impl Args {
         c.custom_roles.extend(self.custom_roles);
         if let Some(m) = self.max_results {
             c.max_results = m;
+        }
+        if self.require_username_email {
+            c.require_username_email = true;
         }
         if self.scim_disabled {
             c.scim_enabled = false;

@@ -19,6 +19,18 @@ pub struct Settings {
     pub token: String,
     /// Custom account-level roles.
     pub custom_roles: Vec<String>,
+    /// Whether `userName` must equal the primary email (`require-username-email`).
+    pub require_username_email: bool,
+}
+
+impl Settings {
+    /// The rules a user body is read against.
+    pub fn policy(&self) -> crate::fivetran::Policy {
+        crate::fivetran::Policy {
+            custom_roles: self.custom_roles.clone(),
+            require_username_email: self.require_username_email,
+        }
+    }
 }
 
 /// Request limits.
@@ -55,6 +67,7 @@ impl std::fmt::Debug for Settings {
             .field("scim_enabled", &self.scim_enabled)
             .field("token", &crate::config::REDACTED)
             .field("custom_roles", &self.custom_roles)
+            .field("require_username_email", &self.require_username_email)
             .finish()
     }
 }
@@ -93,6 +106,7 @@ impl AppState {
             scim_enabled: config.scim_enabled,
             token: config.token.clone().unwrap_or_else(generate_token),
             custom_roles: config.custom_roles.clone(),
+            require_username_email: config.require_username_email,
         };
         AppState(Arc::new(Shared {
             store,

@@ -63,8 +63,8 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     let projection = ListParams::parse(q.as_deref())?.projection()?;
     schemas::require(&body, scim_core::urn::USER)?;
-    let custom = state.settings().custom_roles.clone();
-    let draft = fivetran::new_user(fivetran::read_user(&body, &custom, None)?);
+    let policy = state.settings().policy();
+    let draft = fivetran::new_user(fivetran::read_user(&body, &policy, None)?);
     let view = state
         .store()
         .insert_user(draft, state.clock().now())
@@ -104,7 +104,7 @@ pub async fn replace(
     let projection = ListParams::parse(q.as_deref())?.projection()?;
     // Read now, reported after the id and `If-Match` checks (a body for an unknown user is 404).
     let mut schemas_ok = Some(schemas::require(&body, scim_core::urn::USER));
-    let custom = state.settings().custom_roles.clone();
+    let policy = state.settings().policy();
     let view = state
         .store()
         .update_user(
@@ -112,7 +112,7 @@ pub async fn replace(
             &mut |current| {
                 respond::check_if_match(&headers, current.user.version)?;
                 schemas_ok.take().unwrap_or(Ok(()))?;
-                fivetran::update(&body, &custom, &current.user.fields).map(Some)
+                fivetran::update(&body, &policy, &current.user.fields).map(Some)
             },
             state.clock().now(),
         )
@@ -132,7 +132,7 @@ pub async fn modify(
 ) -> Result<Response, ApiError> {
     let projection = ListParams::parse(q.as_deref())?.projection()?;
     let request = PatchRequest::from_json(&body)?;
-    let custom = state.settings().custom_roles.clone();
+    let policy = state.settings().policy();
     let view = state
         .store()
         .update_user(
@@ -144,7 +144,7 @@ pub async fn modify(
                 if after == before {
                     return Ok(None);
                 }
-                fivetran::patched(&before, &after, &custom, &current.user.fields).map(Some)
+                fivetran::patched(&before, &after, &policy, &current.user.fields).map(Some)
             },
             state.clock().now(),
         )

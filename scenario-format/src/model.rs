@@ -123,6 +123,11 @@ pub struct Requires {
     /// scenario changes with `reference` steps; such a scenario gets a server of its own.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reference: bool,
+    /// Runs by itself, after every other scenario run is over: for a scenario that reads what
+    /// it did not make (Okta's SPEC test reads the first user listed), so that no other run's
+    /// users come and go under it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub alone: bool,
 }
 
 /// The Okta org a scenario starts with. Logins and group names get a per-run prefix, so runs

@@ -211,6 +211,15 @@ pub static CATALOGUE: &[Rule] = &[
         source: "Okta SCIM 2.0 SPEC test",
         quote: "Resources[0].id, .name.familyName, .name.givenName, .userName, .active and .emails[0].value are not empty",
     },
+    Rule {
+        id: "okta.lookup.only-the-user-asked-for",
+        level: Must,
+        profile: Okta,
+        kind: Exchange(exchange::lookup_only_matches),
+        title: "Okta's `userName eq` lookup answers only users with that userName (a server that ignores the filter answers others)",
+        source: "Okta SCIM 2.0 reference (okta-wire §2b); RFC 7644 §3.4.2.2",
+        quote: "eq: The attribute and operator values must be identical for a match.",
+    },
     // ---- Flow rules: Okta's flows.
     Rule {
         id: "okta.test-credentials.list",
@@ -249,6 +258,15 @@ pub static CATALOGUE: &[Rule] = &[
         quote: "You need to manually provision these users by clicking Provision User on the Assignments tab of your Okta application.",
     },
     Rule {
+        id: "okta.spec-test",
+        level: Must,
+        profile: Okta,
+        kind: Flow,
+        title: "Okta's SCIM 2.0 SPEC test passes: every request and assertion Runscope runs before an app is listed in the OIN",
+        source: "Okta, Build a SCIM provisioning integration: Test your SCIM API; Okta-SCIM-20-SPEC-Test.json (okta-wire §7.1)",
+        quote: "If your SCIM integration has passed all the Runscope tests, and you are planning to publish your SCIM integration in the OIN catalog, you can now run through the OIN quality assurance test cases",
+    },
+    Rule {
         id: "okta.filter.username-eq",
         level: Must,
         profile: Okta,
@@ -283,6 +301,15 @@ pub static CATALOGUE: &[Rule] = &[
         title: "Reactivation keeps the user's id and sets active true",
         source: "Okta SCIM 2.0 CRUD test",
         quote: "GET /Users/{{scim_id}} expects 200, active == true on the same id",
+    },
+    Rule {
+        id: "okta.reassign.pushes-profile",
+        level: Must,
+        profile: Okta,
+        kind: Flow,
+        title: "Reassignment pushes Okta's profile: a role or name changed while the user was unassigned reaches the app",
+        source: "Okta SCIM 2.0 reference (OKTA-SCIM20); Okta developer forum threads 14380, 27262; OIN test plan C9293 (okta-wire §2f, project additions)",
+        quote: "If the SCIM server does return a User object, Okta … sends the user's application profile",
     },
     Rule {
         id: "okta.group.push-creates",

@@ -215,8 +215,12 @@ pub async fn run(
         endpoint: endpoint.clone(),
         capabilities,
     });
+    // Scenarios that must run alone wait until the others are over, then run one by one.
+    let (alone, together): (Vec<_>, Vec<_>) = units
+        .into_iter()
+        .partition(|(_, l, _)| l.scenario.requires.alone);
     let mut tasks = JoinSet::new();
-    for (index, loaded, mode) in units {
+    for (index, loaded, mode) in together {
         let permit = Arc::clone(&semaphore);
         let ctx = Arc::clone(&ctx);
         let loaded = loaded.clone();
@@ -226,10 +230,15 @@ pub async fn run(
         });
     }
     // Progress follows the order runs finish in; the report keeps the scenarios' order.
-    let mut results: Vec<(usize, ScenarioRun)> = Vec::with_capacity(tasks.len());
+    let mut results: Vec<(usize, ScenarioRun)> = Vec::with_capacity(tasks.len() + alone.len());
     while let Some(joined) = tasks.join_next().await {
         let (i, run) = joined.map_err(RunError::Task)?;
         let run = run?;
+        on_event(&Event::Finished(&run));
+        results.push((i, run));
+    }
+    for (i, loaded, mode) in alone {
+        let run = scenario_run::run_scenario(&ctx, loaded, mode).await?;
         on_event(&Event::Finished(&run));
         results.push((i, run));
     }

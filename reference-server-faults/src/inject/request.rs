@@ -74,6 +74,9 @@ pub(super) fn rewrite_request(
             headers.insert(header::AUTHORIZATION, v);
         }
     }
+    if f.on(Fault::UsernameMustEqualEmail) && !f.state.settings().require_username_email {
+        f.state.settings_mut().require_username_email = true;
+    }
     // The plan may change at run time (the admin API, a scenario's step): the write lock is
     // taken only when there is something to undo.
     if f.on(Fault::IgnorePlan) && !f.state.settings().plan.allows_scim() {

@@ -236,6 +236,50 @@ mod tests {
     }
 
     #[test]
+    fn a_lookup_may_answer_only_the_user_asked_for() {
+        let r = rule("okta.lookup.only-the-user-asked-for");
+        let page = |names: &[&str]| {
+            let users: Vec<Value> = names.iter().map(|n| json!({"userName": n})).collect();
+            json!({"schemas": [urn::LIST_RESPONSE], "totalResults": users.len(), "Resources": users})
+        };
+        let lookup = "filter=userName%20eq%20%22a%40x.test%22&startIndex=1&count=100";
+        let at = |query: &'static str, body: &Value| {
+            let mut v = view("GET", "/Users", 200, None);
+            v.query = query;
+            check(
+                r,
+                &View {
+                    body: Some(body),
+                    ..v
+                },
+            )
+        };
+        assert_eq!(at(lookup, &page(&["A@X.test"])), Some(Ok(())));
+        assert_eq!(at(lookup, &page(&[])), Some(Ok(())));
+        let Some(Err(b)) = at(lookup, &page(&["a@x.test", "b@x.test"])) else {
+            panic!("another user is a failure")
+        };
+        assert_eq!(b.actual.as_deref(), Some("\"b@x.test\""));
+        // Not a lookup: another filter, or none.
+        assert_eq!(
+            at("filter=name.givenName%20eq%20%22A%22", &page(&["b@x.test"])),
+            None
+        );
+        assert_eq!(at("startIndex=1", &page(&["b@x.test"])), None);
+        // Projected away, a userName is not missing.
+        let projected =
+            json!({"schemas": [urn::LIST_RESPONSE], "totalResults": 1, "Resources": [{"id": "1"}]});
+        assert_eq!(
+            at(
+                "filter=userName%20eq%20%22a%40x.test%22&attributes=emails",
+                &projected
+            ),
+            Some(Ok(()))
+        );
+        assert!(matches!(at(lookup, &projected), Some(Err(_))));
+    }
+
+    #[test]
     fn a_bare_429_is_not_an_envelope_failure_but_a_bare_500_is() {
         let r = rule("R7644-3.12-error-envelope");
         assert_eq!(check(r, &view("GET", "/Users", 429, None)), None);
