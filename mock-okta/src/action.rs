@@ -39,6 +39,12 @@ pub struct Settings {
     #[arg(long)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub import_groups: Option<bool>,
+    /// Push Groups > Group Patch Batch Size: the most member changes per membership PATCH
+    /// (100 to 1,000; Okta's default 100).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 1000)))]
+    pub group_patch_batch_size: Option<u16>,
 }
 
 impl Settings {
@@ -58,6 +64,9 @@ impl Settings {
         }
         if let Some(v) = self.import_groups {
             app.import_groups = v;
+        }
+        if let Some(v) = self.group_patch_batch_size {
+            app.group_patch_batch_size = usize::from(v.clamp(1, 1000));
         }
     }
 }
@@ -438,12 +447,13 @@ impl MockOkta {
         let app = &self.org.app;
         let on = |b: bool| if b { "on" } else { "off" };
         let event = format!(
-            "settings: provisioning {}, create users {}, update user attributes {}, deactivate users {}, import groups {}; {} mode, {} headers",
+            "settings: provisioning {}, create users {}, update user attributes {}, deactivate users {}, import groups {}, group patch batch size {}; {} mode, {} headers",
             on(app.api.enabled),
             on(app.to_app.create_users),
             on(app.to_app.update_user_attributes),
             on(app.to_app.deactivate_users),
             on(app.import_groups),
+            app.group_patch_batch_size,
             app.mode,
             app.headers,
         );

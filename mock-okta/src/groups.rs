@@ -393,22 +393,30 @@ impl MockOkta {
         };
         match self.org.app.mode {
             ClientMode::OinPatch => {
+                // The whole list as `replace`, in batches: the first batch replaces, the
+                // rest are added (inference 19).
                 let members = self.pushable(&g);
-                let body = Patch::new(vec![Operation {
-                    op: "replace",
-                    path: Some("members".into()),
-                    value: Some(members),
-                }]);
-                let path = format!("/Groups/{scim_id}");
-                let r = self
-                    .client
-                    .send(Method::PATCH, &path, Some(&bodies::to_bytes(&body)))
-                    .await;
-                if let Err(detail) = accepted(&r) {
-                    return self.group_failed(&g, &detail);
+                let batch = self.org.app.group_patch_batch_size.max(1);
+                let mut batches: Vec<&[Member]> = members.chunks(batch).collect();
+                if batches.is_empty() {
+                    batches.push(&[]);
                 }
-                // Every membership update is followed by a GET and the name PATCH.
-                self.after_membership_update(&g, &scim_id, "pushed").await
+                for (i, chunk) in batches.into_iter().enumerate() {
+                    let op = if i == 0 { "replace" } else { "add" };
+                    let body = Patch::new(vec![Operation {
+                        op,
+                        path: Some("members".into()),
+                        value: Some(chunk.to_vec()),
+                    }]);
+                    if let Err(detail) = self.send_membership_patch(&scim_id, &body).await {
+                        return self.group_failed(&g, &detail);
+                    }
+                    // Every membership update is followed by a GET and the name PATCH.
+                    if let Err(detail) = self.after_membership_update(&g, &scim_id).await {
+                        return self.group_failed(&g, &detail);
+                    }
+                }
+                self.group_result(&g, Ok(()), "pushed")
             }
             ClientMode::AiwPut => self.get_then_put_group(group_id, &scim_id).await,
         }
@@ -504,35 +512,56 @@ impl MockOkta {
                 reason: "no provisioned member changed".into(),
             };
         }
-        let mut ops: Vec<Operation<Vec<Member>>> = removed
+        // At most "Group Patch Batch Size" member changes per PATCH: the removals first, then
+        // the additions, each PATCH with its removals before its one `add`.
+        let batch = self.org.app.group_patch_batch_size.max(1);
+        let changes: Vec<Change<'_>> = removed
             .iter()
-            .map(|id| Operation {
-                op: "remove",
-                path: Some(format!("members[value eq {}]", Value::from(id.as_str()))),
-                value: None,
-            })
+            .map(Change::Remove)
+            .chain(added.iter().map(Change::Add))
             .collect();
-        if !added.is_empty() {
-            ops.push(Operation {
-                op: "add",
-                path: Some("members".into()),
-                value: Some(added.to_vec()),
-            });
+        for chunk in changes.chunks(batch) {
+            let mut ops: Vec<Operation<Vec<Member>>> = Vec::new();
+            let mut joining: Vec<Member> = Vec::new();
+            for c in chunk {
+                match c {
+                    Change::Remove(id) => ops.push(Operation {
+                        op: "remove",
+                        path: Some(format!("members[value eq {}]", Value::from(id.as_str()))),
+                        value: None,
+                    }),
+                    Change::Add(m) => joining.push((*m).clone()),
+                }
+            }
+            if !joining.is_empty() {
+                ops.push(Operation {
+                    op: "add",
+                    path: Some("members".into()),
+                    value: Some(joining),
+                });
+            }
+            if let Err(detail) = self.send_membership_patch(scim_id, &Patch::new(ops)).await {
+                return self.group_failed(&g, &detail);
+            }
+            if let Err(detail) = self.after_membership_update(&g, scim_id).await {
+                return self.group_failed(&g, &detail);
+            }
         }
+        self.group_result(&g, Ok(()), "membership pushed")
+    }
+
+    /// One membership PATCH of a pushed group.
+    async fn send_membership_patch(
+        &mut self,
+        scim_id: &str,
+        body: &Patch<Vec<Member>>,
+    ) -> Result<(), String> {
         let path = format!("/Groups/{scim_id}");
         let r = self
             .client
-            .send(
-                Method::PATCH,
-                &path,
-                Some(&bodies::to_bytes(&Patch::new(ops))),
-            )
+            .send(Method::PATCH, &path, Some(&bodies::to_bytes(body)))
             .await;
-        if let Err(detail) = accepted(&r) {
-            return self.group_failed(&g, &detail);
-        }
-        self.after_membership_update(&g, scim_id, "membership pushed")
-            .await
+        accepted(&r).map(|_| ())
     }
 
     /// What follows every membership PATCH in `oin-patch` mode: `GET /Groups/{id}`, then the
@@ -542,14 +571,12 @@ impl MockOkta {
         &mut self,
         g: &OktaGroup,
         scim_id: &str,
-        what: &str,
-    ) -> Outcome {
+    ) -> Result<(), String> {
         let got = self.client.get(&format!("/Groups/{scim_id}")).await;
         if !got.as_ref().is_ok_and(|r| r.status == 200) {
-            return self.group_failed(g, &failure(&got));
+            return Err(failure(&got));
         }
-        let renamed = self.patch_rename(scim_id, &g.name).await;
-        self.group_result(g, renamed, what)
+        self.patch_rename(scim_id, &g.name).await
     }
 
     /// Renames an Okta group; a pushed group is renamed in the app.
@@ -622,4 +649,10 @@ impl MockOkta {
         };
         Ok(self.finish("unlink-group", outcome))
     }
+}
+
+/// One member change of a membership PATCH.
+enum Change<'a> {
+    Remove(&'a String),
+    Add(&'a Member),
 }

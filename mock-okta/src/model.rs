@@ -311,6 +311,14 @@ pub struct Org {
     pub ids: IdGen,
 }
 
+/// Okta's default "Group Patch Batch Size" (Okta's documentation gives 100 to 1,000,
+/// default 100).
+pub const DEFAULT_GROUP_PATCH_BATCH_SIZE: usize = 100;
+
+fn default_group_patch_batch_size() -> usize {
+    DEFAULT_GROUP_PATCH_BATCH_SIZE
+}
+
 /// The app integration ("Fivetran" by default).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct App {
@@ -330,6 +338,10 @@ pub struct App {
     pub mappings: Vec<AttributeMapping>,
     /// Provisioning > Integration > Import Groups.
     pub import_groups: bool,
+    /// Push Groups' "Group Patch Batch Size": the most member changes one membership PATCH
+    /// carries; more go out in further PATCHes (okta-wire, project additions).
+    #[serde(default = "default_group_patch_batch_size")]
+    pub group_patch_batch_size: usize,
     /// User assignments.
     pub assignments: Vec<Assignment>,
     /// Group assignments.
@@ -360,6 +372,7 @@ impl Org {
                 username_format: UsernameFormat::Email,
                 mappings: vec![AttributeMapping::fivetran_role()],
                 import_groups: false,
+                group_patch_batch_size: DEFAULT_GROUP_PATCH_BATCH_SIZE,
                 assignments: Vec::new(),
                 group_assignments: Vec::new(),
                 pushed_groups: Vec::new(),

@@ -23,6 +23,7 @@ fn samples() -> Vec<(Action, Vec<&'static str>, &'static str)> {
                 update_user_attributes: Some(true),
                 deactivate_users: Some(false),
                 import_groups: Some(true),
+                group_patch_batch_size: Some(250),
             }),
             vec![
                 "settings",
@@ -36,8 +37,10 @@ fn samples() -> Vec<(Action, Vec<&'static str>, &'static str)> {
                 "false",
                 "--import-groups",
                 "true",
+                "--group-patch-batch-size",
+                "250",
             ],
-            "settings: {provisioning: true, create_users: false, update_user_attributes: true, deactivate_users: false, import_groups: true}",
+            "settings: {provisioning: true, create_users: false, update_user_attributes: true, deactivate_users: false, import_groups: true, group_patch_batch_size: 250}",
         ),
         (
             Action::AssignUser {
@@ -313,7 +316,7 @@ async fn perform_runs_actions_that_send_nothing() {
     assert_eq!(
         report.events,
         [
-            "settings: provisioning on, create users off, update user attributes on, deactivate users on, import groups on; oin-patch mode, okta headers"
+            "settings: provisioning on, create users off, update user attributes on, deactivate users on, import groups on, group patch batch size 100; oin-patch mode, okta headers"
         ]
     );
     assert!(!okta.org().app.to_app.create_users && okta.org().app.import_groups);

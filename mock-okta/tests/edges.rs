@@ -353,3 +353,79 @@ async fn a_lookup_that_lists_other_users_links_none_of_them() {
     )]))
     .await;
 }
+
+/// The membership PATCHes a report sent: per PATCH, its operations as `op:count` (a remove
+/// counts 1, an add or replace counts its members).
+fn membership_patches(report: &mock_okta::ActionReport) -> Vec<Vec<String>> {
+    report
+        .exchanges
+        .iter()
+        .filter(|e| e.request.method == "PATCH")
+        .filter_map(|e| serde_json::from_str::<Value>(e.request.body.as_deref()?).ok())
+        .filter(|b| {
+            // Not the name PATCH that follows every membership update.
+            b["Operations"][0]["path"] != "displayName"
+                && b["Operations"][0]["value"].get("displayName").is_none()
+        })
+        .map(|b| {
+            b["Operations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|op| {
+                    let n = op["value"].as_array().map_or(1, Vec::len);
+                    format!("{}:{n}", op["op"].as_str().unwrap())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn membership_changes_go_out_in_batches_of_the_group_patch_batch_size() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    h.okta.change_settings(&mock_okta::Settings {
+        group_patch_batch_size: Some(2),
+        ..mock_okta::Settings::default()
+    });
+    let logins: Vec<String> = (1..=5).map(|i| format!("m{i}@okta.local")).collect();
+    h.okta.create_group("Analysts", &[]).unwrap();
+    for (i, login) in logins.iter().enumerate() {
+        h.add_user(login, "M", &i.to_string());
+        h.link(login, &format!("id-{i}"));
+        h.join_group("Analysts", login);
+    }
+    let mut mocks = group_create(201);
+    mocks.extend(group_endpoint(vec![]));
+    h.answer(mocks).await;
+    // Pushing the group: created empty, then its five members, two at a time.
+    let report = h.okta.push_group("Analysts").await.unwrap();
+    assert_eq!(report.outcome, Outcome::Succeeded, "{:?}", report.outcome);
+    assert_eq!(
+        membership_patches(&report),
+        [vec!["add:2"], vec!["add:2"], vec!["add:1"]]
+    );
+    // Every membership PATCH is followed by the group's GET and the name PATCH.
+    let count = |report: &mock_okta::ActionReport, m: &str| {
+        report
+            .exchanges
+            .iter()
+            .filter(|e| e.request.method == m)
+            .count()
+    };
+    // The name PATCH right after the create, then per batch the membership and name PATCHes.
+    assert_eq!(count(&report, "PATCH"), 1 + 3 * 2);
+    assert_eq!(
+        count(&report, "GET"),
+        1 + 3,
+        "the lookup, then one per batch"
+    );
+
+    // Push Now: the whole list, the first batch replacing, the rest added.
+    h.answer(group_endpoint(vec![])).await;
+    let report = h.okta.push_now("Analysts").await.unwrap();
+    assert_eq!(
+        membership_patches(&report),
+        [vec!["replace:2"], vec!["add:2"], vec!["add:1"]]
+    );
+}
