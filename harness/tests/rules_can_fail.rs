@@ -67,6 +67,16 @@ const CASES: &[(&str, Fault, &[&str])] = &[
         &["deactivation.reassign-pushes-profile"],
     ),
     (
+        "fivetran.scim-toggle",
+        IgnoreScimToggle,
+        &["negative.scim-disabled"],
+    ),
+    (
+        "okta.update.overwrites-app-changes",
+        IgnoreProfileUpdates,
+        &["update.okta-overwrites-app-changes"],
+    ),
+    (
         "okta.spec-test",
         UsernameMustEqualEmail,
         &["okta-spec.users"],

@@ -45,6 +45,10 @@ pub struct Settings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 1000)))]
     pub group_patch_batch_size: Option<u16>,
+    /// The latest Fivetran app: Assign to Groups also creates the group's team (pushes it).
+    #[arg(long)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub teams_from_group_assignments: Option<bool>,
 }
 
 impl Settings {
@@ -67,6 +71,9 @@ impl Settings {
         }
         if let Some(v) = self.group_patch_batch_size {
             app.group_patch_batch_size = usize::from(v.clamp(1, 1000));
+        }
+        if let Some(v) = self.teams_from_group_assignments {
+            app.teams_from_group_assignments = v;
         }
     }
 }
@@ -447,13 +454,14 @@ impl MockOkta {
         let app = &self.org.app;
         let on = |b: bool| if b { "on" } else { "off" };
         let event = format!(
-            "settings: provisioning {}, create users {}, update user attributes {}, deactivate users {}, import groups {}, group patch batch size {}; {} mode, {} headers",
+            "settings: provisioning {}, create users {}, update user attributes {}, deactivate users {}, import groups {}, group patch batch size {}, teams from group assignments {}; {} mode, {} headers",
             on(app.api.enabled),
             on(app.to_app.create_users),
             on(app.to_app.update_user_attributes),
             on(app.to_app.deactivate_users),
             on(app.import_groups),
             app.group_patch_batch_size,
+            on(app.teams_from_group_assignments),
             app.mode,
             app.headers,
         );

@@ -183,7 +183,8 @@ impl MockOkta {
     }
 
     /// Assign > Assign to Groups: every active member is assigned with the group assignment's
-    /// attribute values (a direct assignment's own values win), then provisioned.
+    /// attribute values (a direct assignment's own values win), then provisioned; with
+    /// "teams from group assignments" on, the group is then pushed as a team.
     pub async fn assign_group(
         &mut self,
         group: &str,
@@ -219,6 +220,14 @@ impl MockOkta {
             {
                 outcome = worst(outcome, self.assign_through_groups(uid).await);
             }
+        }
+        // The latest Fivetran app makes a team of an assigned group (inference 20): the
+        // group is pushed as Push Groups would, once its members are provisioned.
+        if self.org.app.teams_from_group_assignments
+            && self.org.app.api.enabled
+            && self.pushed_id(&g.id).is_none()
+        {
+            outcome = worst(outcome, self.push_group_now(&g.id).await);
         }
         Ok(self.finish("assign-group", outcome))
     }

@@ -319,6 +319,10 @@ fn default_group_patch_batch_size() -> usize {
     DEFAULT_GROUP_PATCH_BATCH_SIZE
 }
 
+fn on() -> bool {
+    true
+}
+
 /// The app integration ("Fivetran" by default).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct App {
@@ -342,6 +346,11 @@ pub struct App {
     /// carries; more go out in further PATCHes (okta-wire, project additions).
     #[serde(default = "default_group_patch_batch_size")]
     pub group_patch_batch_size: usize,
+    /// The latest Fivetran app's teams from group assignments: "We automatically create a
+    /// new team in your Fivetran account when you add your company groups on the Assignments
+    /// tab" (the guide). On, Assign to Groups also pushes the group (inference 20).
+    #[serde(default = "on")]
+    pub teams_from_group_assignments: bool,
     /// User assignments.
     pub assignments: Vec<Assignment>,
     /// Group assignments.
@@ -373,6 +382,7 @@ impl Org {
                 mappings: vec![AttributeMapping::fivetran_role()],
                 import_groups: false,
                 group_patch_batch_size: DEFAULT_GROUP_PATCH_BATCH_SIZE,
+                teams_from_group_assignments: true,
                 assignments: Vec::new(),
                 group_assignments: Vec::new(),
                 pushed_groups: Vec::new(),

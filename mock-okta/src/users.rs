@@ -403,9 +403,8 @@ impl MockOkta {
     }
 
     /// Sets the app user's `active`: PATCH `{"op":"replace","value":{"active":...}}` in
-    /// `oin-patch`, GET then PUT in `aiw-put` (okta-wire §2e, §2f). `Ok(true)` when the
-    /// answer was a User object.
-    async fn set_app_active(&mut self, scim_id: &str, active: bool) -> Result<bool, String> {
+    /// `oin-patch`, GET then PUT in `aiw-put` (okta-wire §2e, §2f).
+    async fn set_app_active(&mut self, scim_id: &str, active: bool) -> Result<(), String> {
         let path = format!("/Users/{scim_id}");
         match self.org.app.mode {
             ClientMode::OinPatch => {
@@ -418,7 +417,7 @@ impl MockOkta {
                     .client
                     .send(Method::PATCH, &path, Some(&bodies::to_bytes(&body)))
                     .await;
-                accepted(&r).map(is_user_object)
+                accepted(&r).map(|_| ())
             }
             ClientMode::AiwPut => {
                 let got = self.client.get(&path).await;
@@ -437,7 +436,7 @@ impl MockOkta {
                     .client
                     .send(Method::PUT, &path, Some(&bodies::to_bytes(&body)))
                     .await;
-                accepted(&r).map(is_user_object)
+                accepted(&r).map(|_| ())
             }
         }
     }
@@ -449,7 +448,7 @@ impl MockOkta {
         &mut self,
         user: &OktaUser,
         scim_id: &str,
-    ) -> Result<bool, String> {
+    ) -> Result<(), String> {
         let path = format!("/Users/{scim_id}");
         let got = self.client.get(&path).await;
         let Some(server) = got
@@ -472,7 +471,7 @@ impl MockOkta {
             .client
             .send(Method::PUT, &path, Some(&bodies::to_bytes(&body)))
             .await;
-        accepted(&r).map(is_user_object)
+        accepted(&r).map(|_| ())
     }
 
     /// Deactivates the app user (unassignment, or the Okta user deactivated). Respects
@@ -532,17 +531,16 @@ impl MockOkta {
             ClientMode::AiwPut => self.put_active_with_profile(&user, &scim_id).await,
         };
         match reactivated {
-            Ok(answered_user) => {
+            Ok(_) => {
                 if let Some(a) = self.org.assignment_mut(user_id) {
                     a.app_active = true;
                 }
                 self.org
                     .event(format!("{} reactivated in {label} ({scim_id})", user.login));
-                // "If the SCIM server does return a User object, Okta ... sends the user's
-                // application profile" (okta-wire, project additions): in PATCH mode, a
-                // profile push follows; in PUT mode the PUT already carried it.
-                if answered_user
-                    && self.org.app.mode == ClientMode::OinPatch
+                // Reactivation pushes the profile (okta-wire, project additions): in PATCH
+                // mode a profile push follows, whether the PATCH answered the user or 204
+                // (inference 1); in PUT mode the PUT already carried it.
+                if self.org.app.mode == ClientMode::OinPatch
                     && self.org.app.to_app.update_user_attributes
                 {
                     return self.push_profile(user_id).await;
@@ -720,14 +718,4 @@ impl MockOkta {
             u.status = status;
         }
     }
-}
-
-/// Whether an answer is a User object (it has an `id`): what decides, after a reactivation,
-/// whether Okta pushes the profile.
-fn is_user_object(reply: &crate::client::Reply) -> bool {
-    reply
-        .json
-        .as_ref()
-        .and_then(|j| j.get("id"))
-        .is_some_and(Value::is_string)
 }

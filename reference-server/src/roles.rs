@@ -3,8 +3,9 @@
 //! The guide: the Role attribute's value "must exactly match the name of the relevant
 //! standard user role in Fivetran RBAC model or an existing custom user role in your
 //! account", and "Destination-level or connector-level roles are not supported in the
-//! Fivetran SCIM API." Matching is case-insensitive here and the role is stored in its
-//! canonical case, because Okta admins type these names by hand.
+//! Fivetran SCIM API." Matching is exact, as the guide says: a name that differs only in
+//! case or surrounding spaces is refused with the name it should have been, so that the
+//! admin fixes the Role attribute's values in Okta instead of relying on a lenient server.
 
 use scim_core::text;
 
@@ -48,15 +49,20 @@ fn is_scoped(name: &str) -> bool {
 
 /// The canonical name of an account role, or why it cannot be set.
 pub fn canonical(role: &str, custom: &[String]) -> Result<String, ApiError> {
-    let wanted = role.trim();
-    if let Some(r) = ACCOUNT_ROLES
+    let known = ACCOUNT_ROLES
         .iter()
-        .find(|r| r.eq_ignore_ascii_case(wanted))
-    {
-        return Ok((*r).to_owned());
+        .copied()
+        .chain(custom.iter().map(String::as_str));
+    if let Some(r) = known.clone().find(|r| *r == role) {
+        return Ok(r.to_owned());
     }
-    if let Some(r) = custom.iter().find(|r| text::eq(r, wanted, false)) {
-        return Ok(r.clone());
+    let wanted = role.trim();
+    if let Some(r) = known.clone().find(|r| text::eq(r, wanted, false)) {
+        return Err(ApiError::invalid_value(format!(
+            "role {role:?} does not exactly match {r:?}: the guide requires that the Role \
+             attribute's value \"must exactly match the name of the relevant standard user role \
+             ... or an existing custom user role\""
+        )));
     }
     if is_scoped(wanted) {
         return Err(ApiError::invalid_value(format!(
@@ -97,15 +103,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn standard_roles_match_in_any_case_and_come_back_canonical() {
+    fn roles_must_match_exactly_and_a_near_miss_names_the_right_one() {
         assert_eq!(
-            canonical("account analyst", &[]).unwrap(),
+            canonical("Account Analyst", &[]).unwrap(),
             "Account Analyst"
         );
-        assert_eq!(
-            canonical(" DESTINATION CREATOR ", &[]).unwrap(),
-            "Destination Creator"
-        );
+        for near in [
+            "account analyst",
+            " Destination Creator ",
+            "ACCOUNT BILLING",
+        ] {
+            let detail = canonical(near, &[]).unwrap_err().0.detail.unwrap();
+            assert!(
+                detail.contains("does not exactly match"),
+                "{near}: {detail}"
+            );
+        }
     }
 
     #[test]
@@ -129,8 +142,9 @@ mod tests {
     #[test]
     fn custom_roles_are_accepted() {
         let custom = vec!["Data Steward".to_owned()];
-        assert_eq!(canonical("data steward", &custom).unwrap(), "Data Steward");
-        assert!(canonical("data steward", &[]).is_err());
+        assert_eq!(canonical("Data Steward", &custom).unwrap(), "Data Steward");
+        assert!(canonical("data steward", &custom).is_err());
+        assert!(canonical("Data Steward", &[]).is_err());
     }
 
     #[test]

@@ -24,8 +24,8 @@ const TEAMS: [&str; 4] = ["Sales", "sales", "Ops", "Eng"];
 const ROLES: [Option<(&str, &str)>; 4] = [
     None,
     Some(("Account Analyst", "Account Analyst")),
-    Some(("account billing", "Account Billing")),
-    Some(("DESTINATION CREATOR", "Destination Creator")),
+    Some(("Account Billing", "Account Billing")),
+    Some(("Destination Creator", "Destination Creator")),
 ];
 
 #[derive(Clone, Debug)]

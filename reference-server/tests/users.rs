@@ -368,17 +368,24 @@ async fn get_by_id_and_unknown_id() {
 // ---------------------------------------------------------------------------------------
 
 #[tokio::test]
-async fn a_role_is_stored_in_canonical_case() {
+async fn a_role_must_match_exactly_as_the_guide_says() {
     let s = Server::new();
-    let r = assert_created_with_role(
+    let r = create_with_role(&s, "r@example.com", role("account analyst")).await;
+    r.assert_error(400, Some("invalidValue"));
+    assert!(
+        r.detail()
+            .contains("does not exactly match \"Account Analyst\""),
+        "{}",
+        r.detail()
+    );
+    assert_eq!(s.total("/Users").await, 0);
+    assert_created_with_role(
         &s,
         "r@example.com",
-        role("account analyst"),
+        role("Account Analyst"),
         "Account Analyst",
     )
     .await;
-    let g = s.get(&user_path(&id_of(&r))).await;
-    assert_eq!(role_of(&g.body), role("Account Analyst"));
 }
 
 #[tokio::test]
@@ -461,7 +468,7 @@ async fn a_custom_role_added_through_the_admin_api_is_accepted() {
         )
         .await;
     assert_eq!(a.status, StatusCode::CREATED, "{}", a.body);
-    assert_created_with_role(&s, "ds@example.com", role("data steward"), "Data Steward").await;
+    assert_created_with_role(&s, "ds@example.com", role("Data Steward"), "Data Steward").await;
 }
 
 #[tokio::test]

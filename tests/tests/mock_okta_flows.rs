@@ -96,7 +96,7 @@ async fn every_flow(mode: ClientMode) {
     // Create users (assignment), with the mapped Role.
     succeeded(
         &w.okta
-            .assign_user("alice@example.com", role("account analyst"))
+            .assign_user("alice@example.com", role("Account Analyst"))
             .await
             .unwrap()
             .outcome,

@@ -303,6 +303,15 @@ pub static CATALOGUE: &[Rule] = &[
         quote: "GET /Users/{{scim_id}} expects 200, active == true on the same id",
     },
     Rule {
+        id: "okta.update.overwrites-app-changes",
+        level: Must,
+        profile: Okta,
+        kind: Flow,
+        title: "Okta's profile push overwrites a change made in the app",
+        source: GUIDE,
+        quote: "Profile changes made in your application are overwritten with their respective Okta profile values.",
+    },
+    Rule {
         id: "okta.reassign.pushes-profile",
         level: Must,
         profile: Okta,
@@ -401,6 +410,15 @@ pub static CATALOGUE: &[Rule] = &[
         title: "SCIM is refused on plans other than Enterprise and Business Critical",
         source: GUIDE,
         quote: "You must have an Enterprise or Business Critical plan to use Fivetran SCIM for OKTA.",
+    },
+    Rule {
+        id: "fivetran.scim-toggle",
+        level: Must,
+        profile: Fivetran,
+        kind: Flow,
+        title: "With Enable SCIM Provisioning switched off, Test API Credentials fails and every SCIM request is refused",
+        source: GUIDE,
+        quote: "Switch the Enable SCIM Provisioning toggle to ON.",
     },
     Rule {
         id: "fivetran.team.delete-keeps-users",

@@ -198,6 +198,24 @@ pub fn lookup(resources: Vec<Value>) -> Mock {
         .respond_with(scim(200, list(resources)))
 }
 
+/// The create Okta sends after an empty lookup, answered with `USER_ID`.
+pub fn created_user() -> Mock {
+    on(
+        "POST",
+        "/scim/v2/Users",
+        scim(201, user(USER_ID, LOGIN, true)),
+    )
+}
+
+/// A server on which assigning the group "Analysts", whose one member is the first user,
+/// creates that user (`USER_ID`) and then the team (`GROUP_ID`, with the user).
+pub fn analysts_become_a_team() -> Vec<Mock> {
+    let mut mocks = vec![lookup(vec![]), created_user()];
+    mocks.extend(group_create(201));
+    mocks.extend(group_endpoint(vec![member(USER_ID, LOGIN)]));
+    mocks
+}
+
 pub fn on(verb: &str, p: &str, response: ResponseTemplate) -> Mock {
     Mock::given(method(verb))
         .and(path(p))

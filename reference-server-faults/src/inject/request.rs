@@ -74,6 +74,9 @@ pub(super) fn rewrite_request(
             headers.insert(header::AUTHORIZATION, v);
         }
     }
+    if f.on(Fault::IgnoreScimToggle) && !f.state.settings().scim_enabled {
+        f.state.settings_mut().scim_enabled = true;
+    }
     if f.on(Fault::UsernameMustEqualEmail) && !f.state.settings().require_username_email {
         f.state.settings_mut().require_username_email = true;
     }
