@@ -427,8 +427,35 @@ impl MockOkta {
                 }
                 self.group_result(&g, Ok(()), "pushed")
             }
-            ClientMode::AiwPut => self.get_then_put_group(group_id, &scim_id).await,
+            // Push Now in PUT mode is GET×2 → PUT×2 in the captures (okta-wire §2h, OBS
+            // LAB-KR1 §14): two GETs, then two PUTs of the whole list (inference 21).
+            ClientMode::AiwPut => self.get_twice_then_put_twice(group_id, &scim_id).await,
         }
+    }
+
+    /// Push Now in `aiw-put`: the group's GET twice, then its PUT twice, with the same list.
+    async fn get_twice_then_put_twice(&mut self, group_id: &str, scim_id: &str) -> Outcome {
+        let Some(g) = self.org.group(group_id).cloned() else {
+            return Outcome::NothingSent {
+                reason: "the group no longer exists in Okta".into(),
+            };
+        };
+        let path = format!("/Groups/{scim_id}");
+        for _ in 0..2 {
+            let got = self.client.get(&path).await;
+            if !got.as_ref().is_ok_and(|r| r.status == 200) {
+                return self.group_failed(&g, &failure(&got));
+            }
+        }
+        let members = self.pushable(&g);
+        let body = bodies::to_bytes(&Group::new(&g.name, &members));
+        for _ in 0..2 {
+            let r = self.client.send(Method::PUT, &path, Some(&body)).await;
+            if let Err(detail) = accepted(&r) {
+                return self.group_failed(&g, &detail);
+            }
+        }
+        self.group_result(&g, Ok(()), "pushed")
     }
 
     /// The end of a group push: an event on success (`group <name> <what>`), else a Group
@@ -513,13 +540,15 @@ impl MockOkta {
                 reason: "the group no longer exists in Okta".into(),
             };
         };
-        if self.org.app.mode == ClientMode::AiwPut {
-            return self.get_then_put_group(group_id, scim_id).await;
-        }
+        // Nothing to change (a member joined who is not provisioned in the app): nothing is
+        // sent, in either mode (inference 21).
         if removed.is_empty() && added.is_empty() {
             return Outcome::NothingSent {
                 reason: "no provisioned member changed".into(),
             };
+        }
+        if self.org.app.mode == ClientMode::AiwPut {
+            return self.get_then_put_group(group_id, scim_id).await;
         }
         // At most "Group Patch Batch Size" member changes per PATCH: the removals first, then
         // the additions, each PATCH with its removals before its one `add`.

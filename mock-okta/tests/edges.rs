@@ -449,3 +449,28 @@ async fn assigning_a_group_makes_it_a_team_when_the_app_says_so() {
             .all(|r| !r.url.path().starts_with("/scim/v2/Groups"))
     );
 }
+
+#[tokio::test]
+async fn a_member_not_provisioned_in_the_app_joining_a_pushed_group_sends_nothing() {
+    for mode in [ClientMode::OinPatch, ClientMode::AiwPut] {
+        let mut h = Harness::new(mode).await;
+        let g = h.okta.create_group("Analysts", &[]).unwrap();
+        h.okta
+            .org_mut()
+            .app
+            .pushed_groups
+            .push(mock_okta::model::PushedGroup {
+                group_id: g.id,
+                scim_id: GROUP_ID.into(),
+            });
+        h.answer(group_endpoint(vec![])).await;
+        // The first user is in Okta but not assigned to the app.
+        let report = h.okta.add_group_member("Analysts", LOGIN).await.unwrap();
+        assert_eq!(
+            report.outcome.kind(),
+            mock_okta::OutcomeKind::NothingSent,
+            "{mode}"
+        );
+        assert!(h.received().await.is_empty(), "{mode}: nothing sent");
+    }
+}
