@@ -77,6 +77,11 @@ const CASES: &[(&str, Fault, &[&str])] = &[
         &["update.okta-overwrites-app-changes"],
     ),
     (
+        "fivetran.token.regenerate",
+        OldTokenStillWorks,
+        &["connection.token-regeneration"],
+    ),
+    (
         "okta.spec-test",
         UsernameMustEqualEmail,
         &["okta-spec.users"],

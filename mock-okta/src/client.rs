@@ -161,6 +161,11 @@ impl ScimClient {
         self.profile = profile;
     }
 
+    /// Replaces the API token, as an admin pasting a regenerated one into Okta.
+    pub fn set_token(&mut self, token: scim_client::Secret) {
+        self.wire.set_secret(token);
+    }
+
     /// Everything sent since the last call.
     pub fn take_exchanges(&mut self) -> Vec<Exchange> {
         self.whole_bytes = 0;

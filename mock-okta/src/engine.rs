@@ -167,6 +167,12 @@ impl MockOkta {
         self.org
     }
 
+    /// Provisioning > Integration > API token: the admin pastes a regenerated token. Nothing
+    /// is sent.
+    pub fn set_token(&mut self, token: scim_client::Secret) {
+        self.client.set_token(token);
+    }
+
     /// Starts an action: the client picks up the current settings (base URL and header
     /// profile, which may have changed between actions) and forgets anything an action that
     /// ended early left behind.

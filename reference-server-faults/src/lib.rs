@@ -148,6 +148,9 @@ pub enum Fault {
     IgnorePlan,
     /// "Enable SCIM Provisioning" is not checked (fivetran.scim-toggle).
     IgnoreScimToggle,
+    /// The token the server started with still works after a new one is generated
+    /// (fivetran.token.regenerate).
+    OldTokenStillWorks,
     /// Name and role updates are ignored (fivetran.update.names-and-role).
     IgnoreProfileUpdates,
     /// A new user is created even when one with the same userName exists: the lookup never
@@ -198,7 +201,9 @@ pub fn app(state: AppState, faults: &[Fault]) -> Router {
     if faults.is_empty() {
         return server;
     }
+    let first_token = state.settings().token.clone();
     let f = inject::Faults {
+        first_token,
         state,
         faults: faults.to_vec(),
     };

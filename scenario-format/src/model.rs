@@ -304,6 +304,9 @@ pub enum Auth {
     None,
     /// This bearer token instead (for negative tests).
     Bearer(String),
+    /// The token the run held before a `reference: regenerate_token` step: it must be
+    /// refused. Scrubbed from the report like the current one.
+    PreviousToken,
 }
 
 /// A query parameter value: YAML numbers and booleans are written as text.
@@ -360,6 +363,9 @@ pub enum ReferenceAction {
     ScimEnabled(bool),
     /// Add a custom account-level role.
     CustomRole(String),
+    /// Click Generate: a new API token, which the run (and its Okta) use from then on; the
+    /// old one is `auth: previous_token`.
+    RegenerateToken,
 }
 
 /// A Fivetran plan, as the reference server's admin API and `--plan` spell it. The format

@@ -200,6 +200,24 @@ fn step_problems(
             None,
         );
     }
+    let previous_token = st
+        .scim
+        .as_ref()
+        .is_some_and(|r| r.auth == crate::model::Auth::PreviousToken);
+    let regenerated = s.steps[..i]
+        .iter()
+        .any(|p| p.reference == Some(crate::model::ReferenceAction::RegenerateToken));
+    if previous_token && !regenerated {
+        out.add(
+            step(i, &["scim", "auth"]),
+            Target::Key,
+            format!(
+                "step `{}`: `auth: previous_token` needs an earlier `reference: regenerate_token` step",
+                st.name
+            ),
+            None,
+        );
+    }
     if st.reference.is_some() && !s.requires.reference {
         out.add(
             step(i, &["reference"]),

@@ -418,3 +418,29 @@ fn a_link_loop_ends_and_loads_each_file_once() {
     assert!(found.is_empty(), "{found:#?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_previous_token_needs_a_regeneration_before_it() {
+    let text = r#"version: 1
+id: token
+title: The old token
+requires: {reference: true}
+steps:
+  - name: too early
+    scim: {method: GET, path: /Users, auth: previous_token}
+  - name: regenerate
+    reference: regenerate_token
+  - name: in time
+    scim: {method: GET, path: /Users, auth: previous_token}
+"#;
+    let errors = errors(text);
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(
+        errors[0]
+            .message
+            .contains("needs an earlier `reference: regenerate_token` step"),
+        "{}",
+        errors[0].message
+    );
+    assert_eq!(at(&errors[0]).0, 7);
+}

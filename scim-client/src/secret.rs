@@ -25,6 +25,9 @@ pub struct Secret {
     token: String,
     /// The token's encoded forms (see [`encoded_forms`]).
     encoded: Vec<String>,
+    /// Tokens this one replaced ([`Secret::rotated`]), oldest first: still scrubbed, since a
+    /// step may send the old one to show it is refused.
+    retired: Vec<Secret>,
 }
 
 /// The forms a token takes when a target encodes what it echoes: percent-encoded (upper- and
@@ -94,7 +97,28 @@ impl Secret {
     pub fn new(token: impl Into<String>) -> Secret {
         let token = token.into();
         let encoded = encoded_forms(&token);
-        Secret { token, encoded }
+        Secret {
+            token,
+            encoded,
+            retired: Vec::new(),
+        }
+    }
+
+    /// The secret after the token is regenerated: `new` is the token sent from now on, and
+    /// this one is kept as [`Secret::previous`] and still scrubbed from everything recorded.
+    pub fn rotated(&self, new: impl Into<String>) -> Secret {
+        let mut next = Secret::new(new);
+        next.retired = self.retired.clone();
+        next.retired.push(Secret {
+            retired: Vec::new(),
+            ..self.clone()
+        });
+        next
+    }
+
+    /// The token this one replaced, if it was rotated.
+    pub fn previous(&self) -> Option<&str> {
+        self.retired.last().map(|s| s.token.as_str())
     }
 
     /// The token itself, to put on the wire.
@@ -114,6 +138,15 @@ impl Secret {
     /// turn `application/json` into `applica********ion/json`. Encoded forms are at least
     /// eight characters long and replaced wherever they appear.
     pub fn scrub(&self, text: &str) -> String {
+        let mut out = self.scrub_one(text);
+        for old in &self.retired {
+            out = old.scrub_one(&out);
+        }
+        out
+    }
+
+    /// [`Secret::scrub`] for this token alone.
+    fn scrub_one(&self, text: &str) -> String {
         let secret = self.token.as_str();
         if secret.is_empty() {
             return text.to_owned();
@@ -187,6 +220,18 @@ impl From<&str> for Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rotated_secret_sends_the_new_token_and_scrubs_both() {
+        let s = Secret::new("first-token-0123456789").rotated("second-token-9876543210");
+        assert_eq!(s.expose(), "second-token-9876543210");
+        assert_eq!(s.previous(), Some("first-token-0123456789"));
+        assert_eq!(
+            s.scrub("old first-token-0123456789, new second-token-9876543210"),
+            "old ********, new ********"
+        );
+        assert_eq!(Secret::new("x").previous(), None);
+    }
 
     #[test]
     fn scrubs_only_the_secret() {

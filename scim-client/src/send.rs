@@ -262,6 +262,11 @@ impl Client {
         &self.secret
     }
 
+    /// Replaces the token (after it is regenerated: see [`Secret::rotated`]).
+    pub fn set_secret(&mut self, secret: Secret) {
+        self.secret = secret;
+    }
+
     /// Builds a request's record: the path and query, the headers, the body, each with the
     /// token scrubbed, so `Authorization: Bearer <the run's token>` reads
     /// [`MASKED`](crate::MASKED); any other credential (a scenario's deliberately wrong

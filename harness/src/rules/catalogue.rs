@@ -421,6 +421,15 @@ pub static CATALOGUE: &[Rule] = &[
         quote: "Switch the Enable SCIM Provisioning toggle to ON.",
     },
     Rule {
+        id: "fivetran.token.regenerate",
+        level: Must,
+        profile: Fivetran,
+        kind: Flow,
+        title: "A regenerated API token works at once, and the token it replaced is refused at once",
+        source: GUIDE,
+        quote: "Click Generate to generate a new API token.",
+    },
+    Rule {
         id: "fivetran.team.delete-keeps-users",
         level: Must,
         profile: Fivetran,

@@ -72,6 +72,13 @@ impl Run<'_> {
                 format!("Bearer {}", self.endpoint.wire.secret().expose()),
             )),
             Auth::None => {}
+            // The loader makes sure a regeneration came first; without one this is the
+            // current token.
+            Auth::PreviousToken => {
+                let secret = self.endpoint.wire.secret();
+                let old = secret.previous().unwrap_or(secret.expose());
+                headers.push(("Authorization".into(), format!("Bearer {old}")));
+            }
             Auth::Bearer(t) => {
                 headers.push(("Authorization".into(), format!("Bearer {}", self.text(t)?)))
             }

@@ -289,7 +289,11 @@ impl Run<'_> {
         } else {
             if let Some(action) = &step.reference {
                 match self.endpoint.change_settings(action).await {
-                    Ok(note) => out.note = Some(note),
+                    Ok(note) => {
+                        // A regenerated token goes into Okta too, as the guide's admin pastes it.
+                        self.okta.set_token(self.endpoint.wire.secret().clone());
+                        out.note = Some(note);
+                    }
                     Err(why) => out.fail(format!("the account-settings change failed: {why}")),
                 }
             }

@@ -125,7 +125,10 @@ impl Endpoint {
 
     /// Changes the reference server's account settings through its admin API, as an
     /// operator would. `Ok` holds a note for the report; `Err` says why the server refused.
-    pub(crate) async fn change_settings(&self, action: &ReferenceAction) -> Result<String, String> {
+    pub(crate) async fn change_settings(
+        &mut self,
+        action: &ReferenceAction,
+    ) -> Result<String, String> {
         let Some(admin) = &self.admin else {
             return Err("the target is not a reference server this run started".into());
         };
@@ -151,6 +154,12 @@ impl Endpoint {
                 json!({ "name": name }),
                 format!("custom role {name} added"),
             ),
+            ReferenceAction::RegenerateToken => (
+                Method::POST,
+                "/scim-config/token",
+                json!({}),
+                "a new API token was generated, and Okta holds it".to_owned(),
+            ),
         };
         let request = Request::new(method, format!("{}{path}", admin.url))
             .header(
@@ -161,7 +170,19 @@ impl Endpoint {
             .body(body.to_string());
         let sent = admin.wire.send(&admin.wire.prepare(request)).await;
         match &sent.outcome {
-            Ok(a) if (200..300).contains(&a.status) => Ok(note),
+            Ok(a) if (200..300).contains(&a.status) => {
+                if matches!(action, ReferenceAction::RegenerateToken) {
+                    let token = a
+                        .json
+                        .as_ref()
+                        .and_then(|j| j.get("token"))
+                        .and_then(Value::as_str)
+                        .ok_or("the admin API answered no token")?;
+                    let rotated = self.wire.secret().rotated(token);
+                    self.wire.set_secret(rotated);
+                }
+                Ok(note)
+            }
             Ok(a) => Err(format!(
                 "the admin API answered {}: {}",
                 a.status,

@@ -25,6 +25,8 @@ use response::{Asked, rewrite_response};
 pub(crate) struct Faults {
     pub(crate) state: AppState,
     pub(crate) faults: Vec<Fault>,
+    /// The token the server started with (`OldTokenStillWorks` keeps taking it).
+    pub(crate) first_token: String,
 }
 
 impl Faults {

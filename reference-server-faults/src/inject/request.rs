@@ -74,6 +74,19 @@ pub(super) fn rewrite_request(
             headers.insert(header::AUTHORIZATION, v);
         }
     }
+    if f.on(Fault::OldTokenStillWorks) {
+        let current = f.state.settings().token.clone();
+        let sent_first = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == format!("Bearer {}", f.first_token));
+        if sent_first
+            && current != f.first_token
+            && let Ok(v) = HeaderValue::from_str(&format!("Bearer {current}"))
+        {
+            headers.insert(header::AUTHORIZATION, v);
+        }
+    }
     if f.on(Fault::IgnoreScimToggle) && !f.state.settings().scim_enabled {
         f.state.settings_mut().scim_enabled = true;
     }
