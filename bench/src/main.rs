@@ -7,6 +7,7 @@
 //! ```
 
 mod fixtures;
+mod group_push;
 mod heap;
 mod hostile;
 mod import;
@@ -68,6 +69,8 @@ enum Section {
     Import,
     /// The harness and mock-okta against targets that answer huge bodies: peak memory.
     Hostile,
+    /// Group Push of a 10,000-member group, in both modes: the slowest request.
+    GroupPush,
 }
 
 /// Sections that run in a child process, so that their peak memory is their own.
@@ -264,6 +267,13 @@ fn bench(cli: &Cli) -> anyhow::Result<()> {
         None
     };
 
+    let group_push = if cli.runs(Section::GroupPush) {
+        eprintln!("group push: {} members", group_push::MEMBERS);
+        Some(group_push::run()?)
+    } else {
+        None
+    };
+
     let mut hostile = Vec::new();
     if cli.runs(Section::Hostile) {
         for case in hostile::Case::ALL {
@@ -295,6 +305,7 @@ fn bench(cli: &Cli) -> anyhow::Result<()> {
         suite,
         import,
         hostile,
+        group_push,
     };
     println!("{}", report::render(&results));
     if let Some(dir) = cli.json.parent().filter(|d| !d.as_os_str().is_empty()) {

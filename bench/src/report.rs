@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::group_push::GroupPushResult;
 use crate::hostile::HostileResult;
 use crate::import::ImportResult;
 use crate::load::LoadResult;
@@ -55,6 +56,8 @@ pub(crate) struct Results {
     pub(crate) import: Option<ImportResult>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub(crate) hostile: Vec<HostileResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) group_push: Option<GroupPushResult>,
 }
 
 /// "met" or "**missed**".
@@ -340,6 +343,67 @@ pub(crate) fn hostile_table(results: &[HostileResult]) -> String {
     )
 }
 
+/// The Group Push table: one row per mode and action (repeated actions as a range).
+pub(crate) fn group_push_table(g: &GroupPushResult) -> String {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for a in &g.actions {
+        if seen.contains(&(a.mode.as_str(), a.action.as_str())) {
+            continue;
+        }
+        seen.push((&a.mode, &a.action));
+        let same: Vec<_> = g
+            .actions
+            .iter()
+            .filter(|b| b.mode == a.mode && b.action == a.action)
+            .collect();
+        let walls: Vec<f64> = same.iter().map(|b| b.wall_secs).collect();
+        let lo = walls.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = walls.iter().copied().fold(0.0, f64::max);
+        let secs = |s: f64| fmt_duration(std::time::Duration::from_secs_f64(s));
+        let time = if same.len() > 1 {
+            format!("{}–{} ({}×)", secs(lo), secs(hi), same.len())
+        } else {
+            secs(hi)
+        };
+        let outcomes: Vec<&str> = same.iter().map(|b| b.outcome.as_str()).collect();
+        let outcome = if outcomes.iter().all(|o| *o == outcomes[0]) {
+            outcomes[0].to_owned()
+        } else {
+            outcomes.join(", ")
+        };
+        rows.push(vec![
+            a.mode.clone(),
+            a.action.clone(),
+            time,
+            group_thousands(same.iter().map(|b| b.requests as u64).max().unwrap_or(0)),
+            format!(
+                "{} ms",
+                group_thousands(same.iter().map(|b| b.slowest_ms).max().unwrap_or(0))
+            ),
+            format!(
+                "{} KiB",
+                group_thousands(
+                    (same.iter().map(|b| b.largest_body).max().unwrap_or(0) as u64).div_ceil(1024)
+                )
+            ),
+            outcome,
+        ]);
+    }
+    table(
+        &[
+            "mode",
+            "action",
+            "time",
+            "requests",
+            "slowest request",
+            "largest body",
+            "outcome",
+        ],
+        &rows,
+    )
+}
+
 /// Every table, with headings.
 pub(crate) fn render(res: &Results) -> String {
     let mut out = format!(
@@ -374,6 +438,14 @@ pub(crate) fn render(res: &Results) -> String {
     if res.suite.is_some() || res.import.is_some() {
         out.push_str("\nHarness and mock-okta\n\n");
         out.push_str(&tools_table(res));
+    }
+    if let Some(g) = &res.group_push {
+        out.push_str(&format!(
+            "\nGroup Push: a {}-member group, batches of {}\n\n",
+            group_thousands(g.members as u64),
+            g.batch_size
+        ));
+        out.push_str(&group_push_table(g));
     }
     if !res.hostile.is_empty() {
         out.push_str("\nHostile targets: the judge's memory\n\n");
