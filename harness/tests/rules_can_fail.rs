@@ -82,6 +82,11 @@ const CASES: &[(&str, Fault, &[&str])] = &[
         &["connection.token-regeneration"],
     ),
     (
+        "okta.rate-limit.retry-after",
+        RateLimitWithoutRetryAfter,
+        &["connection.rate-limited"],
+    ),
+    (
         "okta.spec-test",
         UsernameMustEqualEmail,
         &["okta-spec.users"],
@@ -441,6 +446,8 @@ async fn run_with(fault: Fault, chosen: &[Loaded]) -> RunReport {
     let mut config = RunConfig::new(Target::Reference);
     config.modes = vec![ClientMode::OinPatch];
     config.jobs = 1;
+    // Back-off is recorded, never waited (a fault may drop Retry-After: five minutes).
+    config.clock = std::sync::Arc::new(scim_client::RecordingClock::default());
     config.start_reference = StartReference::new(move |server| {
         Box::pin(async move { reference_server_faults::spawn(&server, &[fault]).await })
     });

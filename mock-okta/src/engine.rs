@@ -185,10 +185,34 @@ impl MockOkta {
 
     /// Ends an action.
     pub(crate) fn finish(&mut self, action: &str, outcome: Outcome) -> ActionReport {
+        let exchanges = self.client.take_exchanges();
+        // What Okta shows while a rate-limited task waits (okta-wire §1.4: it "immediately
+        // pauses the provisioning task" and reschedules it).
+        // They are listed first among the action's events: each pause came before whatever
+        // the action then did.
+        let mut pauses = Vec::new();
+        let mut attempt = 0;
+        for ex in &exchanges {
+            match ex.then_waited_secs {
+                Some(secs) => {
+                    attempt += 1;
+                    pauses.push(format!(
+                        "task paused: {} {} was rate limited (429); rescheduled after {secs} s \
+                         (attempt {attempt} of {})",
+                        ex.request.method,
+                        ex.request.path,
+                        crate::client::MAX_ATTEMPTS
+                    ));
+                }
+                None => attempt = 0,
+            }
+        }
+        let at = self.events_at.min(self.org.events.len());
+        self.org.events.splice(at..at, pauses);
         ActionReport {
             action: action.to_owned(),
             outcome,
-            exchanges: self.client.take_exchanges(),
+            exchanges,
             events: self.org.events[self.events_at.min(self.org.events.len())..].to_vec(),
             import: None,
         }

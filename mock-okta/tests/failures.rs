@@ -41,6 +41,15 @@ async fn an_integer_retry_after_is_honoured_exactly() {
     assert_eq!(h.clock.waits(), vec![Duration::from_secs(7)]);
     assert_eq!(report.exchanges.len(), 2);
     assert_eq!(report.exchanges[0].then_waited_secs, Some(7));
+    // The task's visible state: paused, and when it was rescheduled.
+    assert_eq!(
+        report.events,
+        [
+            "task paused: GET /scim/v2/Users?startIndex=1&count=2 was rate limited (429); \
+             rescheduled after 7 s (attempt 1 of 10)",
+            "API credentials for Fivetran verified"
+        ]
+    );
 }
 
 #[tokio::test]

@@ -151,6 +151,8 @@ pub enum Fault {
     /// The token the server started with still works after a new one is generated
     /// (fivetran.token.regenerate).
     OldTokenStillWorks,
+    /// `429`s come without `Retry-After` (okta.rate-limit.retry-after).
+    RateLimitWithoutRetryAfter,
     /// Name and role updates are ignored (fivetran.update.names-and-role).
     IgnoreProfileUpdates,
     /// A new user is created even when one with the same userName exists: the lookup never

@@ -5,7 +5,7 @@
 //! | request | does |
 //! | --- | --- |
 //! | `GET /admin/scim-config` | the plan, the toggle, the roles; never the token |
-//! | `PATCH /admin/scim-config` `{"scimEnabled": bool, "plan": "..."}` | switches SCIM on or off, changes the plan |
+//! | `PATCH /admin/scim-config` `{"scimEnabled": bool, "plan": "...", "rateLimit": {"requests": n, "retryAfter": s}}` | switches SCIM on or off, changes the plan; `rateLimit` makes the next `n` SCIM requests answer `429` with `Retry-After: s` (a sandbox switch for clients' back-off) |
 //! | `POST /admin/scim-config/token` | "Generate": a new SCIM token, shown once; the old one stops working at once |
 //! | `GET /admin/roles` | the standard and custom account roles |
 //! | `POST /admin/roles` `{"name": "..."}` | adds a custom account role |
@@ -46,6 +46,14 @@ pub async fn get_config(State(state): State<AppState>) -> Response {
 struct ConfigChange {
     scim_enabled: Option<bool>,
     plan: Option<Plan>,
+    rate_limit: Option<RateLimit>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RateLimit {
+    requests: u32,
+    retry_after: u64,
 }
 
 /// `PATCH /admin/scim-config`.
@@ -59,6 +67,12 @@ pub async fn change_config(
         let mut s = state.settings_mut();
         if let Some(on) = change.scim_enabled {
             s.scim_enabled = on;
+        }
+        if let Some(limit) = change.rate_limit {
+            s.throttle = (limit.requests > 0).then_some(crate::state::Throttle {
+                remaining: limit.requests,
+                retry_after: limit.retry_after,
+            });
         }
         if let Some(p) = change.plan {
             s.plan = p;

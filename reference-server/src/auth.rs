@@ -6,9 +6,9 @@
 //! account, which is what an admin clicking "Test API Credentials" needs to read.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use scim_core::ScimError;
 use subtle::ConstantTimeEq;
 
@@ -92,7 +92,37 @@ pub async fn scim_token(
     next: Next,
 ) -> Result<Response, ApiError> {
     check_scim(&state, request.headers(), true)?;
+    if let Some(retry_after) = take_throttled(&state) {
+        return Ok(too_many_requests(retry_after));
+    }
     Ok(next.run(request).await)
+}
+
+/// Counts one request against the admin API's rate limit: `Some(Retry-After)` when it is
+/// to be refused.
+fn take_throttled(state: &AppState) -> Option<u64> {
+    state.settings().throttle?;
+    let mut s = state.settings_mut();
+    let t = s.throttle.as_mut()?;
+    let retry_after = t.retry_after;
+    t.remaining = t.remaining.saturating_sub(1);
+    if t.remaining == 0 {
+        s.throttle = None;
+    }
+    Some(retry_after)
+}
+
+/// `429` with a SCIM error and `Retry-After`.
+fn too_many_requests(retry_after: u64) -> Response {
+    let mut r = ApiError(ScimError::new(
+        429,
+        "too many requests: the account's rate limit (set through the admin API) is reached",
+    ))
+    .into_response();
+    if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
 }
 
 /// Middleware for the admin API: the admin credential.

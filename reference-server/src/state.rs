@@ -21,6 +21,20 @@ pub struct Settings {
     pub custom_roles: Vec<String>,
     /// Whether `userName` must equal the primary email (`require-username-email`).
     pub require_username_email: bool,
+    /// A sandbox switch: the next SCIM requests are answered `429` (see [`Throttle`]).
+    pub throttle: Option<Throttle>,
+}
+
+/// The admin API's rate limit for tests of a client's back-off: the next `remaining` SCIM
+/// requests (after their token is checked) are answered `429 Too Many Requests` with
+/// `Retry-After: retry_after`. Fivetran's rate limits are undocumented; this only lets a
+/// sandbox show what a client does with a `429`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Throttle {
+    /// Requests still to refuse.
+    pub remaining: u32,
+    /// The `Retry-After` they carry, in seconds.
+    pub retry_after: u64,
 }
 
 impl Settings {
@@ -68,6 +82,7 @@ impl std::fmt::Debug for Settings {
             .field("token", &crate::config::REDACTED)
             .field("custom_roles", &self.custom_roles)
             .field("require_username_email", &self.require_username_email)
+            .field("throttle", &self.throttle)
             .finish()
     }
 }
@@ -107,6 +122,7 @@ impl AppState {
             token: config.token.clone().unwrap_or_else(generate_token),
             custom_roles: config.custom_roles.clone(),
             require_username_email: config.require_username_email,
+            throttle: None,
         };
         AppState(Arc::new(Shared {
             store,

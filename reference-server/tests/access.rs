@@ -414,3 +414,34 @@ async fn an_unknown_configuration_field_is_400() {
     assert_eq!(c.body["scimEnabled"], json!(true));
     assert_eq!(s.get("/Users").await.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn the_admin_rate_limit_refuses_the_next_requests_with_retry_after() {
+    let s = Server::new();
+    let r = s
+        .admin(
+            Method::PATCH,
+            "/scim-config",
+            Some(json!({"rateLimit": {"requests": 2, "retryAfter": 7}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // A wrong token is still a 401: the limit counts only requests that would be served.
+    assert_unauthorized(&get_as(&s, "/Users", Some("Bearer wrong")).await);
+    for _ in 0..2 {
+        let r = s.get("/Users").await;
+        r.assert_error(429, None);
+        assert_eq!(r.header("retry-after"), Some("7"));
+    }
+    assert_eq!(s.get("/Users").await.status, StatusCode::OK);
+    // Zero requests is no limit.
+    let r = s
+        .admin(
+            Method::PATCH,
+            "/scim-config",
+            Some(json!({"rateLimit": {"requests": 0, "retryAfter": 7}})),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(s.get("/Users").await.status, StatusCode::OK);
+}

@@ -366,6 +366,19 @@ pub enum ReferenceAction {
     /// Click Generate: a new API token, which the run (and its Okta) use from then on; the
     /// old one is `auth: previous_token`.
     RegenerateToken,
+    /// The next `requests` SCIM requests are answered `429` with `Retry-After:
+    /// retry_after` (a sandbox switch of the reference server, to watch Okta back off).
+    RateLimit(RateLimit),
+}
+
+/// A [`ReferenceAction::RateLimit`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    /// How many requests to refuse.
+    pub requests: u32,
+    /// The `Retry-After` they carry, in seconds.
+    pub retry_after: u64,
 }
 
 /// A Fivetran plan, as the reference server's admin API and `--plan` spell it. The format

@@ -220,6 +220,15 @@ pub static CATALOGUE: &[Rule] = &[
         source: "Okta SCIM 2.0 reference (okta-wire §2b); RFC 7644 §3.4.2.2",
         quote: "eq: The attribute and operator values must be identical for a match.",
     },
+    Rule {
+        id: "okta.rate-limit.retry-after",
+        level: Should,
+        profile: Okta,
+        kind: Exchange(exchange::retry_after_seconds),
+        title: "A 429 carries Retry-After in whole seconds (else Okta waits five minutes, doubling each time)",
+        source: "Okta, Handle SCIM server rate limiting (HTTP 429) (okta-wire §1.4)",
+        quote: "If the header is missing, or is an HTTP-date, or is not an integer, Okta waits a 5-minute default.",
+    },
     // ---- Flow rules: Okta's flows.
     Rule {
         id: "okta.test-credentials.list",

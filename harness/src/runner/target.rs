@@ -154,6 +154,15 @@ impl Endpoint {
                 json!({ "name": name }),
                 format!("custom role {name} added"),
             ),
+            ReferenceAction::RateLimit(limit) => (
+                Method::PATCH,
+                "/scim-config",
+                json!({ "rateLimit": {"requests": limit.requests, "retryAfter": limit.retry_after} }),
+                format!(
+                    "the next {} requests are answered 429 with Retry-After: {}",
+                    limit.requests, limit.retry_after
+                ),
+            ),
             ReferenceAction::RegenerateToken => (
                 Method::POST,
                 "/scim-config/token",

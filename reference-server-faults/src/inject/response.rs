@@ -52,6 +52,9 @@ pub(super) fn rewrite_response(
     let single = segs.len() == 2 && (first == "Users" || first == "Groups") && segs[1] != ".search";
     let code = status.as_u16();
 
+    if f.on(Fault::RateLimitWithoutRetryAfter) && code == 429 {
+        headers.remove(axum::http::header::RETRY_AFTER);
+    }
     if f.on(Fault::UnknownIdAs200) && method == "GET" && single && code == 404 {
         *status = StatusCode::OK;
         *body = Some(json!({}));

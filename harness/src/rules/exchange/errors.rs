@@ -119,6 +119,27 @@ pub fn no_redirect(v: &View<'_>) -> Verdict {
     )))
 }
 
+/// `okta.rate-limit.retry-after`: a `429` says when to come back, in whole seconds. Okta
+/// waits exactly that long; without it (or with an HTTP-date, or anything not an integer) it
+/// waits five minutes, doubling on each further 429 (okta-wire §1.4).
+pub fn retry_after_seconds(v: &View<'_>) -> Verdict {
+    if v.status != 429 {
+        return None;
+    }
+    match v.header("retry-after").map(str::trim) {
+        Some(s) if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) => Some(Ok(())),
+        other => Some(Err(broken(
+            "the 429 does not say, in whole seconds, when to come back: Okta waits five minutes, \
+             doubling on each further 429",
+            "Retry-After: <seconds>",
+            other.map_or_else(
+                || "no Retry-After".to_owned(),
+                |s| format!("Retry-After: {s}"),
+            ),
+        ))),
+    }
+}
+
 /// Signatures of a database engine's or a runtime's own error text: unmistakable, so that a
 /// message a person wrote never matches. Each names what it betrays.
 const INTERNALS: &[(&str, &str)] = &[
