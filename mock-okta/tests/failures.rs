@@ -417,3 +417,39 @@ async fn retrying_a_failed_profile_push_pushes_the_profile_again() {
     );
     assert!(h.okta.org().tasks.is_empty(), "the retried task is closed");
 }
+
+/// A create that lost a race to another create of the same user (the 409 of OKTA-KB-SNOW):
+/// the task's Retry finds the winner by the lookup and links it, with no second POST.
+#[tokio::test]
+async fn a_create_that_lost_a_race_is_linked_on_retry_not_created_twice() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    h.answer(vec![
+        lookup(vec![]),
+        on(
+            "POST",
+            "/scim/v2/Users",
+            scim(
+                409,
+                scim_error(409, Some(ScimType::Uniqueness), "User already exists."),
+            ),
+        ),
+    ])
+    .await;
+    let task = opened_task(&h.assign().await).clone();
+    // The other create won: the lookup now finds the user.
+    let mut mocks = vec![lookup(vec![user(USER_ID, LOGIN, true)])];
+    mocks.extend(user_endpoint(true, true));
+    h.answer(mocks).await;
+    let retried = h.okta.retry_task(task.id).await.unwrap();
+    assert_eq!(retried.outcome, Outcome::Succeeded, "{:?}", retried.outcome);
+    assert_eq!(
+        h.methods().await,
+        ["GET", "GET", "PUT"],
+        "linked, then its profile pushed"
+    );
+    assert_eq!(
+        h.assignment(LOGIN).unwrap().scim_id.as_deref(),
+        Some(USER_ID)
+    );
+    assert!(h.okta.org().tasks.is_empty());
+}
