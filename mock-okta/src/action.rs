@@ -49,6 +49,12 @@ pub struct Settings {
     #[arg(long)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teams_from_group_assignments: Option<bool>,
+    /// How many provisioning tasks of Assign to Groups run at once (1 to 32; 1 provisions
+    /// one user after another).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=32))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 32)))]
+    pub provisioning_concurrency: Option<u8>,
 }
 
 impl Settings {
@@ -74,6 +80,9 @@ impl Settings {
         }
         if let Some(v) = self.teams_from_group_assignments {
             app.teams_from_group_assignments = v;
+        }
+        if let Some(v) = self.provisioning_concurrency {
+            app.provisioning_concurrency = usize::from(v.clamp(1, 32));
         }
     }
 }
@@ -454,7 +463,7 @@ impl MockOkta {
         let app = &self.org.app;
         let on = |b: bool| if b { "on" } else { "off" };
         let event = format!(
-            "settings: provisioning {}, create users {}, update user attributes {}, deactivate users {}, import groups {}, group patch batch size {}, teams from group assignments {}; {} mode, {} headers",
+            "settings: provisioning {}, create users {}, update user attributes {}, deactivate users {}, import groups {}, group patch batch size {}, teams from group assignments {}, provisioning concurrency {}; {} mode, {} headers",
             on(app.api.enabled),
             on(app.to_app.create_users),
             on(app.to_app.update_user_attributes),
@@ -462,6 +471,7 @@ impl MockOkta {
             on(app.import_groups),
             app.group_patch_batch_size,
             on(app.teams_from_group_assignments),
+            app.provisioning_concurrency,
             app.mode,
             app.headers,
         );

@@ -161,6 +161,29 @@ impl ScimClient {
         self.profile = profile;
     }
 
+    /// A client like this one (the same connection pool, token and settings) with a
+    /// transcript of its own: one of several provisioning tasks running at once. Its
+    /// exchanges come back with [`ScimClient::absorb`].
+    pub(crate) fn fork(&self) -> ScimClient {
+        ScimClient {
+            wire: self.wire.clone(),
+            base_url: self.base_url.clone(),
+            profile: self.profile,
+            max_attempts: self.max_attempts,
+            clock: Arc::clone(&self.clock),
+            exchanges: Vec::new(),
+            whole_bytes: 0,
+            oldest_whole: 0,
+        }
+    }
+
+    /// Takes a fork's exchanges into this transcript, in the order given.
+    pub(crate) fn absorb(&mut self, exchanges: Vec<Exchange>) {
+        for ex in exchanges {
+            self.record(ex);
+        }
+    }
+
     /// Replaces the API token, as an admin pasting a regenerated one into Okta.
     pub fn set_token(&mut self, token: scim_client::Secret) {
         self.wire.set_secret(token);

@@ -15,7 +15,7 @@ use crate::model::{
     UserStatus,
 };
 
-fn worst(a: Outcome, b: Outcome) -> Outcome {
+pub(crate) fn worst(a: Outcome, b: Outcome) -> Outcome {
     match (&a, &b) {
         (Outcome::TaskOpened { .. } | Outcome::Failed { .. }, _) => a,
         (_, Outcome::TaskOpened { .. } | Outcome::Failed { .. }) => b,
@@ -230,14 +230,38 @@ impl MockOkta {
         let mut outcome = Outcome::NothingSent {
             reason: "the group has no active members".into(),
         };
+        let concurrent = self.org.app.provisioning_concurrency > 1;
+        let mut fresh: Vec<String> = Vec::new();
         for uid in &g.members {
-            if self
+            if !self
                 .org
                 .user(uid)
                 .is_some_and(|u| u.status == UserStatus::Active)
             {
-                outcome = worst(outcome, self.assign_through_groups(uid).await);
+                continue;
             }
+            if !concurrent {
+                outcome = worst(outcome, self.assign_through_groups(uid).await);
+                continue;
+            }
+            // With tasks running at once, the members still to create go out together.
+            if !self.join_group_assignments(uid) {
+                continue;
+            }
+            let to_create = self.org.app.api.enabled
+                && self.org.app.to_app.create_users
+                && self
+                    .org
+                    .assignment(uid)
+                    .is_some_and(|a| a.scim_id.is_none());
+            if to_create {
+                fresh.push(uid.clone());
+            } else {
+                outcome = worst(outcome, self.provision_assigned(uid).await);
+            }
+        }
+        if !fresh.is_empty() {
+            outcome = worst(outcome, self.provision_concurrently(&fresh).await);
         }
         // The latest Fivetran app makes a team of an assigned group (inference 20): the
         // group is pushed as Push Groups would, once its members are provisioned.
@@ -252,6 +276,16 @@ impl MockOkta {
 
     /// Gives a user the assignments its assigned groups imply, and provisions it.
     pub(crate) async fn assign_through_groups(&mut self, user_id: &str) -> Outcome {
+        if !self.join_group_assignments(user_id) {
+            return Outcome::NothingSent {
+                reason: "the user is not assigned to the app".into(),
+            };
+        }
+        self.provision_assigned(user_id).await
+    }
+
+    /// Gives a user the assignments its assigned groups imply; `false` when none does.
+    fn join_group_assignments(&mut self, user_id: &str) -> bool {
         let groups: Vec<(String, BTreeMap<String, String>)> = self
             .org
             .app
@@ -265,9 +299,7 @@ impl MockOkta {
             .map(|ga| (ga.group_id.clone(), ga.attributes.clone()))
             .collect();
         if groups.is_empty() {
-            return Outcome::NothingSent {
-                reason: "the user is not assigned to the app".into(),
-            };
+            return false;
         }
         if self.org.assignment(user_id).is_none() {
             self.org.app.assignments.push(Assignment {
@@ -292,7 +324,7 @@ impl MockOkta {
                 }
             }
         }
-        self.provision_assigned(user_id).await
+        true
     }
 
     /// Push Groups: finds the app group (from the last import when Import Groups is on, else

@@ -323,6 +323,10 @@ fn on() -> bool {
     true
 }
 
+fn one() -> usize {
+    1
+}
+
 /// The app integration ("Fivetran" by default).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct App {
@@ -351,6 +355,10 @@ pub struct App {
     /// tab" (the guide). On, Assign to Groups also pushes the group (inference 20).
     #[serde(default = "on")]
     pub teams_from_group_assignments: bool,
+    /// How many provisioning tasks of one mass action (Assign to Groups) run at once
+    /// (inference 22). 1, the default, provisions the users one after another.
+    #[serde(default = "one")]
+    pub provisioning_concurrency: usize,
     /// User assignments.
     pub assignments: Vec<Assignment>,
     /// Group assignments.
@@ -383,6 +391,7 @@ impl Org {
                 import_groups: false,
                 group_patch_batch_size: DEFAULT_GROUP_PATCH_BATCH_SIZE,
                 teams_from_group_assignments: true,
+                provisioning_concurrency: 1,
                 assignments: Vec::new(),
                 group_assignments: Vec::new(),
                 pushed_groups: Vec::new(),

@@ -25,6 +25,7 @@ fn samples() -> Vec<(Action, Vec<&'static str>, &'static str)> {
                 import_groups: Some(true),
                 group_patch_batch_size: Some(250),
                 teams_from_group_assignments: Some(false),
+                provisioning_concurrency: Some(4),
             }),
             vec![
                 "settings",
@@ -42,8 +43,10 @@ fn samples() -> Vec<(Action, Vec<&'static str>, &'static str)> {
                 "250",
                 "--teams-from-group-assignments",
                 "false",
+                "--provisioning-concurrency",
+                "4",
             ],
-            "settings: {provisioning: true, create_users: false, update_user_attributes: true, deactivate_users: false, import_groups: true, group_patch_batch_size: 250, teams_from_group_assignments: false}",
+            "settings: {provisioning: true, create_users: false, update_user_attributes: true, deactivate_users: false, import_groups: true, group_patch_batch_size: 250, teams_from_group_assignments: false, provisioning_concurrency: 4}",
         ),
         (
             Action::AssignUser {
@@ -319,7 +322,7 @@ async fn perform_runs_actions_that_send_nothing() {
     assert_eq!(
         report.events,
         [
-            "settings: provisioning on, create users off, update user attributes on, deactivate users on, import groups on, group patch batch size 100, teams from group assignments on; oin-patch mode, okta headers"
+            "settings: provisioning on, create users off, update user attributes on, deactivate users on, import groups on, group patch batch size 100, teams from group assignments on, provisioning concurrency 1; oin-patch mode, okta headers"
         ]
     );
     assert!(!okta.org().app.to_app.create_users && okta.org().app.import_groups);

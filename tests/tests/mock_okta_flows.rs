@@ -340,3 +340,62 @@ async fn every_flow_oin_patch() {
 async fn every_flow_aiw_put() {
     every_flow(ClientMode::AiwPut).await;
 }
+
+/// Assign to Groups with provisioning tasks running at once: every member is created once,
+/// linked to its own app user, and the group becomes a team with all of them.
+async fn a_group_provisioned_concurrently(mode: ClientMode) {
+    let mut w = World::new(mode).await;
+    w.okta.change_settings(&mock_okta::Settings {
+        provisioning_concurrency: Some(8),
+        ..mock_okta::Settings::default()
+    });
+    let logins: Vec<String> = (0..30)
+        .map(|i| format!("member{i:02}@example.com"))
+        .collect();
+    for login in &logins {
+        w.person(login, "Member");
+    }
+    // One member was assigned on their own before: linked already, not created again.
+    succeeded(
+        &w.okta
+            .assign_user(&logins[0], role("Account Analyst"))
+            .await
+            .unwrap()
+            .outcome,
+    );
+    let refs: Vec<&str> = logins.iter().map(String::as_str).collect();
+    w.okta.create_group("Big", &refs).unwrap();
+    let report = w
+        .okta
+        .assign_group("Big", role("Account Reviewer"))
+        .await
+        .unwrap();
+    succeeded(&report.outcome);
+    let posts = report
+        .exchanges
+        .iter()
+        .filter(|e| e.request.method == "POST" && e.request.path.ends_with("/Users"))
+        .count();
+    assert_eq!(posts, 29, "each new member is created once");
+    let (_, all) = w.get("/Users?count=100").await;
+    assert_eq!(all["totalResults"], 30, "no second account for anyone");
+    let mut ids: Vec<String> = logins.iter().map(|l| w.scim_id(l)).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 30, "each member linked to its own app user");
+    let (_, teams) = w.get("/Groups").await;
+    assert_eq!(
+        teams["Resources"][0]["members"].as_array().unwrap().len(),
+        30
+    );
+}
+
+#[tokio::test]
+async fn a_group_provisioned_concurrently_oin_patch() {
+    a_group_provisioned_concurrently(ClientMode::OinPatch).await;
+}
+
+#[tokio::test]
+async fn a_group_provisioned_concurrently_aiw_put() {
+    a_group_provisioned_concurrently(ClientMode::AiwPut).await;
+}
