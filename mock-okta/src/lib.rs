@@ -43,6 +43,7 @@ pub mod ids;
 mod import;
 pub mod mapping;
 pub mod model;
+mod provision;
 pub mod state_file;
 mod users;
 

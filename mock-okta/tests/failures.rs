@@ -189,25 +189,23 @@ async fn a_failed_deactivation_makes_a_manual_task_without_retry() {
     assert!(e.to_string().contains("has no Retry"), "{e}");
 }
 
-#[tokio::test]
-async fn error_details_reach_the_task_and_retry_resends() {
-    let mut h = Harness::new(ClientMode::OinPatch).await;
-    h.answer(vec![
+/// A server whose lookup finds nothing and whose create answers 409 with `detail`.
+fn conflict_on_create(detail: &str) -> Vec<Mock> {
+    vec![
         lookup(vec![]),
         on(
             "POST",
             "/scim/v2/Users",
-            scim(
-                409,
-                scim_error(
-                    409,
-                    Some(ScimType::Uniqueness),
-                    "User already exists in the database.",
-                ),
-            ),
+            scim(409, scim_error(409, Some(ScimType::Uniqueness), detail)),
         ),
-    ])
-    .await;
+    ]
+}
+
+#[tokio::test]
+async fn error_details_reach_the_task_and_retry_resends() {
+    let mut h = Harness::new(ClientMode::OinPatch).await;
+    h.answer(conflict_on_create("User already exists in the database."))
+        .await;
     let report = h.assign().await;
     let task = opened_task(&report);
     assert_eq!(
@@ -423,18 +421,7 @@ async fn retrying_a_failed_profile_push_pushes_the_profile_again() {
 #[tokio::test]
 async fn a_create_that_lost_a_race_is_linked_on_retry_not_created_twice() {
     let mut h = Harness::new(ClientMode::OinPatch).await;
-    h.answer(vec![
-        lookup(vec![]),
-        on(
-            "POST",
-            "/scim/v2/Users",
-            scim(
-                409,
-                scim_error(409, Some(ScimType::Uniqueness), "User already exists."),
-            ),
-        ),
-    ])
-    .await;
+    h.answer(conflict_on_create("User already exists.")).await;
     let task = opened_task(&h.assign().await).clone();
     // The other create won: the lookup now finds the user.
     let mut mocks = vec![lookup(vec![user(USER_ID, LOGIN, true)])];
