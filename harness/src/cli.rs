@@ -131,6 +131,10 @@ struct RunArgs {
     /// The domain of the test users' logins.
     #[arg(long, default_value = "example.com")]
     email_domain: String,
+    /// The most exchanges one step keeps in the reports (0: all): the first and last halves,
+    /// and every exchange a finding is about; the rest are counted.
+    #[arg(long, default_value_t = runner::DEFAULT_EXCHANGES_PER_STEP)]
+    exchanges_per_step: usize,
     /// The longest single wait after a 429, in seconds. Okta's own back-off grows to
     /// hours; the report still shows the wait Okta would have made.
     #[arg(long, default_value_t = 30)]
@@ -303,6 +307,7 @@ pub async fn main() -> ExitCode {
                 max_body,
                 email_domain,
                 max_retry_wait,
+                exchanges_per_step,
             } = *args;
             let target = if reference {
                 Target::Reference
@@ -358,6 +363,7 @@ pub async fn main() -> ExitCode {
             }
             config.timeout = Duration::from_secs(timeout.max(1));
             config.max_body = max_body;
+            config.exchanges_per_step = exchanges_per_step;
             config.deadline = deadline.map(Duration::from_secs);
             // Ctrl-C stops the run at the next step and still writes the reports; a second
             // Ctrl-C ends the process at once.

@@ -47,8 +47,12 @@ fn normalise(v: &mut Value, rules: &[(regex::Regex, &str)]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_suite_report_is_stable() {
-    let (scenarios, errors) = harness::cli::load(&[]);
+    let (mut scenarios, errors) = harness::cli::load(&[]);
     assert!(errors.is_empty());
+    // The `scale` scenarios (a thousand users) would be most of the snapshot and say nothing
+    // the others do not: their verdicts are tested with the suite, their requests in
+    // mock-okta's transcripts.
+    scenarios.retain(|l| !l.scenario.tags.iter().any(|t| t == "scale"));
     let mut config = RunConfig::new(Target::Reference);
     config.jobs = 1;
     let report = runner::run(&config, &scenarios, &|_| {}).await.unwrap();

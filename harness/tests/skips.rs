@@ -78,3 +78,59 @@ async fn an_unset_variable_skips_the_step_without_sending_it() {
     );
     // MockServer verifies the `expect(times)` counts when it drops.
 }
+
+const SCALE: &str = r#"version: 1
+id: skips.scale
+title: a scenario at real size
+tags: [scale]
+steps:
+  - name: a request
+    scim: {method: GET, path: /Users, query: {count: 7}}
+    expect: {status: 200}
+"#;
+
+/// A scale scenario fills a vendor's endpoint with users: against a `--target` it runs only
+/// when asked for, by tag or by id.
+#[tokio::test]
+async fn a_scale_scenario_runs_against_a_target_only_when_asked_for() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/scim/v2/Users"))
+        .and(query_param("count", "7"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": 0, "Resources": [], "startIndex": 1, "itemsPerPage": 0}).to_string(),
+            "application/scim+json",
+        ))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let scenario = Loaded {
+        path: "scale.yaml".into(),
+        scenario: load_str("scale.yaml", SCALE, &harness::rules::Catalogue).expect("it loads"),
+    };
+    let run = |tags: Vec<String>, only: Vec<String>| {
+        let mut config = RunConfig::new(Target::Url {
+            base_url: format!("{}/scim/v2", server.uri()),
+            token: "t".into(),
+        });
+        config.modes = vec![ClientMode::OinPatch];
+        config.tags = tags;
+        config.only = only;
+        let scenarios = [scenario.clone()];
+        async move { runner::run(&config, &scenarios, &|_| {}).await.unwrap() }
+    };
+    let report = run(Vec::new(), Vec::new()).await;
+    let s = &report.scenarios[0];
+    assert_eq!(s.status, Status::Skipped);
+    assert!(
+        s.skip_reason.as_deref().unwrap().contains("--tag scale"),
+        "{s:?}"
+    );
+    for (tags, only) in [
+        (vec!["scale".into()], vec![]),
+        (vec![], vec!["skips.scale".into()]),
+    ] {
+        let report = run(tags, only).await;
+        assert_eq!(report.scenarios[0].status, Status::Passed, "{report:#?}");
+    }
+}

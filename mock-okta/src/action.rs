@@ -49,8 +49,8 @@ pub struct Settings {
     #[arg(long)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub teams_from_group_assignments: Option<bool>,
-    /// How many provisioning tasks of Assign to Groups run at once (1 to 32; 1 provisions
-    /// one user after another).
+    /// How many provisioning tasks of a mass assignment (Assign to Groups, or several
+    /// people at once) run at once (1 to 32; 1 provisions one user after another).
     #[arg(long, value_parser = clap::value_parser!(u8).range(1..=32))]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 32)))]
@@ -105,6 +105,17 @@ pub enum Action {
         #[arg(value_name = "LOGIN")]
         user: String,
         /// The Role app-user attribute.
+        #[arg(long)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        role: Option<String>,
+    },
+    /// Assign > Assign to People, several people at once: their provisioning tasks run
+    /// `provisioning_concurrency` at a time.
+    AssignUsers {
+        /// The users (a scenario names fixture users, or a crowd for all of its users).
+        #[arg(value_name = "LOGIN", required = true)]
+        users: Vec<String>,
+        /// The Role app-user attribute, for each of them.
         #[arg(long)]
         #[serde(default, skip_serializing_if = "Option::is_none")]
         role: Option<String>,
@@ -268,6 +279,7 @@ impl Action {
             Action::SaveSettings => "save-settings",
             Action::Settings(_) => "settings",
             Action::AssignUser { .. } => "assign-user",
+            Action::AssignUsers { .. } => "assign-users",
             Action::AssignGroup { .. } => "assign-group",
             Action::AddGroupMember { .. } => "add-group-member",
             Action::RemoveGroupMember { .. } => "remove-group-member",
@@ -310,6 +322,13 @@ impl Action {
             Action::Settings(s) => Action::Settings(s),
             Action::AssignUser { user, role } => Action::AssignUser {
                 user: f(User, "user", user)?,
+                role: opt("role", role, &mut f)?,
+            },
+            Action::AssignUsers { users, role } => Action::AssignUsers {
+                users: users
+                    .into_iter()
+                    .map(|u| f(User, "users", u))
+                    .collect::<Result<_, _>>()?,
                 role: opt("role", role, &mut f)?,
             },
             Action::AssignGroup { group, role } => Action::AssignGroup {
@@ -417,6 +436,7 @@ impl MockOkta {
             Action::SaveSettings => Ok(self.save_settings().await),
             Action::Settings(s) => Ok(self.change_settings(&s)),
             Action::AssignUser { user, role: r } => self.assign_user(&user, role(r)).await,
+            Action::AssignUsers { users, role: r } => self.assign_users(&users, role(r)).await,
             Action::AssignGroup { group, role: r } => self.assign_group(&group, role(r)).await,
             Action::AddGroupMember { group, user } => self.add_group_member(&group, &user).await,
             Action::RemoveGroupMember { group, user } => {

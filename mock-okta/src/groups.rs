@@ -6,13 +6,10 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::bodies::{self, Group, Member, Operation, Patch, Rename};
-use crate::client::lookup_query;
-use crate::engine::{
-    ActionError, ActionReport, MockOkta, Outcome, accepted, failure, list_resources,
-};
+use crate::client::ScimClient;
+use crate::engine::{ActionError, ActionReport, MockOkta, Outcome, accepted, failure};
 use crate::model::{
-    Assignment, ClientMode, GroupAssignment, OktaGroup, PushedGroup, RetryAction, TaskKind,
-    UserStatus,
+    Assignment, ClientMode, GroupAssignment, OktaGroup, RetryAction, TaskKind, UserStatus,
 };
 
 pub(crate) fn worst(a: Outcome, b: Outcome) -> Outcome {
@@ -69,7 +66,7 @@ impl MockOkta {
     /// The members Okta pushes for a group: those provisioned in the app. The org's users
     /// and assignments are indexed once, so a 10,000-member group costs 10,000 lookups, not
     /// 10,000 scans of every assignment.
-    fn pushable(&self, group: &OktaGroup) -> Vec<Member> {
+    pub(crate) fn pushable(&self, group: &OktaGroup) -> Vec<Member> {
         let assigned: std::collections::HashMap<&str, &str> = self
             .org
             .app
@@ -93,7 +90,7 @@ impl MockOkta {
             .collect()
     }
 
-    fn pushed_id(&self, group_id: &str) -> Option<String> {
+    pub(crate) fn pushed_id(&self, group_id: &str) -> Option<String> {
         self.org
             .app
             .pushed_groups
@@ -227,50 +224,34 @@ impl MockOkta {
             "group {} assigned to {}",
             g.name, self.org.app.label
         ));
-        let mut outcome = Outcome::NothingSent {
-            reason: "the group has no active members".into(),
-        };
-        let concurrent = self.org.app.provisioning_concurrency > 1;
-        let mut fresh: Vec<String> = Vec::new();
+        let mut joined: Vec<String> = Vec::new();
         for uid in &g.members {
-            if !self
+            let active = self
                 .org
                 .user(uid)
-                .is_some_and(|u| u.status == UserStatus::Active)
-            {
-                continue;
-            }
-            if !concurrent {
-                outcome = worst(outcome, self.assign_through_groups(uid).await);
-                continue;
-            }
-            // With tasks running at once, the members still to create go out together.
-            if !self.join_group_assignments(uid) {
-                continue;
-            }
-            let to_create = self.org.app.api.enabled
-                && self.org.app.to_app.create_users
-                && self
-                    .org
-                    .assignment(uid)
-                    .is_some_and(|a| a.scim_id.is_none());
-            if to_create {
-                fresh.push(uid.clone());
-            } else {
-                outcome = worst(outcome, self.provision_assigned(uid).await);
+                .is_some_and(|u| u.status == UserStatus::Active);
+            if active && self.join_group_assignments(uid) {
+                joined.push(uid.clone());
             }
         }
-        if !fresh.is_empty() {
-            outcome = worst(outcome, self.provision_concurrently(&fresh).await);
-        }
-        // The latest Fivetran app makes a team of an assigned group (inference 20): the
-        // group is pushed as Push Groups would, once its members are provisioned.
-        if self.org.app.teams_from_group_assignments
+        let no_members = Outcome::NothingSent {
+            reason: "the group has no active members".into(),
+        };
+        // The latest Fivetran app makes a team of an assigned group (inference 20).
+        let make_team = self.org.app.teams_from_group_assignments
             && self.org.app.api.enabled
-            && self.pushed_id(&g.id).is_none()
-        {
-            outcome = worst(outcome, self.push_group_now(&g.id).await);
-        }
+            && self.pushed_id(&g.id).is_none();
+        let at_once = self.org.app.provisioning_concurrency > 1;
+        let outcome = if make_team && at_once && !self.still_to_create(&joined).is_empty() {
+            worst(no_members, self.provision_beside_team(&g, &joined).await)
+        } else {
+            let mut outcome = worst(no_members, self.provision_many(&joined).await);
+            if make_team {
+                // One task after another: the team is pushed once its members exist.
+                outcome = worst(outcome, self.push_group_now(&g.id).await);
+            }
+            outcome
+        };
         Ok(self.finish("assign-group", outcome))
     }
 
@@ -334,101 +315,6 @@ impl MockOkta {
         self.begin();
         let outcome = self.push_group_now(&g.id).await;
         Ok(self.finish("push-group", outcome))
-    }
-
-    /// Pushes a group: Push Now when it is linked already; otherwise find or create the app
-    /// group first. Retrying a Group Push task comes here too.
-    pub(crate) async fn push_group_now(&mut self, group_id: &str) -> Outcome {
-        let Some(g) = self.org.group(group_id).cloned() else {
-            return Outcome::NothingSent {
-                reason: "the group no longer exists in Okta".into(),
-            };
-        };
-        if self.pushed_id(&g.id).is_some() {
-            return self.push_members_now(&g.id).await;
-        }
-        let existing = if self.org.app.import_groups {
-            self.org
-                .app
-                .imported_groups
-                .iter()
-                .find(|i| i.display_name.eq_ignore_ascii_case(&g.name))
-                .map(|i| i.scim_id.clone())
-        } else {
-            let path = format!("/Groups{}", lookup_query("displayName", &g.name));
-            let r = self.client.get(&path).await;
-            let Some((_, items)) = r
-                .as_ref()
-                .ok()
-                .filter(|r| r.status == 200)
-                .and_then(list_resources)
-            else {
-                return self.group_failed(&g, &failure(&r));
-            };
-            // Only a group of that name counts, as for users (inference 18).
-            items
-                .iter()
-                .find(|i| {
-                    i.get("displayName")
-                        .and_then(Value::as_str)
-                        .is_some_and(|n| scim_core::text::eq(n, &g.name, false))
-                })
-                .and_then(|i| i.get("id"))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        };
-        if let Some(scim_id) = existing {
-            self.org.app.pushed_groups.push(PushedGroup {
-                group_id: g.id.clone(),
-                scim_id: scim_id.clone(),
-            });
-            self.org
-                .event(format!("group {} linked to app group {scim_id}", g.name));
-            return self.push_members_now(&g.id).await;
-        }
-        // The current OIN flow creates the group empty and pushes members after; an AIW app
-        // sends them inline (okta-wire §2h).
-        let members = match self.org.app.mode {
-            ClientMode::OinPatch => Vec::new(),
-            ClientMode::AiwPut => self.pushable(&g),
-        };
-        let body = Group::new(&g.name, &members);
-        let r = self
-            .client
-            .send(Method::POST, "/Groups", Some(&bodies::to_bytes(&body)))
-            .await;
-        let Some(scim_id) = r
-            .as_ref()
-            .ok()
-            .filter(|r| r.is_success())
-            .and_then(|r| r.json.as_ref()?.get("id")?.as_str().map(str::to_owned))
-        else {
-            return self.group_failed(&g, &failure(&r));
-        };
-        self.org.app.pushed_groups.push(PushedGroup {
-            group_id: g.id.clone(),
-            scim_id: scim_id.clone(),
-        });
-        self.org.event(format!(
-            "group {} created in {} as {scim_id}",
-            g.name, self.org.app.label
-        ));
-        // Reconcile the name right after the create, then push the members.
-        match self.org.app.mode {
-            ClientMode::OinPatch => match self.patch_rename(&scim_id, &g.name).await {
-                Err(detail) => self.group_failed(&g, &detail),
-                Ok(()) => {
-                    let members = self.pushable(&g);
-                    if members.is_empty() {
-                        Outcome::Succeeded
-                    } else {
-                        self.push_membership_change(&g.id, &scim_id, &[], &members)
-                            .await
-                    }
-                }
-            },
-            ClientMode::AiwPut => self.get_then_put_group(&g.id, &scim_id).await,
-        }
     }
 
     /// Push Now: the whole member list (PATCH `replace` of `members`, or GET then PUT).
@@ -521,7 +407,7 @@ impl MockOkta {
     }
 
     /// A failed group push: a Group Push task whose Retry pushes the group again.
-    fn group_failed(&mut self, g: &OktaGroup, detail: &str) -> Outcome {
+    pub(crate) fn group_failed(&mut self, g: &OktaGroup, detail: &str) -> Outcome {
         let message = format!(
             "Push group {} to app {} failed: {detail}",
             g.name, self.org.app.label
@@ -535,27 +421,11 @@ impl MockOkta {
     }
 
     async fn patch_rename(&mut self, scim_id: &str, name: &str) -> Result<(), String> {
-        let body = Patch::new(vec![Operation {
-            op: "replace",
-            path: None,
-            value: Some(Rename {
-                id: scim_id,
-                display_name: name,
-            }),
-        }]);
-        let r = self
-            .client
-            .send(
-                Method::PATCH,
-                &format!("/Groups/{scim_id}"),
-                Some(&bodies::to_bytes(&body)),
-            )
-            .await;
-        accepted(&r).map(|_| ())
+        patch_rename(&mut self.client, scim_id, name).await
     }
 
     /// `aiw-put`: GET the group, then PUT Okta's name and member list.
-    async fn get_then_put_group(&mut self, group_id: &str, scim_id: &str) -> Outcome {
+    pub(crate) async fn get_then_put_group(&mut self, group_id: &str, scim_id: &str) -> Outcome {
         let Some(g) = self.org.group(group_id).cloned() else {
             return Outcome::NothingSent {
                 reason: "the group no longer exists in Okta".into(),
@@ -578,7 +448,7 @@ impl MockOkta {
     /// A membership change of a pushed group: in `oin-patch`, one PATCH with a `remove` per
     /// leaving member and an `add` of the joining ones, then GET and the name PATCH that
     /// follows every membership update (okta-wire §2h); in `aiw-put`, GET then PUT.
-    async fn push_membership_change(
+    pub(crate) async fn push_membership_change(
         &mut self,
         group_id: &str,
         scim_id: &str,
@@ -743,4 +613,29 @@ impl MockOkta {
 enum Change<'a> {
     Remove(&'a String),
     Add(&'a Member),
+}
+
+/// The name PATCH Okta sends after creating a group and after every membership update
+/// (okta-wire §2h): `replace` with no path, of `id` and `displayName`.
+pub(crate) async fn patch_rename(
+    client: &mut ScimClient,
+    scim_id: &str,
+    name: &str,
+) -> Result<(), String> {
+    let body = Patch::new(vec![Operation {
+        op: "replace",
+        path: None,
+        value: Some(Rename {
+            id: scim_id,
+            display_name: name,
+        }),
+    }]);
+    let r = client
+        .send(
+            Method::PATCH,
+            &format!("/Groups/{scim_id}"),
+            Some(&bodies::to_bytes(&body)),
+        )
+        .await;
+    accepted(&r).map(|_| ())
 }

@@ -38,6 +38,7 @@ pub mod bodies;
 pub mod cli;
 pub mod client;
 pub mod engine;
+mod group_push;
 mod groups;
 pub mod ids;
 mod import;

@@ -52,6 +52,43 @@ impl MockOkta {
         }
     }
 
+    /// Provisions several assigned users as one batch of tasks: those still to create go
+    /// out side by side when tasks run at once (`provisioning_concurrency` above 1), and
+    /// the rest (linked already, or with nothing to send) one after another, first.
+    pub(crate) async fn provision_many(&mut self, user_ids: &[String]) -> Outcome {
+        let mut outcome = Outcome::NothingSent {
+            reason: "no user to provision".into(),
+        };
+        let fresh = self.still_to_create(user_ids);
+        if fresh.is_empty() || self.org.app.provisioning_concurrency <= 1 {
+            for uid in user_ids {
+                outcome = worst(outcome, self.provision_assigned(uid).await);
+            }
+            return outcome;
+        }
+        for uid in user_ids.iter().filter(|u| !fresh.contains(*u)) {
+            outcome = worst(outcome, self.provision_assigned(uid).await);
+        }
+        worst(outcome, self.provision_concurrently(&fresh).await)
+    }
+
+    /// The assigned users among these whose provisioning is a lookup and, most likely, a
+    /// create: provisioning and Create Users on, no app user linked yet.
+    pub(crate) fn still_to_create(&self, user_ids: &[String]) -> Vec<String> {
+        if !self.org.app.api.enabled || !self.org.app.to_app.create_users {
+            return Vec::new();
+        }
+        user_ids
+            .iter()
+            .filter(|uid| {
+                self.org
+                    .assignment(uid)
+                    .is_some_and(|a| a.scim_id.is_none())
+            })
+            .cloned()
+            .collect()
+    }
+
     /// Provisions several assigned users at once, as Okta's provisioning tasks run
     /// concurrently (`provisioning_concurrency`, inference 22): up to that many lookups, and
     /// creates where nothing matched, are in flight together, each on a client of its own;

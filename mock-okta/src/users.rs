@@ -86,6 +86,47 @@ impl MockOkta {
             )));
         }
         self.begin();
+        self.assign_directly(&user, attributes);
+        let outcome = self.provision_assigned(&user.id).await;
+        Ok(self.finish("assign-user", outcome))
+    }
+
+    /// Assign > Assign to People with several people chosen at once (or an API script
+    /// assigning them one call after another): each is assigned with the same attribute
+    /// values, then all are provisioned as one batch of tasks, which run
+    /// `provisioning_concurrency` at a time (inference 22). Every user must be active in
+    /// Okta, or nothing is assigned.
+    pub async fn assign_users(
+        &mut self,
+        logins: &[String],
+        attributes: BTreeMap<String, String>,
+    ) -> Result<ActionReport, ActionError> {
+        let mut users = Vec::with_capacity(logins.len());
+        for login in logins {
+            let user = self.user_ref(login)?;
+            if user.status != UserStatus::Active {
+                return Err(ActionError::NotApplicable(format!(
+                    "{} is not active in Okta",
+                    user.login
+                )));
+            }
+            users.push(user);
+        }
+        self.begin();
+        let mut ids: Vec<String> = Vec::with_capacity(users.len());
+        for user in &users {
+            // One login given twice is one assignment and one task.
+            if !ids.contains(&user.id) {
+                self.assign_directly(user, attributes.clone());
+                ids.push(user.id.clone());
+            }
+        }
+        let outcome = self.provision_many(&ids).await;
+        Ok(self.finish("assign-users", outcome))
+    }
+
+    /// Makes (or marks) a user's direct assignment, with these attribute values.
+    fn assign_directly(&mut self, user: &OktaUser, attributes: BTreeMap<String, String>) {
         match self.org.assignment_mut(&user.id) {
             Some(a) => {
                 a.direct = true;
@@ -102,8 +143,6 @@ impl MockOkta {
         }
         self.org
             .event(format!("{} assigned to {}", user.login, self.org.app.label));
-        let outcome = self.provision_assigned(&user.id).await;
-        Ok(self.finish("assign-user", outcome))
     }
 
     /// Provisions (or re-syncs) an assigned user, as the switches allow.

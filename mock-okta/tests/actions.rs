@@ -57,6 +57,20 @@ fn samples() -> Vec<(Action, Vec<&'static str>, &'static str)> {
             "assign_user: {user: a@x.test, role: Account Analyst}",
         ),
         (
+            Action::AssignUsers {
+                users: vec!["a@x.test".into(), "b@x.test".into()],
+                role: Some("Account Analyst".into()),
+            },
+            vec![
+                "assign-users",
+                "a@x.test",
+                "b@x.test",
+                "--role",
+                "Account Analyst",
+            ],
+            "assign_users: {users: [a@x.test, b@x.test], role: Account Analyst}",
+        ),
+        (
             Action::AssignGroup {
                 group: "Eng".into(),
                 role: Some("Account Reviewer".into()),
@@ -223,6 +237,7 @@ fn variant(a: &Action) -> usize {
         Action::RenameGroup { .. } => 19,
         Action::UnlinkGroup { .. } => 20,
         Action::RetryTask { .. } => 21,
+        Action::AssignUsers { .. } => 22,
     }
 }
 
@@ -232,7 +247,7 @@ fn every_action_is_reachable_from_the_command_line_and_from_yaml() {
     let mut seen: Vec<usize> = samples.iter().map(|(a, _, _)| variant(a)).collect();
     seen.sort_unstable();
     seen.dedup();
-    assert_eq!(seen, (0..=21).collect::<Vec<_>>(), "one sample per action");
+    assert_eq!(seen, (0..=22).collect::<Vec<_>>(), "one sample per action");
 
     for (action, args, yaml) in samples {
         let mut argv = vec!["mock-okta", "--target", "http://127.0.0.1:9/scim/v2"];

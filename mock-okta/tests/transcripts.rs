@@ -299,6 +299,78 @@ async fn group_push_aiw_put() {
     group_push(ClientMode::AiwPut).await;
 }
 
+/// Answers a create with the user it was sent, whose id is `id-<userName>`: each of
+/// several creates at once gets an id of its own, the same on every run.
+struct EchoCreate;
+
+impl wiremock::Respond for EchoCreate {
+    fn respond(&self, request: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let mut user: serde_json::Value = serde_json::from_slice(&request.body).unwrap();
+        user["id"] = json!(format!("id-{}", user["userName"].as_str().unwrap()));
+        scim(201, user)
+    }
+}
+
+/// Tasks at once (`provisioning_concurrency`): several people assigned together, then a
+/// group of new members assigned, whose team is pushed beside their creates (inferences 22
+/// and 23). The transcript lists the tasks in the users' order, the team's after.
+async fn tasks_at_once(mode: ClientMode) {
+    let mut h = Harness::new(mode).await;
+    h.okta.change_settings(&mock_okta::Settings {
+        provisioning_concurrency: Some(2),
+        ..mock_okta::Settings::default()
+    });
+    h.add_user("second@okta.local", "Second", "User");
+    h.add_user("third@okta.local", "Third", "User");
+    h.add_user("fourth@okta.local", "Fourth", "User");
+    let creates = || {
+        vec![
+            on("GET", "/scim/v2/Users", scim(200, list(vec![]))),
+            wiremock::Mock::given(method("POST"))
+                .and(path("/scim/v2/Users"))
+                .respond_with(EchoCreate),
+        ]
+    };
+    let mut out = String::new();
+
+    h.answer(creates()).await;
+    let people = [LOGIN.to_owned(), "second@okta.local".to_owned()];
+    out += &transcript(
+        &h.okta
+            .assign_users(&people, role("Account Analyst"))
+            .await
+            .unwrap(),
+    );
+
+    h.okta
+        .create_group("Analysts", &["third@okta.local", "fourth@okta.local"])
+        .unwrap();
+    let mut mocks = creates();
+    mocks.extend(group_create(201));
+    mocks.extend(group_endpoint(vec![
+        member("id-third@okta.local", "third@okta.local"),
+        member("id-fourth@okta.local", "fourth@okta.local"),
+    ]));
+    h.answer(mocks).await;
+    out += &transcript(
+        &h.okta
+            .assign_group("Analysts", role("Account Reviewer"))
+            .await
+            .unwrap(),
+    );
+    insta::assert_snapshot!(format!("tasks_at_once_{}", mode_name(mode)), out);
+}
+
+#[tokio::test]
+async fn tasks_at_once_oin_patch() {
+    tasks_at_once(ClientMode::OinPatch).await;
+}
+
+#[tokio::test]
+async fn tasks_at_once_aiw_put() {
+    tasks_at_once(ClientMode::AiwPut).await;
+}
+
 #[tokio::test]
 async fn runscope_header_profile() {
     let mut h = Harness::new(ClientMode::OinPatch).await;

@@ -24,6 +24,7 @@
     warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+mod crowds;
 mod de;
 mod diagnostic;
 mod load;

@@ -271,7 +271,11 @@ pub fn load_str(file: &str, text: &str, rules: &dyn RuleIds) -> Result<Scenario,
     };
     scenario.steps = steps;
 
-    let problems = validate(&scenario, rules);
+    // Crowds become fixture users first, so that everything after sees them as such.
+    let mut problems = crate::crowds::expand(&mut scenario);
+    if problems.is_empty() {
+        problems = validate(&scenario, rules);
+    }
     if problems.is_empty() {
         return Ok(scenario);
     }

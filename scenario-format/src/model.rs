@@ -138,6 +138,12 @@ pub struct Fixtures {
     /// Okta users by key; the login is `<prefix>-<key>@<domain>`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub users: IndexMap<String, FixtureUser>,
+    /// Crowds of Okta users made by count, for scenarios at real sizes: crowd `m` of
+    /// `count: 500` is the fixture users `m001` to `m500` (numbered as wide as the count),
+    /// each named `<first_name> <key>`. A group's `crowds` and an `assign_users` step take
+    /// a crowd's key for all of its users.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub crowds: IndexMap<String, Crowd>,
     /// Okta groups by key; the name is `<prefix> <name>`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub groups: IndexMap<String, FixtureGroup>,
@@ -156,6 +162,17 @@ pub struct FixtureUser {
     pub last_name: String,
 }
 
+/// A crowd of Okta users, made by count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Crowd {
+    /// How many users (1 to 10,000).
+    #[schemars(range(min = 1, max = 10000))]
+    pub count: u32,
+    /// Their first name; each one's last name is its key.
+    pub first_name: String,
+}
+
 /// An Okta group.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -166,6 +183,9 @@ pub struct FixtureGroup {
     /// Member user keys.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub members: Vec<String>,
+    /// Crowds whose users are all members too, after `members`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crowds: Vec<String>,
 }
 
 /// One step: an Okta action, a raw SCIM request, or (with `requires.reference`) a change to

@@ -34,12 +34,12 @@ pub(crate) struct Problem {
     pub(crate) help: Option<String>,
 }
 
-fn key(k: &str) -> Seg {
+pub(crate) fn key(k: &str) -> Seg {
     Seg::Key(k.to_owned())
 }
 
 /// The path of step `i`, then `rest`.
-fn step(i: usize, rest: &[&str]) -> Path {
+pub(crate) fn step(i: usize, rest: &[&str]) -> Path {
     let mut p = vec![key("steps"), Seg::Index(i)];
     p.extend(rest.iter().map(|k| key(k)));
     p

@@ -185,7 +185,7 @@ steps:
             (
                 9,
                 12,
-                "unknown action `asign_user`; expected one of `test_api_credentials`, `save_settings`, `settings`, `assign_user`, `assign_group`, `add_group_member`, `remove_group_member`, `update_user`, `set_role`, `unassign_user`, `deactivate_user`, `reactivate_user`, `suspend_user`, `unsuspend_user`, `provision_user`, `import_now`, `confirm_assignments`, `push_group`, `push_now`, `rename_group`, `unlink_group`, `retry_task`"
+                "unknown action `asign_user`; expected one of `test_api_credentials`, `save_settings`, `settings`, `assign_user`, `assign_users`, `assign_group`, `add_group_member`, `remove_group_member`, `update_user`, `set_role`, `unassign_user`, `deactivate_user`, `reactivate_user`, `suspend_user`, `unsuspend_user`, `provision_user`, `import_now`, `confirm_assignments`, `push_group`, `push_now`, `rename_group`, `unlink_group`, `retry_task`"
             ),
             (
                 12,
@@ -300,6 +300,12 @@ fn the_model_is_the_one_serdes_yaml_reader_builds() {
         let ours =
             load_str("f.yaml", &text, &Any).unwrap_or_else(|e| panic!("{}: {e:?}", file.display()));
         let theirs: Scenario = serde_saphyr::from_str(&text).unwrap();
+        if !theirs.fixtures.crowds.is_empty() {
+            // The loader turns crowds into users after reading (tested in `crowds.rs`).
+            assert_eq!(ours.fixtures.crowds, theirs.fixtures.crowds);
+            assert_eq!(ours.steps.len(), theirs.steps.len());
+            continue;
+        }
         assert_eq!(ours, theirs, "{}", file.display());
     }
 }

@@ -399,3 +399,127 @@ async fn a_group_provisioned_concurrently_oin_patch() {
 async fn a_group_provisioned_concurrently_aiw_put() {
     a_group_provisioned_concurrently(ClientMode::AiwPut).await;
 }
+
+/// A server on which no user can be created until a group has been: each `POST /Users`
+/// waits for the first `POST /Groups`. Okta, pushing the team beside its members' creates
+/// (inference 23), gets through; a client that waited for the members before pushing the
+/// team would see every create time out.
+async fn creates_wait_for_a_group() -> (String, tokio::task::JoinHandle<()>) {
+    use axum::extract::State;
+    use axum::routing::get;
+    use axum::{Json, Router};
+    use serde_json::json;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tokio::sync::watch;
+
+    #[derive(Clone)]
+    struct Latch {
+        group_made: Arc<watch::Sender<bool>>,
+        next: Arc<AtomicU64>,
+    }
+    let (tx, _) = watch::channel(false);
+    let latch = Latch {
+        group_made: Arc::new(tx),
+        next: Arc::new(AtomicU64::new(1)),
+    };
+    let empty = || {
+        Json(
+            json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"], "totalResults": 0, "startIndex": 1, "itemsPerPage": 0, "Resources": []}),
+        )
+    };
+    let app = Router::new()
+        .route(
+            "/scim/v2/Users",
+            get(move || async move { empty() }).post(
+                |State(l): State<Latch>, Json(body): Json<Value>| async move {
+                    let mut made = l.group_made.subscribe();
+                    let _ = made.wait_for(|m| *m).await;
+                    let id = format!("u{}", l.next.fetch_add(1, Ordering::SeqCst));
+                    let mut user = body;
+                    user["id"] = json!(id);
+                    (axum::http::StatusCode::CREATED, Json(user))
+                },
+            ),
+        )
+        .route(
+            "/scim/v2/Groups",
+            get(move || async move { empty() }).post(
+                |State(l): State<Latch>, Json(body): Json<Value>| async move {
+                    l.group_made.send_replace(true);
+                    let mut group = body;
+                    group["id"] = json!("team");
+                    (axum::http::StatusCode::CREATED, Json(group))
+                },
+            ),
+        )
+        .route(
+            "/scim/v2/Groups/team",
+            get(|| async { Json(json!({"id": "team", "displayName": "Big", "members": []})) })
+                .patch(|| async { Json(json!({"id": "team", "displayName": "Big"})) })
+                .put(|Json(body): Json<Value>| async move { Json(body) }),
+        )
+        .with_state(latch);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/scim/v2", listener.local_addr().unwrap());
+    let serve = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (base, serve)
+}
+
+async fn the_team_is_pushed_while_its_members_are_created(mode: ClientMode) {
+    let (base, serve) = creates_wait_for_a_group().await;
+    let mut options = ClientOptions::new(TOKEN);
+    // Only a regression waits this out: then every create would time out.
+    options.timeout = std::time::Duration::from_secs(5);
+    let mut okta = MockOkta::new(Org::fivetran(&base, mode), options);
+    okta.change_settings(&mock_okta::Settings {
+        provisioning_concurrency: Some(4),
+        ..mock_okta::Settings::default()
+    });
+    let logins: Vec<String> = (0..6).map(|i| format!("m{i}@example.com")).collect();
+    for login in &logins {
+        okta.create_user(NewUser {
+            login: login.clone(),
+            first_name: "Member".into(),
+            last_name: "Example".into(),
+            email: None,
+        })
+        .unwrap();
+    }
+    let refs: Vec<&str> = logins.iter().map(String::as_str).collect();
+    okta.create_group("Big", &refs).unwrap();
+    let report = okta
+        .assign_group("Big", role("Account Analyst"))
+        .await
+        .unwrap();
+    succeeded(&report.outcome);
+    let org = okta.org();
+    for login in &logins {
+        let a = org.assignment(&org.user(login).unwrap().id).unwrap();
+        assert!(a.scim_id.is_some(), "{login} is linked");
+    }
+    // The members created meanwhile join the team afterwards.
+    let last = report.exchanges.last().unwrap();
+    assert!(
+        matches!(last.request.method.as_str(), "PATCH" | "PUT"),
+        "{}",
+        last.request.method
+    );
+    let sent = last.request.body.as_deref().unwrap_or_default();
+    if mode == ClientMode::AiwPut {
+        assert_eq!(sent.matches("\"value\"").count(), 6, "{sent}");
+    }
+    serve.abort();
+}
+
+#[tokio::test]
+async fn the_team_is_pushed_while_its_members_are_created_oin_patch() {
+    the_team_is_pushed_while_its_members_are_created(ClientMode::OinPatch).await;
+}
+
+#[tokio::test]
+async fn the_team_is_pushed_while_its_members_are_created_aiw_put() {
+    the_team_is_pushed_while_its_members_are_created(ClientMode::AiwPut).await;
+}

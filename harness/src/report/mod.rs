@@ -102,11 +102,59 @@ pub struct StepRun {
     pub held: Vec<RuleId>,
     /// Checks that did not hold.
     pub findings: Vec<Finding>,
-    /// What went over the wire (token masked).
+    /// What went over the wire (token masked); a long step keeps some of it (see
+    /// `omitted_exchanges`).
     pub exchanges: Vec<Exchange>,
+    /// Exchanges left out of the report: none was the subject of a finding. They were sent
+    /// after `exchanges[omitted_after - 1]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub omitted: Option<Omitted>,
+}
+
+/// Exchanges a step left out of its report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Omitted {
+    /// How many.
+    pub count: usize,
+    /// How many kept exchanges come before them.
+    pub after: usize,
 }
 
 impl StepRun {
+    /// Keeps at most `limit` exchanges (0: all) and every one a finding is about: the first
+    /// half of the limit, the findings' ones, the last half. Findings then name the kept
+    /// exchanges' new places.
+    pub fn keep_exchanges(&mut self, limit: usize) {
+        let total = self.exchanges.len();
+        if limit == 0 || total <= limit {
+            return;
+        }
+        let head = limit.div_ceil(2);
+        let tail_from = total - limit / 2;
+        let cited: std::collections::BTreeSet<usize> =
+            self.findings.iter().filter_map(|f| f.exchange).collect();
+        let keep = |i: usize| i < head || i >= tail_from || cited.contains(&i);
+        let mut place = vec![None; total];
+        let mut kept = Vec::with_capacity(limit + cited.len());
+        let mut after = None;
+        for (i, ex) in std::mem::take(&mut self.exchanges).into_iter().enumerate() {
+            if keep(i) {
+                place[i] = Some(kept.len());
+                kept.push(ex);
+            } else if after.is_none() {
+                after = Some(kept.len());
+            }
+        }
+        for f in &mut self.findings {
+            f.exchange = f.exchange.and_then(|i| place.get(i).copied().flatten());
+        }
+        self.omitted = after.map(|after| Omitted {
+            count: total - kept.len(),
+            after,
+        });
+        self.exchanges = kept;
+    }
+
     /// A step that was not run, and why.
     pub fn not_run(name: &str, why: String) -> StepRun {
         StepRun {
@@ -116,6 +164,7 @@ impl StepRun {
             held: Vec::new(),
             findings: Vec::new(),
             exchanges: Vec::new(),
+            omitted: None,
         }
     }
 }
@@ -220,5 +269,98 @@ impl RunReport {
     /// Every finding (failures, warnings and notes) of every step, in order.
     pub fn findings(&self) -> impl Iterator<Item = &Finding> {
         self.steps().flat_map(|st| &st.findings)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scim_client::RecordedRequest;
+
+    fn step(exchanges: usize, cited: &[usize]) -> StepRun {
+        let exchange = |i: usize| Exchange {
+            request: RecordedRequest {
+                method: "GET".into(),
+                path: format!("/Users/{i}"),
+                headers: Vec::new(),
+                body: None,
+            },
+            response: None,
+            error: None,
+            silent: false,
+            then_waited_secs: None,
+        };
+        let finding = |i: usize| Finding {
+            rule: None,
+            level: Level::Must,
+            profile: None,
+            message: format!("about {i}"),
+            expected: None,
+            actual: None,
+            citation: None,
+            exchange: Some(i),
+            consequence_of: None,
+        };
+        StepRun {
+            name: "many".into(),
+            status: Status::Failed,
+            note: None,
+            held: Vec::new(),
+            findings: cited.iter().copied().map(finding).collect(),
+            exchanges: (0..exchanges).map(exchange).collect(),
+            omitted: None,
+        }
+    }
+
+    #[test]
+    fn a_long_step_keeps_its_ends_and_what_findings_are_about() {
+        let mut s = step(100, &[50, 2]);
+        s.keep_exchanges(10);
+        let paths: Vec<&str> = s
+            .exchanges
+            .iter()
+            .map(|e| e.request.path.as_str())
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "/Users/0",
+                "/Users/1",
+                "/Users/2",
+                "/Users/3",
+                "/Users/4",
+                "/Users/50",
+                "/Users/95",
+                "/Users/96",
+                "/Users/97",
+                "/Users/98",
+                "/Users/99"
+            ]
+        );
+        assert_eq!(
+            s.omitted,
+            Some(Omitted {
+                count: 89,
+                after: 5
+            })
+        );
+        // Each finding still names its own exchange.
+        for f in &s.findings {
+            let i = f.exchange.unwrap();
+            assert_eq!(
+                f.message,
+                format!("about {}", &s.exchanges[i].request.path[7..])
+            );
+        }
+    }
+
+    #[test]
+    fn a_short_step_or_no_limit_keeps_everything() {
+        for (n, limit) in [(10, 10), (3, 10), (100, 0)] {
+            let mut s = step(n, &[1]);
+            s.keep_exchanges(limit);
+            assert_eq!((s.exchanges.len(), s.omitted), (n, None));
+            assert_eq!(s.findings[0].exchange, Some(1));
+        }
     }
 }

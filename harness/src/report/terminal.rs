@@ -318,7 +318,14 @@ fn everything(out: &mut String, report: &RunReport) {
                     let _ = writeln!(out, "     follows from the failure of `{c}`");
                 }
             }
-            for ex in &step.exchanges {
+            for (i, ex) in step.exchanges.iter().enumerate() {
+                if let Some(o) = step.omitted.filter(|o| o.after == i) {
+                    let _ = writeln!(
+                        out,
+                        "\n   ... {} exchanges without findings left out (--exchanges-per-step)",
+                        o.count
+                    );
+                }
                 let _ = write!(out, "\n{ex}");
             }
         }

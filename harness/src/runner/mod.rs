@@ -71,6 +71,10 @@ pub struct RunConfig {
     pub deadline: Option<Duration>,
     /// How many requests in a row may go unanswered before the run stops.
     pub silence_limit: usize,
+    /// The most exchanges a step keeps in the report (`--exchanges-per-step`; 0 keeps all):
+    /// the first and last halves, and every exchange a finding is about; the rest are
+    /// counted (a 1,000-user assignment would otherwise make a report of megabytes).
+    pub exchanges_per_step: usize,
     /// The run's stop switch: a clone of it can interrupt the run (Ctrl-C).
     pub stop: Stop,
 }
@@ -102,10 +106,15 @@ impl RunConfig {
             start_reference: StartReference::default(),
             deadline: None,
             silence_limit: DEFAULT_SILENCE_LIMIT,
+            exchanges_per_step: DEFAULT_EXCHANGES_PER_STEP,
             stop: Stop::new(),
         }
     }
 }
+
+/// The exchanges a step keeps in the report by default: more than any built-in scenario's
+/// Okta action sends, short of the mass assignments.
+pub const DEFAULT_EXCHANGES_PER_STEP: usize = 60;
 
 /// Why a run could not happen at all.
 #[derive(Debug, thiserror::Error)]

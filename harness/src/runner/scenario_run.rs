@@ -41,6 +41,11 @@ fn skipped(loaded: &Loaded, mode: ClientMode, reason: String) -> ScenarioRun {
     }
 }
 
+/// The tag of scenarios at real sizes (a thousand users assigned at once): they run against
+/// the reference server, and against a vendor's endpoint only when asked for, since they
+/// fill it with users and take minutes on a slow one.
+pub(crate) const SCALE_TAG: &str = "scale";
+
 /// Why a scenario does not run here, if it does not.
 fn skip_reason(ctx: &Context, loaded: &Loaded, mode: ClientMode) -> Option<String> {
     let req = &loaded.scenario.requires;
@@ -52,6 +57,14 @@ fn skip_reason(ctx: &Context, loaded: &Loaded, mode: ClientMode) -> Option<Strin
         .find(|p| !ctx.config.profiles.contains(p))
     {
         return Some(format!("needs the {p} profile (--profile)"));
+    }
+    let scale = loaded.scenario.tags.iter().any(|t| t == SCALE_TAG);
+    let asked = ctx.config.tags.iter().any(|t| t == SCALE_TAG)
+        || ctx.config.only.contains(&loaded.scenario.id);
+    if scale && !asked && matches!(ctx.config.target, Target::Url { .. }) {
+        return Some(
+            "a scale scenario (hundreds of users): against a --target, it runs only with --tag scale or --only".into(),
+        );
     }
     if req.reference && !matches!(ctx.config.target, Target::Reference) {
         return Some(
@@ -245,14 +258,17 @@ impl Run<'_> {
         for ex in &mut exchanges {
             ex.cut_response_body(scim_client::REPORTED_BODY_LIMIT);
         }
-        StepRun {
+        let mut done = StepRun {
             name: step.name.clone(),
             status,
             note: out.note,
             held: out.checked.held.into_iter().collect(),
             findings: out.checked.findings,
             exchanges,
-        }
+            omitted: None,
+        };
+        done.keep_exchanges(self.ctx.config.exchanges_per_step);
+        done
     }
 
     /// Sends what the step says, then checks every exchange and the step's expectations.
