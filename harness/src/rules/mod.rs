@@ -9,6 +9,7 @@
 //! (the checklist's Appendix B), no rule fails a server.
 
 mod catalogue;
+pub mod checklist;
 pub mod exchange;
 
 use std::fmt;
@@ -215,6 +216,22 @@ mod tests {
             };
             assert!(prefix_ok, "{} does not fit its profile", r.id);
             assert!(!r.quote.is_empty() && !r.title.is_empty());
+        }
+    }
+
+    #[test]
+    fn every_rfc_rule_is_a_checklist_row_that_is_judged() {
+        for r in CATALOGUE.iter().filter(|r| r.profile == Profile::Rfc) {
+            assert!(
+                checklist::row_of(r.id).is_some(),
+                "{} is no checklist row, nor a part of one",
+                r.id
+            );
+            assert!(
+                checklist::not_judged(r.id).is_none(),
+                "{} is a row the RFC contradicts itself on",
+                r.id
+            );
         }
     }
 }
