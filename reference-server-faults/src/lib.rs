@@ -191,6 +191,45 @@ pub enum Fault {
     /// A `userName` that differs from the primary email is refused, as the reference server
     /// did before Okta's SPEC test showed otherwise (okta.spec-test).
     UsernameMustEqualEmail,
+    /// `Accept: application/json` answers 406 (R7644-3.8-accept-json).
+    RefuseAcceptJson,
+    /// A body labelled `application/json`, or with a charset, answers 415
+    /// (R7644-3.8-request-media-types).
+    RefuseJsonContentType,
+    /// Non-ASCII characters come back as `?` (R7644-3.8-utf8).
+    MangleNonAscii,
+    /// A create answers with the `id` the client sent (R7643-3.1-id-server-assigned).
+    KeepClientId,
+    /// `externalId` comes back lower-cased (R7643-3.1-externalId).
+    ExternalIdLowercased,
+    /// A create answers with the `meta` the client sent (R7643-3.1-meta-readonly).
+    EchoClientMeta,
+    /// GET by id answers a ListResponse holding the resource (R7644-3.4.1-get-200).
+    GetByIdAsList,
+    /// `/Groups/{id}` answers the user with that id (R7644-3.4.1-type-scoped-id).
+    IdsAcrossTypes,
+    /// An unknown endpoint answers 404 with no body (R7644-3.12-unknown-endpoint).
+    UnknownEndpointEmpty,
+    /// `ne` is read as `eq` (R7644-3.4.2.2-ne).
+    NeAsEq,
+    /// `gt` is read as `lt`, `ge` as `le`, and the other way round (R7644-3.4.2.2-ordering).
+    OrderingReversed,
+    /// Ordering a boolean is read as `eq` (R7644-3.4.2.2-ordering-bool-binary).
+    OrderingOnBooleansAsEq,
+    /// A successful PUT answers 204 with no body (R7644-3.5.1-put-200).
+    PutAnswers204,
+    /// PUT to an unknown user id answers 201, as if it created the user
+    /// (R7644-3.5.1-no-create).
+    PutCreates,
+    /// PATCH operations other than add, remove and replace, and adds without a value, are
+    /// dropped; a PATCH left with none answers 204 (R7644-3.5.2-envelope).
+    PatchEnvelopeUnchecked,
+    /// A PATCH the server refuses with 400 answers 204 (R7644-3.5.2.2-remove-no-path,
+    /// R7644-3.5.2.3-replace-valuePath-nomatch).
+    SwallowPatchErrors,
+    /// DELETE of a group answers 204 and keeps it (R7644-3.6-gone-everywhere,
+    /// R7644-3.6-omitted-from-queries).
+    DeleteKeepsGroups,
 }
 
 mod inject;

@@ -406,4 +406,83 @@ pub(crate) const CASES: &[(&str, Fault, &[&str])] = &[
         RemoveValuePathRemovesAll,
         &["rfc.patch-remove-valuepath"],
     ),
+    (
+        "R7644-3.8-accept-json",
+        RefuseAcceptJson,
+        &["rfc.media-types"],
+    ),
+    (
+        "R7644-3.8-request-media-types",
+        RefuseJsonContentType,
+        &["rfc.media-types"],
+    ),
+    ("R7644-3.8-utf8", MangleNonAscii, &["rfc.media-types"]),
+    (
+        "R7643-3.1-id-server-assigned",
+        KeepClientId,
+        &["rfc.server-assigned"],
+    ),
+    (
+        "R7643-3.1-externalId",
+        ExternalIdLowercased,
+        &["rfc.server-assigned"],
+    ),
+    (
+        "R7643-3.1-meta-readonly",
+        EchoClientMeta,
+        &["rfc.server-assigned"],
+    ),
+    (
+        "R7644-3.4.1-get-200",
+        GetByIdAsList,
+        &["rfc.server-assigned"],
+    ),
+    (
+        "R7644-3.4.1-type-scoped-id",
+        IdsAcrossTypes,
+        &["rfc.server-assigned"],
+    ),
+    (
+        "R7644-3.12-unknown-endpoint",
+        UnknownEndpointEmpty,
+        &["rfc.server-assigned"],
+    ),
+    ("R7644-3.4.2.2-ne", NeAsEq, &["rfc.filter-ordering"]),
+    (
+        "R7644-3.4.2.2-ordering",
+        OrderingReversed,
+        &["rfc.filter-ordering"],
+    ),
+    (
+        "R7644-3.4.2.2-ordering-bool-binary",
+        OrderingOnBooleansAsEq,
+        &["rfc.filter-ordering"],
+    ),
+    ("R7644-3.5.1-put-200", PutAnswers204, &["rfc.put"]),
+    ("R7644-3.5.1-no-create", PutCreates, &["rfc.put"]),
+    (
+        "R7644-3.5.2-envelope",
+        PatchEnvelopeUnchecked,
+        &["rfc.patch-errors"],
+    ),
+    (
+        "R7644-3.5.2.2-remove-no-path",
+        SwallowPatchErrors,
+        &["rfc.patch-errors"],
+    ),
+    (
+        "R7644-3.5.2.3-replace-valuePath-nomatch",
+        SwallowPatchErrors,
+        &["rfc.patch-errors"],
+    ),
+    (
+        "R7644-3.6-gone-everywhere",
+        DeleteKeepsGroups,
+        &["rfc.delete"],
+    ),
+    (
+        "R7644-3.6-omitted-from-queries",
+        DeleteKeepsGroups,
+        &["rfc.delete"],
+    ),
 ];

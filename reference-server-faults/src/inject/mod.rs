@@ -1,6 +1,7 @@
 //! The fault middleware: rewrites requests before the real handlers and responses after them,
 //! as the faults in force say (`request` and `response` hold the rewrites).
 
+mod edges;
 mod request;
 mod response;
 
@@ -121,6 +122,9 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
     let original_params = params.clone();
     let mut json: Option<Value> = serde_json::from_slice(&bytes).ok();
     let original_json = json.clone();
+    if let Err(short) = edges::refuse(&f, &method, &segs, &parts.headers, &mut json) {
+        return *short;
+    }
     if let Err(short) = rewrite_request(
         &f,
         &method,
@@ -163,6 +167,7 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
         authorized,
     };
     rewrite_response(&f, &asked, &mut status, &mut rparts.headers, &mut rjson);
+    edges::rewrite(&f, &asked, &mut status, &mut rjson);
     rparts.status = status;
     let out = if rjson != before {
         rparts.headers.remove(header::CONTENT_LENGTH);

@@ -2,7 +2,7 @@
 
 use axum::http::{HeaderValue, header};
 use axum::response::Response;
-use scim_core::filter::{self, AttrPath, CompareOp, Filter};
+use scim_core::filter::{self, AttrPath, CompValue, CompareOp, Filter};
 use scim_core::{ScimError, ScimType};
 use serde_json::{Value, json};
 
@@ -181,6 +181,37 @@ pub(super) fn rewrite_request(
                         path,
                         op: CompareOp::Co | CompareOp::Sw | CompareOp::Ew,
                         value,
+                    } => Filter::Compare {
+                        path,
+                        op: CompareOp::Eq,
+                        value,
+                    },
+                    other => other,
+                });
+            }
+            if f.on(Fault::NeAsEq) || f.on(Fault::OrderingReversed) {
+                let (ne, reversed) = (f.on(Fault::NeAsEq), f.on(Fault::OrderingReversed));
+                rewritten = map_filter(rewritten, &|f| match f {
+                    Filter::Compare { path, op, value } => {
+                        let op = match op {
+                            CompareOp::Ne if ne => CompareOp::Eq,
+                            CompareOp::Gt if reversed => CompareOp::Lt,
+                            CompareOp::Lt if reversed => CompareOp::Gt,
+                            CompareOp::Ge if reversed => CompareOp::Le,
+                            CompareOp::Le if reversed => CompareOp::Ge,
+                            other => other,
+                        };
+                        Filter::Compare { path, op, value }
+                    }
+                    other => other,
+                });
+            }
+            if f.on(Fault::OrderingOnBooleansAsEq) {
+                rewritten = map_filter(rewritten, &|f| match f {
+                    Filter::Compare {
+                        path,
+                        op: CompareOp::Gt | CompareOp::Ge | CompareOp::Lt | CompareOp::Le,
+                        value: value @ CompValue::Bool(_),
                     } => Filter::Compare {
                         path,
                         op: CompareOp::Eq,

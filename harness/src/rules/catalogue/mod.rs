@@ -6,6 +6,8 @@ mod exchange;
 mod fivetran;
 mod okta;
 mod rfc;
+mod rfc_resources;
+mod rfc_writes;
 
 use super::Kind::Flow;
 use super::Level::Must;
@@ -15,7 +17,14 @@ use crate::scenario::Profile::Rfc;
 const GUIDE: &str = "Fivetran SCIM Configuration Guide for Okta";
 
 /// Every rule's part of the catalogue, in order.
-const PARTS: &[&[Rule]] = &[exchange::EXCHANGE, okta::OKTA, fivetran::FIVETRAN, rfc::RFC];
+const PARTS: &[&[Rule]] = &[
+    exchange::EXCHANGE,
+    okta::OKTA,
+    fivetran::FIVETRAN,
+    rfc::RFC,
+    rfc_resources::RFC_RESOURCES,
+    rfc_writes::RFC_WRITES,
+];
 
 const fn total(parts: &[&[Rule]]) -> usize {
     let mut n = 0;
