@@ -230,6 +230,53 @@ pub enum Fault {
     /// DELETE of a group answers 204 and keeps it (R7644-3.6-gone-everywhere,
     /// R7644-3.6-omitted-from-queries).
     DeleteKeepsGroups,
+    /// `Accept: */*` answers 406 (R7644-3.8-accept-scim-json).
+    RefuseAcceptAny,
+    /// The filter is read without percent-decoding it (R7644-1.2-percent-encoding).
+    NoPercentDecoding,
+    /// `meta.created` is a date without a time (R7643-3.1-meta-timestamps).
+    DateOnlyTimestamps,
+    /// `meta.location` is the collection's URI, not the resource's (R7643-3.1-meta-location).
+    LocationWrongId,
+    /// Attribute names in request bodies are read in their exact case only
+    /// (R7643-2.1-attr-name-ci).
+    CaseSensitiveAttributeNames,
+    /// A user body naming its read-only `groups` is refused (R7644-3.3-readonly-ignored-write).
+    RefuseReadOnlyInWrites,
+    /// A duplicate userName is created anyway (R7643-4.1.1-userName-unique).
+    DuplicatesCreated,
+    /// A group's members are dropped when it is created (R7643-4.2-group-create).
+    GroupMembersDroppedOnCreate,
+    /// `members.value eq` compares only the first member (R7644-3.4.2.2-multivalued-any).
+    FirstMemberOnly,
+    /// Escaped quotes in a filter's strings are dropped (R7644-3.4.2.2-quoting).
+    QuotesDropped,
+    /// ListResponses come without `startIndex` and `itemsPerPage` (R7644-3.4.2-paging-fields).
+    NoPagingFields,
+    /// A deleted group's name stays taken (R7644-3.6-no-conflict).
+    DeletedNamesStayTaken,
+    /// `sortBy` gives the reverse order (R7644-3.4.2.3-default-ascending).
+    SortReversed,
+    /// `sortOrder=descending` is ignored (R7644-3.4.2.3-descending).
+    SortDescendingIgnored,
+    /// `sortBy=userName` sorts by case (R7644-3.4.2.3-case).
+    SortCaseSensitive,
+    /// `attributes` and `excludedAttributes` are ignored on writes (R7644-3.9-write-responses).
+    WriteIgnoresAttributes,
+    /// URN-qualified and upper-case names in `attributes` are ignored
+    /// (R7644-3.10-attribute-notation).
+    PlainAttributeNamesOnly,
+    /// `/.search` ignores the body's filter (R7644-3.4.3-search-type,
+    /// R7644-3.4.3-search-errors).
+    SearchIgnoresFilter,
+    /// No `ETag` header (R7644-3.14-etag-header).
+    NoEtagHeader,
+    /// `/Schemas` lists the PatchOp message schema (R7644-3.1-no-message-schemas).
+    MessageSchemasListed,
+    /// Writes to the discovery endpoints answer 200 (R7644-4-discovery-readonly).
+    DiscoveryWritable,
+    /// `/ServiceProviderConfig` without bulk's and filter's limits (R7643-5-spc-fields).
+    SpcWithoutLimits,
 }
 
 mod inject;
@@ -247,6 +294,7 @@ pub fn app(state: AppState, faults: &[Fault]) -> Router {
         first_token,
         state,
         faults: faults.to_vec(),
+        deleted_group_names: std::sync::Arc::default(),
     };
     server
         .layer(from_fn_with_state(f.clone(), inject::layer))

@@ -24,7 +24,9 @@ pub(super) fn refuse(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| pred(&v.to_ascii_lowercase()))
     };
-    if f.on(Fault::RefuseAcceptJson) && header_is(header::ACCEPT, &|v| v == "application/json") {
+    if f.on(Fault::RefuseAcceptJson) && header_is(header::ACCEPT, &|v| v == "application/json")
+        || f.on(Fault::RefuseAcceptAny) && header_is(header::ACCEPT, &|v| v == "*/*")
+    {
         return Err(scim_error(ScimError::new(
             406,
             "only application/scim+json",
@@ -54,6 +56,67 @@ pub(super) fn refuse(
                 .body(axum::body::Body::empty())
                 .unwrap_or_default(),
         ));
+    }
+    let users = first == "Users";
+    let writes = method == "POST" || method == "PUT";
+    if f.on(Fault::CaseSensitiveAttributeNames)
+        && users
+        && writes
+        && let Some(Value::Object(b)) = body
+    {
+        const NAMES: [&str; 9] = [
+            "schemas",
+            "userName",
+            "name",
+            "emails",
+            "active",
+            "externalId",
+            "displayName",
+            "roles",
+            "groups",
+        ];
+        b.retain(|k, _| !NAMES.iter().any(|n| n.eq_ignore_ascii_case(k) && n != k));
+    }
+    if f.on(Fault::RefuseReadOnlyInWrites)
+        && users
+        && writes
+        && body
+            .as_ref()
+            .and_then(Value::as_object)
+            .is_some_and(|b| b.keys().any(|k| k.eq_ignore_ascii_case("groups")))
+    {
+        return Err(scim_error(ScimError::bad_request(
+            scim_core::ScimType::Mutability,
+            "groups is read-only",
+        )));
+    }
+    let groups = first == "Groups";
+    if f.on(Fault::GroupMembersDroppedOnCreate)
+        && groups
+        && method == "POST"
+        && let Some(Value::Object(b)) = body
+    {
+        b.remove("members");
+    }
+    if f.on(Fault::DeletedNamesStayTaken) && groups {
+        let mut deleted = f
+            .deleted_group_names
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if method == "DELETE"
+            && let Some(view) = segs.get(1).and_then(|id| f.state.store().group(id, false))
+        {
+            deleted.push(view.display_name);
+        }
+        let name = body
+            .as_ref()
+            .and_then(|b| b.get("displayName"))
+            .and_then(Value::as_str);
+        if method == "POST"
+            && name.is_some_and(|n| deleted.iter().any(|d| d.eq_ignore_ascii_case(n)))
+        {
+            return Err(scim_error(ScimError::conflict("that name was taken")));
+        }
     }
     if f.on(Fault::PatchEnvelopeUnchecked)
         && method == "PATCH"
@@ -88,8 +151,12 @@ pub(super) fn rewrite(
     f: &Faults,
     asked: &Asked<'_>,
     status: &mut StatusCode,
+    headers: &mut axum::http::HeaderMap,
     body: &mut Option<Value>,
 ) {
+    if f.on(Fault::NoEtagHeader) {
+        headers.remove(header::ETAG);
+    }
     let first = asked.segs.first().map(String::as_str).unwrap_or("");
     let resource_type = matches!(first, "Users" | "Groups");
     let code = status.as_u16();
@@ -133,6 +200,19 @@ pub(super) fn rewrite(
         *status = StatusCode::CREATED;
         *body = Some(created);
     }
+    // A duplicate userName is taken as a new user.
+    if f.on(Fault::DuplicatesCreated)
+        && asked.method == "POST"
+        && first == "Users"
+        && code == 409
+        && let Some(sent) = asked.body
+    {
+        let mut created = sent.clone();
+        let name = sent.get("userName").and_then(Value::as_str).unwrap_or("");
+        created["id"] = json!(format!("duplicate-{}", name.to_lowercase()));
+        *status = StatusCode::CREATED;
+        *body = Some(created);
+    }
     if f.on(Fault::PutAnswers204) && asked.method == "PUT" && code == 200 {
         *status = StatusCode::NO_CONTENT;
         *body = None;
@@ -145,6 +225,24 @@ pub(super) fn rewrite(
         walk_objects_mut(b, &mut |o| {
             if let Some(Value::String(s)) = o.get_mut("externalId") {
                 *s = s.to_lowercase();
+            }
+        });
+    }
+    if f.on(Fault::DateOnlyTimestamps) || f.on(Fault::LocationWrongId) {
+        walk_objects_mut(b, &mut |o| {
+            let Some(Value::Object(meta)) = o.get_mut("meta") else {
+                return;
+            };
+            if f.on(Fault::DateOnlyTimestamps)
+                && let Some(Value::String(c)) = meta.get_mut("created")
+            {
+                c.truncate(10);
+            }
+            if f.on(Fault::LocationWrongId)
+                && let Some(Value::String(l)) = meta.get_mut("location")
+                && let Some(cut) = l.rfind('/')
+            {
+                l.truncate(cut);
             }
         });
     }

@@ -1,7 +1,9 @@
 //! The fault middleware: rewrites requests before the real handlers and responses after them,
 //! as the faults in force say (`request` and `response` hold the rewrites).
 
+mod discovery;
 mod edges;
+mod queries;
 mod request;
 mod response;
 
@@ -28,6 +30,8 @@ pub(crate) struct Faults {
     pub(crate) faults: Vec<Fault>,
     /// The token the server started with (`OldTokenStillWorks` keeps taking it).
     pub(crate) first_token: String,
+    /// The names of the groups deleted so far (`DeletedNamesStayTaken` keeps them taken).
+    pub(crate) deleted_group_names: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Faults {
@@ -125,6 +129,10 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
     if let Err(short) = edges::refuse(&f, &method, &segs, &parts.headers, &mut json) {
         return *short;
     }
+    if let Err(short) = discovery::refuse(&f, &method, &segs) {
+        return *short;
+    }
+    queries::rewrite_request(&f, &method, &segs, &mut params, &mut json);
     if let Err(short) = rewrite_request(
         &f,
         &method,
@@ -167,7 +175,9 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
         authorized,
     };
     rewrite_response(&f, &asked, &mut status, &mut rparts.headers, &mut rjson);
-    edges::rewrite(&f, &asked, &mut status, &mut rjson);
+    edges::rewrite(&f, &asked, &mut status, &mut rparts.headers, &mut rjson);
+    queries::rewrite_response(&f, &asked, &mut rjson);
+    discovery::rewrite(&f, &asked, &mut rjson);
     rparts.status = status;
     let out = if rjson != before {
         rparts.headers.remove(header::CONTENT_LENGTH);

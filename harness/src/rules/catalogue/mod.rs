@@ -6,6 +6,8 @@ mod exchange;
 mod fivetran;
 mod okta;
 mod rfc;
+mod rfc_discovery;
+mod rfc_queries;
 mod rfc_resources;
 mod rfc_writes;
 
@@ -23,7 +25,9 @@ const PARTS: &[&[Rule]] = &[
     fivetran::FIVETRAN,
     rfc::RFC,
     rfc_resources::RFC_RESOURCES,
+    rfc_queries::RFC_QUERIES,
     rfc_writes::RFC_WRITES,
+    rfc_discovery::RFC_DISCOVERY,
 ];
 
 const fn total(parts: &[&[Rule]]) -> usize {

@@ -2,7 +2,7 @@
 //! sections K, L and M) and on filter operators (section F), with the checklist's ids.
 
 use crate::rules::Kind::Flow;
-use crate::rules::Level::Must;
+use crate::rules::Level::{Must, Should};
 use crate::rules::Rule;
 use crate::scenario::Profile::Rfc;
 
@@ -97,5 +97,32 @@ pub(super) const RFC_WRITES: &[Rule] = &[
         title: "A deleted resource leaves query results",
         source: "RFC 7644 §3.6",
         quote: "Service providers MUST omit the resource from future query results.",
+    },
+    Rule {
+        id: "R7644-3.6-no-conflict",
+        level: Should,
+        profile: Rfc,
+        kind: Flow,
+        title: "A deleted group's name may be taken by a new one",
+        source: "RFC 7644 §3.6",
+        quote: "the service provider SHOULD NOT consider the deleted resource in conflict calculation.",
+    },
+    Rule {
+        id: "R7644-3.14-etag-header",
+        level: Must,
+        profile: Rfc,
+        kind: Flow,
+        title: "When ETags are supported, a resource's answer carries an ETag header",
+        source: "RFC 7644 §3.14",
+        quote: "When supported, SCIM ETags MUST be specified as an HTTP header and SHOULD be specified within the 'version' attribute contained in the resource's 'meta' attribute.",
+    },
+    Rule {
+        id: "R7644-3.14-if-match-delete",
+        level: Should,
+        profile: Rfc,
+        kind: Flow,
+        title: "A DELETE with a stale If-Match answers 412 and deletes nothing",
+        source: "RFC 7644 §3.12 (Table 8), §3.14",
+        quote: "412 (Precondition Failed) | PUT, PATCH, DELETE | Failed to update. Resource has changed on the server.",
     },
 ];
