@@ -277,6 +277,45 @@ pub enum Fault {
     DiscoveryWritable,
     /// `/ServiceProviderConfig` without bulk's and filter's limits (R7643-5-spc-fields).
     SpcWithoutLimits,
+    /// An unsupported operation answers 404, not 501 (R7644-3.12-501-unsupported).
+    UnsupportedAs404,
+    /// PATCH `add` replaces (R7644-3.5.2.1-add-path, R7644-3.5.2.1-add-no-path).
+    AddReplaces,
+    /// A member added twice is listed twice (R7644-3.5.2.1-add-duplicate-noop).
+    DuplicateMembersKept,
+    /// PATCH `replace` of `members` adds (R7644-3.5.2.3-replace-path).
+    ReplaceMembersAppends,
+    /// PATCH `remove` of `members` without a filter is ignored (R7644-3.5.2.2-remove-path).
+    RemoveAllIgnored,
+    /// A PATCH's operations are applied last first (R7644-3.5.2-sequential).
+    PatchOpsReversed,
+    /// A PATCH applies the operations before one that fails (R7644-3.5.2-atomic).
+    PatchNotAtomic,
+    /// A group's PUT adds to its members instead of replacing them
+    /// (R7644-3.5.1-replace-semantics).
+    PutMergesMembers,
+    /// A group's PUT keeps what null and [] should clear (R7644-3.5.1-null-clears,
+    /// R7643-2.5-null-unassigned).
+    PutNullIgnored,
+    /// A group's PUT without displayName keeps the old one (R7644-3.5.1-required).
+    PutFillsRequired,
+    /// A group's PUT whose body names another group's id takes that id: the other group is
+    /// lost (R7644-3.5.1-id-and-uniqueness).
+    PutBodyIdRekeys,
+    /// A create stores null as the text "null" (R7644-3.3-create-clear).
+    NullStoredAsString,
+    /// A new group answers with its first member's id (R7643-3.1-id-unique-reserved).
+    GroupIdsReuseUserIds,
+    /// A filter on an attribute the type does not have is ignored
+    /// (R7644-3.4.2.2-unknown-attribute).
+    UnknownAttributeIgnored,
+    /// Resources without the sortBy value sort first when ascending
+    /// (R7644-3.4.2.3-missing-multivalued).
+    MissingSortFirst,
+    /// `/Schemas` attributes come without `type` (R7643-7-schema-definitions).
+    SchemaAttributesWithoutType,
+    /// Sorting is advertised but refused (R7644-4-spc-truthful).
+    SortAdvertisedNotHonoured,
 }
 
 mod inject;

@@ -91,6 +91,8 @@ pub enum Capability {
     Filter,
     /// PATCH (`patch.supported`).
     Patch,
+    /// Bulk operations (`bulk.supported`).
+    Bulk,
 }
 
 impl std::fmt::Display for Capability {
@@ -102,6 +104,7 @@ impl std::fmt::Display for Capability {
             Capability::Search => "search",
             Capability::Filter => "filter",
             Capability::Patch => "patch",
+            Capability::Bulk => "bulk",
         })
     }
 }
@@ -119,6 +122,10 @@ pub struct Requires {
     /// Capabilities the target must have.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub capabilities: Vec<Capability>,
+    /// Capabilities the target must not have: for a scenario about what an unsupported
+    /// feature answers (`/Bulk` where bulk is not advertised).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lacks: Vec<Capability>,
     /// Needs the in-process reference server (`run --reference`), whose account settings the
     /// scenario changes with `reference` steps; such a scenario gets a server of its own.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]

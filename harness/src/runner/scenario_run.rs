@@ -80,6 +80,11 @@ fn skip_reason(ctx: &Context, loaded: &Loaded, mode: ClientMode) -> Option<Strin
             ),
         });
     }
+    if let Some(c) = req.lacks.iter().find(|c| ctx.capabilities.has(**c)) {
+        return Some(format!(
+            "the target supports {c}; the scenario is about a server that does not"
+        ));
+    }
     None
 }
 

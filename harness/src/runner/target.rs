@@ -244,6 +244,8 @@ pub struct Capabilities {
     pub filter: bool,
     /// `patch.supported`.
     pub patch: bool,
+    /// `bulk.supported`.
+    pub bulk: bool,
 }
 
 impl Capabilities {
@@ -256,6 +258,7 @@ impl Capabilities {
             Capability::Search => self.search,
             Capability::Filter => self.filter,
             Capability::Patch => self.patch,
+            Capability::Bulk => self.bulk,
         }
     }
 }
@@ -334,5 +337,6 @@ pub(crate) async fn discover(endpoint: &Endpoint) -> Result<Capabilities, RunErr
         search: answered(&search),
         filter: flag("filter"),
         patch: flag("patch"),
+        bulk: flag("bulk"),
     })
 }

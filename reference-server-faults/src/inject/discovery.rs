@@ -48,6 +48,19 @@ pub(super) fn rewrite(f: &Faults, asked: &Asked<'_>, body: &mut Option<Value>) {
         b["totalResults"] = json!(n);
         b["itemsPerPage"] = json!(n);
     }
+    if f.on(Fault::SchemaAttributesWithoutType) && first == "Schemas" {
+        let mut strip = |schema: &mut Value| {
+            if let Some(Value::Array(attrs)) = schema.get_mut("attributes") {
+                for a in attrs.iter_mut().filter_map(Value::as_object_mut) {
+                    a.remove("type");
+                }
+            }
+        };
+        match b.get_mut("Resources") {
+            Some(Value::Array(all)) => all.iter_mut().for_each(&mut strip),
+            _ => strip(b),
+        }
+    }
     if f.on(Fault::SpcWithoutLimits) && first == "ServiceProviderConfig" {
         for (member, limits) in [
             ("bulk", &["maxOperations", "maxPayloadSize"][..]),

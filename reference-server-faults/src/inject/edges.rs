@@ -172,6 +172,10 @@ pub(super) fn rewrite(
             *body = None;
         }
     }
+    if f.on(Fault::UnsupportedAs404) && code == 501 {
+        *status = StatusCode::NOT_FOUND;
+        *body = Some(super::error_body(ScimError::not_found("no such endpoint")));
+    }
     if f.on(Fault::SwallowPatchErrors) && asked.method == "PATCH" && code == 400 {
         *status = StatusCode::NO_CONTENT;
         *body = None;

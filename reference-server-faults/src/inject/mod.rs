@@ -6,6 +6,7 @@ mod edges;
 mod queries;
 mod request;
 mod response;
+mod writes;
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
@@ -132,7 +133,13 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
     if let Err(short) = discovery::refuse(&f, &method, &segs) {
         return *short;
     }
-    queries::rewrite_request(&f, &method, &segs, &mut params, &mut json);
+    if let Err(short) = queries::rewrite_request(&f, &method, &segs, &mut params, &mut json) {
+        return *short;
+    }
+    let done = match writes::rewrite_request(&f, &method, &segs, &mut json) {
+        Ok(done) => done,
+        Err(short) => return *short,
+    };
     if let Err(short) = rewrite_request(
         &f,
         &method,
@@ -177,6 +184,7 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
     rewrite_response(&f, &asked, &mut status, &mut rparts.headers, &mut rjson);
     edges::rewrite(&f, &asked, &mut status, &mut rparts.headers, &mut rjson);
     queries::rewrite_response(&f, &asked, &mut rjson);
+    writes::rewrite_response(&f, &asked, &done, &mut status, &mut rjson);
     discovery::rewrite(&f, &asked, &mut rjson);
     rparts.status = status;
     let out = if rjson != before {

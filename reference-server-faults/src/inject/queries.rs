@@ -1,10 +1,12 @@
 //! Faults of queries: how a filter's text is read, which parameters count, how a list is
 //! sorted and framed, what `/.search` takes.
 
+use axum::response::Response;
+use scim_core::{ScimError, ScimType};
 use serde_json::Value;
 
 use super::response::Asked;
-use super::{Faults, drop_param, param};
+use super::{Faults, drop_param, param, scim_error};
 use crate::Fault;
 
 /// The request-side rewrites of a query.
@@ -14,7 +16,13 @@ pub(super) fn rewrite_request(
     segs: &[String],
     params: &mut Vec<(String, String)>,
     body: &mut Option<Value>,
-) {
+) -> Result<(), Box<Response>> {
+    if f.on(Fault::SortAdvertisedNotHonoured) && param(params, "sortBy").is_some() {
+        return Err(scim_error(ScimError::bad_request(
+            ScimType::InvalidValue,
+            "sorting is not supported",
+        )));
+    }
     if let Some(text) = param(params, "filter") {
         let mut changed = text.clone();
         if f.on(Fault::NoPercentDecoding) {
@@ -55,6 +63,7 @@ pub(super) fn rewrite_request(
     {
         b.remove("filter");
     }
+    Ok(())
 }
 
 /// The response-side rewrites of a list.
@@ -79,6 +88,15 @@ pub(super) fn rewrite_response(f: &Faults, asked: &Asked<'_>, body: &mut Option<
         resources.retain(|r| r.pointer("/members/0/value").and_then(Value::as_str) == Some(&id));
     }
     let sort_by = param(asked.params, "sortBy");
+    if f.on(Fault::MissingSortFirst)
+        && let Some(by) = &sort_by
+    {
+        let pointer = format!("/{}", by.replace('.', "/"));
+        let ascending =
+            !param(asked.params, "sortOrder").is_some_and(|o| o.eq_ignore_ascii_case("descending"));
+        // Stable: those without the value move to the wrong end.
+        resources.sort_by_key(|r| r.pointer(&pointer).is_some() == ascending);
+    }
     if f.on(Fault::SortReversed) && sort_by.is_some() {
         resources.reverse();
     }
@@ -94,9 +112,11 @@ pub(super) fn rewrite_response(f: &Faults, asked: &Asked<'_>, body: &mut Option<
     }
 }
 
-/// The value of a `members.value eq "..."` filter.
+/// The value of a `members.value eq "..."` or `members[value eq "..."]` filter.
 fn member_value(filter: &str) -> Option<String> {
-    let start = filter.find("members.value eq \"")? + "members.value eq \"".len();
+    let start = ["members.value eq \"", "members[value eq \""]
+        .iter()
+        .find_map(|form| filter.find(form).map(|at| at + form.len()))?;
     let rest = &filter[start..];
     Some(rest[..rest.find('"')?].to_owned())
 }

@@ -159,6 +159,12 @@ pub(super) fn rewrite_request(
                     "only plain attribute names are supported",
                 )));
             }
+            if f.on(Fault::UnknownAttributeIgnored)
+                && any_path(&parsed, &|p| schema_of(first).resolve(p).is_err())
+            {
+                drop_param(params, "filter");
+                return Ok(());
+            }
             let mut rewritten = parsed.clone();
             if f.on(Fault::OrBindsTighter) {
                 rewritten = map_filter(rewritten, &|f| match f {

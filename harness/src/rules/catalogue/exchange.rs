@@ -40,7 +40,7 @@ pub(super) const EXCHANGE: &[Rule] = &[
         level: Should,
         profile: Rfc,
         kind: Exchange(exchange::no_server_errors),
-        title: "The server answers without 5xx errors",
+        title: "The server answers without 5xx errors (501 for an unsupported operation aside)",
         source: "RFC 7644 §3.12, Table 8",
         quote: "500 (Internal Server Error): An internal error.",
     },

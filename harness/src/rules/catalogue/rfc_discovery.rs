@@ -35,4 +35,22 @@ pub(super) const RFC_DISCOVERY: &[Rule] = &[
         source: "RFC 7643 §5",
         quote: "maxOperations An integer value specifying the maximum number of operations. REQUIRED. maxPayloadSize An integer value specifying the maximum payload size in bytes. REQUIRED. ... maxResults An integer value specifying the maximum number of resources returned in a response. REQUIRED.",
     },
+    Rule {
+        id: "R7643-7-schema-definitions",
+        level: Must,
+        profile: Rfc,
+        kind: Flow,
+        title: "Each attribute /Schemas defines has a name, a valid type, multiValued, mutability and returned",
+        source: "RFC 7643 §7, §2.3",
+        quote: "attributes A complex type that defines service provider attributes and their qualities via the following set of sub-attributes: name The attribute's name. type The attribute's data type. Valid values are \"string\", \"boolean\", \"decimal\", \"integer\", \"dateTime\", \"reference\", and \"complex\".",
+    },
+    Rule {
+        id: "R7644-4-spc-truthful",
+        level: Must,
+        profile: Rfc,
+        kind: Flow,
+        title: "What /ServiceProviderConfig advertises is served (sorting advertised: sortBy is honoured)",
+        source: "RFC 7644 §4 (MUST*: normative, without a 2119 keyword)",
+        quote: "/ServiceProviderConfig An HTTP GET to this endpoint will return a JSON structure that describes the SCIM specification features available on a service provider.",
+    },
 ];

@@ -108,4 +108,22 @@ pub(super) const RFC_QUERIES: &[Rule] = &[
         source: "RFC 7644 §3.12 (Table 9) (MUST*: normative, without a 2119 keyword)",
         quote: "invalidFilter: The specified filter syntax was invalid (does not comply with Figure 1), or the specified attribute and filter comparison combination is not supported. [applies to POST (Search - Section 3.4.3)]",
     },
+    Rule {
+        id: "R7644-3.4.2.2-unknown-attribute",
+        level: Must,
+        profile: Rfc,
+        kind: Flow,
+        title: "A filter on an attribute the type does not define matches nothing (or is an invalid filter)",
+        source: "RFC 7644 §3.4.2.1, §3.12 (MUST*: normative, without a 2119 keyword)",
+        quote: "For filtered attributes that are not part of a particular resource type, the service provider SHALL treat the attribute as if there is no attribute value. For example, a presence or equality filter for an undefined attribute evaluates to false.",
+    },
+    Rule {
+        id: "R7644-3.4.2.3-missing-multivalued",
+        level: Must,
+        profile: Rfc,
+        kind: Flow,
+        title: "A resource without the sortBy value sorts last ascending and first descending",
+        source: "RFC 7644 §3.4.2.3 (MUST*: normative, without a 2119 keyword)",
+        quote: "For all attribute types, if there is no data for the specified \"sortBy\" value, they are sorted via the \"sortOrder\" parameter, i.e., they are ordered last if ascending and first if descending.",
+    },
 ];

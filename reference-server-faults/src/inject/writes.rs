@@ -1,0 +1,171 @@
+//! Faults of writes: how a PATCH's operations are applied, what a PUT keeps, what a create
+//! stores for null.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use scim_core::{ScimError, ScimType};
+use serde_json::{Value, json};
+
+use super::response::Asked;
+use super::{Faults, error_body};
+use crate::Fault;
+
+/// What the request-side rewrites did that the response side must know.
+#[derive(Default)]
+pub(super) struct Done {
+    /// `PatchNotAtomic` applied the operations before one that fails, without it.
+    applied_before_failure: bool,
+}
+
+fn op_name(op: &Value) -> String {
+    op.get("op")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+fn path_of(op: &Value) -> Option<&str> {
+    op.get("path").and_then(Value::as_str)
+}
+
+fn no_content() -> Box<Response> {
+    Box::new(
+        Response::builder()
+            .status(StatusCode::NO_CONTENT)
+            .body(axum::body::Body::empty())
+            .unwrap_or_default(),
+    )
+}
+
+/// The request-side rewrites of a write. `Err` short-circuits with a response.
+pub(super) fn rewrite_request(
+    f: &Faults,
+    method: &str,
+    segs: &[String],
+    body: &mut Option<Value>,
+) -> Result<Done, Box<Response>> {
+    let mut done = Done::default();
+    let first = segs.first().map(String::as_str).unwrap_or("");
+    let Some(b) = body.as_mut() else {
+        return Ok(done);
+    };
+    if method == "PATCH"
+        && let Some(ops) = b.get_mut("Operations").and_then(Value::as_array_mut)
+    {
+        for op in ops.iter_mut() {
+            let name = op_name(op);
+            let members = path_of(op).is_some_and(|p| p.eq_ignore_ascii_case("members"));
+            if f.on(Fault::AddReplaces) && name == "add" {
+                op["op"] = json!("replace");
+            }
+            if f.on(Fault::ReplaceMembersAppends) && name == "replace" && members {
+                op["op"] = json!("add");
+            }
+        }
+        if f.on(Fault::RemoveAllIgnored) {
+            ops.retain(|op| {
+                !(op_name(op) == "remove"
+                    && path_of(op).is_some_and(|p| p.eq_ignore_ascii_case("members")))
+            });
+            if ops.is_empty() {
+                return Err(no_content());
+            }
+        }
+        if f.on(Fault::PatchOpsReversed) {
+            ops.reverse();
+        }
+        if f.on(Fault::PatchNotAtomic) && ops.len() > 1 {
+            let before = ops.len();
+            ops.retain(|op| !(op_name(op) == "remove" && path_of(op).is_none()));
+            done.applied_before_failure = ops.len() < before;
+        }
+    }
+    let groups = first == "Groups";
+    if method == "PUT"
+        && groups
+        && let Some(view) = segs.get(1).and_then(|id| f.state.store().group(id, true))
+    {
+        let current = reference_server::render::group(&view, "");
+        if f.on(Fault::PutMergesMembers)
+            && let (Some(Value::Array(sent)), Some(Value::Array(had))) =
+                (b.get("members").cloned(), current.get("members"))
+        {
+            let mut merged = sent.clone();
+            for m in had {
+                if !sent.iter().any(|s| s.get("value") == m.get("value")) {
+                    merged.push(json!({"value": m.get("value")}));
+                }
+            }
+            b["members"] = Value::Array(merged);
+        }
+        if f.on(Fault::PutNullIgnored) {
+            for k in ["externalId", "members"] {
+                let cleared = match b.get(k) {
+                    Some(Value::Null) => true,
+                    Some(Value::Array(a)) => a.is_empty(),
+                    _ => false,
+                };
+                if cleared && let Some(v) = current.get(k) {
+                    b[k] = v.clone();
+                }
+            }
+        }
+        // The body's id re-keys the group onto another's, which is lost.
+        if f.on(Fault::PutBodyIdRekeys)
+            && let Some(other) = b.get("id").and_then(Value::as_str)
+            && other != &*view.id
+        {
+            let _ = f.state.store().delete_group(other, &mut |_| Ok(()));
+        }
+        if f.on(Fault::PutFillsRequired) && b.get("displayName").is_none() {
+            b["displayName"] = json!(view.display_name);
+        }
+    }
+    if f.on(Fault::NullStoredAsString)
+        && method == "POST"
+        && let Value::Object(o) = b
+    {
+        for v in o.values_mut().filter(|v| v.is_null()) {
+            *v = json!("null");
+        }
+    }
+    Ok(done)
+}
+
+/// The response-side rewrites of a write.
+pub(super) fn rewrite_response(
+    f: &Faults,
+    asked: &Asked<'_>,
+    done: &Done,
+    status: &mut StatusCode,
+    body: &mut Option<Value>,
+) {
+    let first = asked.segs.first().map(String::as_str).unwrap_or("");
+    let code = status.as_u16();
+    if done.applied_before_failure && (200..300).contains(&code) {
+        *status = StatusCode::BAD_REQUEST;
+        *body = Some(error_body(ScimError::bad_request(
+            ScimType::NoTarget,
+            "'remove' needs a path",
+        )));
+    }
+    if f.on(Fault::GroupIdsReuseUserIds)
+        && asked.method == "POST"
+        && first == "Groups"
+        && code == 201
+        && let Some(b) = body.as_mut()
+        && let Some(member) = b.pointer("/members/0/value").cloned()
+    {
+        b["id"] = member;
+    }
+    if f.on(Fault::DuplicateMembersKept)
+        && asked.method == "GET"
+        && first == "Groups"
+        && asked.segs.len() == 2
+        && let Some(Value::Array(members)) = body.as_mut().and_then(|b| b.get_mut("members"))
+        && members.len() > 1
+        && let Some(last) = members.last().cloned()
+    {
+        members.push(last);
+    }
+}
