@@ -316,6 +316,17 @@ pub enum Fault {
     SchemaAttributesWithoutType,
     /// Sorting is advertised but refused (R7644-4-spc-truthful).
     SortAdvertisedNotHonoured,
+    /// BulkResponse results come without `location` and `bulkId` (R7644-3.7-bulk-response).
+    BulkResultsBare,
+    /// `bulkId:` references in operations' data are stored as they are (R7644-3.7.2-bulkId).
+    BulkIdsUnresolved,
+    /// Bulk stops at the first failed operation (R7644-3.7.3-errors).
+    BulkStopsAtFirstError,
+    /// A BulkRequest over the limits is processed anyway (R7644-3.7.4-limits).
+    BulkLimitsUnenforced,
+    /// Operations caught in circular references are left out of the BulkResponse
+    /// (R7644-3.7.1-circular).
+    BulkCircularDropped,
 }
 
 mod inject;

@@ -5,7 +5,7 @@
 //! | request | does |
 //! | --- | --- |
 //! | `GET /admin/scim-config` | the plan, the toggle, the roles; never the token |
-//! | `PATCH /admin/scim-config` `{"scimEnabled": bool, "plan": "...", "rateLimit": {"requests": n, "retryAfter": s}}` | switches SCIM on or off, changes the plan; `rateLimit` makes the next `n` SCIM requests answer `429` with `Retry-After: s` (a sandbox switch for clients' back-off) |
+//! | `PATCH /admin/scim-config` `{"scimEnabled": bool, "plan": "...", "rateLimit": {"requests": n, "retryAfter": s}}` | switches SCIM on or off, changes the plan; `rateLimit` makes the next `n` SCIM requests answer `429` with `Retry-After: s` (a sandbox switch for clients' back-off); `"bulk": {"maxOperations": n, "maxPayloadSize": bytes}` sets Bulk's limits (`maxOperations` 0 turns Bulk off) |
 //! | `POST /admin/scim-config/token` | "Generate": a new SCIM token, shown once; the old one stops working at once |
 //! | `GET /admin/roles` | the standard and custom account roles |
 //! | `POST /admin/roles` `{"name": "..."}` | adds a custom account role |
@@ -47,6 +47,14 @@ struct ConfigChange {
     scim_enabled: Option<bool>,
     plan: Option<Plan>,
     rate_limit: Option<RateLimit>,
+    bulk: Option<BulkChange>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct BulkChange {
+    max_operations: usize,
+    max_payload_size: usize,
 }
 
 #[derive(Deserialize)]
@@ -76,6 +84,12 @@ pub async fn change_config(
         }
         if let Some(p) = change.plan {
             s.plan = p;
+        }
+        if let Some(b) = change.bulk {
+            s.bulk = crate::state::BulkLimits {
+                max_operations: b.max_operations,
+                max_payload_size: b.max_payload_size.min(state.limits().max_body_bytes),
+            };
         }
     }
     Ok(respond::json(StatusCode::OK, &config_json(&state)))

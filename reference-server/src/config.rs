@@ -81,6 +81,12 @@ pub struct Config {
     /// token. Off by default: the guide's API takes its token on every SCIM route; RFC 7643 §5
     /// suggests (SHOULD) that the configuration be public, so it can be switched on.
     pub public_discovery: bool,
+    /// The most operations one BulkRequest may hold (`bulk.maxOperations`); 0 turns Bulk off
+    /// (`/Bulk` answers 501, and `/ServiceProviderConfig` says so).
+    pub bulk_max_operations: usize,
+    /// The largest BulkRequest body, in bytes (`bulk.maxPayloadSize`; at most
+    /// `max_body_bytes`).
+    pub bulk_max_payload_bytes: usize,
     /// The externally visible base URL (`https://scim.example.com/scim/v2`), for `Location`
     /// and `meta.location`; by default it is built from the request's `Host` header.
     pub public_url: Option<String>,
@@ -104,6 +110,8 @@ impl std::fmt::Debug for Config {
             .field("body_timeout_secs", &self.body_timeout_secs)
             .field("max_connections", &self.max_connections)
             .field("public_discovery", &self.public_discovery)
+            .field("bulk_max_operations", &self.bulk_max_operations)
+            .field("bulk_max_payload_bytes", &self.bulk_max_payload_bytes)
             .field("public_url", &self.public_url)
             .finish()
     }
@@ -126,6 +134,8 @@ impl Default for Config {
             body_timeout_secs: 30,
             max_connections: 512,
             public_discovery: false,
+            bulk_max_operations: 100,
+            bulk_max_payload_bytes: 1024 * 1024,
             public_url: None,
         }
     }

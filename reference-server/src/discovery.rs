@@ -1,7 +1,8 @@
 //! Discovery (RFC 7644 §4): `/ServiceProviderConfig`, `/Schemas`, `/ResourceTypes`.
 //!
 //! Truthful: it advertises exactly what this server does: PATCH, filtering with
-//! `maxResults`, sorting and ETags; no bulk and no password change.
+//! `maxResults`, sorting, ETags and Bulk with its current limits (none when it is off); no
+//! password change.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -22,11 +23,16 @@ pub async fn service_provider_config(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
 ) -> Response {
+    let bulk = state.settings().bulk;
     let body = json!({
         "schemas": [urn::SERVICE_PROVIDER_CONFIG],
         "documentationUri": "https://fivetran.com/docs/using-fivetran/fivetran-dashboard/account-settings/scim/okta-scim",
         "patch": {"supported": true},
-        "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
+        "bulk": {
+            "supported": bulk.max_operations > 0,
+            "maxOperations": bulk.max_operations,
+            "maxPayloadSize": bulk.max_payload_size,
+        },
         "filter": {"supported": true, "maxResults": state.limits().max_results},
         "changePassword": {"supported": false},
         "sort": {"supported": true},

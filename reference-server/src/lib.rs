@@ -21,7 +21,7 @@
 //! so it needs a tokio runtime with timers (`#[tokio::main]` has them).
 //!
 //! Routes, under `/scim/v2`: `/Users` and `/Groups` (teams) with `GET`, `POST`, `.search`,
-//! and `GET`/`PUT`/`PATCH`/`DELETE` by id; `/ServiceProviderConfig`, `/Schemas`,
+//! and `GET`/`PUT`/`PATCH`/`DELETE` by id; `/Bulk`; `/ServiceProviderConfig`, `/Schemas`,
 //! `/ResourceTypes`. The admin API is under `/admin` (see [`admin`]). The rules of the guide
 //! and every assumption are listed in `reference-server/README.md`.
 #![cfg_attr(
@@ -31,6 +31,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod bulk;
 pub mod clock;
 pub mod config;
 pub mod discovery;
@@ -71,7 +72,7 @@ async fn method_not_allowed() -> ApiError {
     ApiError::status(405, "this method is not allowed on this endpoint")
 }
 
-async fn not_implemented() -> ApiError {
+pub(crate) async fn not_implemented() -> ApiError {
     ApiError::status(
         501,
         "not implemented by this service provider (see /scim/v2/ServiceProviderConfig)",
@@ -100,7 +101,7 @@ pub fn app(state: AppState) -> Router {
                 .delete(groups::delete),
         )
         .route("/Me", any(not_implemented))
-        .route("/Bulk", any(not_implemented))
+        .route("/Bulk", post(bulk::process).fallback(method_not_allowed))
         .route_layer(from_fn_with_state(state.clone(), auth::scim_token));
     let discovery = Router::new()
         .route(

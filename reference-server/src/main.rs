@@ -40,6 +40,9 @@ struct Args {
     /// Serve /ServiceProviderConfig, /Schemas and /ResourceTypes without a token.
     #[arg(long)]
     public_discovery: bool,
+    /// Turn Bulk off (/Bulk answers 501; Fivetran documents no Bulk, and Okta never sends it).
+    #[arg(long)]
+    no_bulk: bool,
     /// The public base URL for Location headers (e.g. https://scim.example.com/scim/v2).
     #[arg(long)]
     public_url: Option<String>,
@@ -78,6 +81,9 @@ impl Args {
         }
         if self.public_discovery {
             c.public_discovery = true;
+        }
+        if self.no_bulk {
+            c.bulk_max_operations = 0;
         }
         if self.public_url.is_some() {
             c.public_url = self.public_url;

@@ -23,6 +23,17 @@ pub struct Settings {
     pub require_username_email: bool,
     /// A sandbox switch: the next SCIM requests are answered `429` (see [`Throttle`]).
     pub throttle: Option<Throttle>,
+    /// Bulk's limits (`max_operations` 0: Bulk is off).
+    pub bulk: BulkLimits,
+}
+
+/// What one BulkRequest may hold (RFC 7644 §3.7.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BulkLimits {
+    /// `maxOperations`; 0 turns Bulk off.
+    pub max_operations: usize,
+    /// `maxPayloadSize`, in bytes.
+    pub max_payload_size: usize,
 }
 
 /// The admin API's rate limit for tests of a client's back-off: the next `remaining` SCIM
@@ -123,6 +134,10 @@ impl AppState {
             custom_roles: config.custom_roles.clone(),
             require_username_email: config.require_username_email,
             throttle: None,
+            bulk: BulkLimits {
+                max_operations: config.bulk_max_operations,
+                max_payload_size: config.bulk_max_payload_bytes.min(config.max_body_bytes),
+            },
         };
         AppState(Arc::new(Shared {
             store,

@@ -1094,15 +1094,18 @@ async fn wrong_method_names_the_allowed_ones() {
 }
 
 #[tokio::test]
-async fn me_and_bulk_are_501() {
+async fn me_is_501_and_so_is_bulk_turned_off() {
     let s = Server::new();
     s.get("/Me").await.assert_error(501, None);
-    s.post(
+    let off = Server::with(|c| c.bulk_max_operations = 0);
+    off.post(
         "/Bulk",
         json!({"schemas": ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], "Operations": []}),
     )
     .await
     .assert_error(501, None);
+    let spc = off.get("/ServiceProviderConfig").await;
+    assert_eq!(spc.body["bulk"]["supported"], json!(false));
 }
 
 // ---------------------------------------------------------------- discovery
@@ -1122,7 +1125,9 @@ async fn service_provider_config_is_truthful() {
     assert_eq!(b["filter"]["maxResults"], json!(1000));
     assert_eq!(b["sort"]["supported"], json!(true));
     assert_eq!(b["etag"]["supported"], json!(true));
-    assert_eq!(b["bulk"]["supported"], json!(false));
+    assert_eq!(b["bulk"]["supported"], json!(true));
+    assert_eq!(b["bulk"]["maxOperations"], json!(100));
+    assert_eq!(b["bulk"]["maxPayloadSize"], json!(1024 * 1024));
     assert_eq!(b["changePassword"]["supported"], json!(false));
     let schemes = b["authenticationSchemes"].as_array().unwrap();
     assert_eq!(schemes.len(), 1);

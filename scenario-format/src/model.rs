@@ -93,6 +93,8 @@ pub enum Capability {
     Patch,
     /// Bulk operations (`bulk.supported`).
     Bulk,
+    /// `/Me` (probed: `GET /Me` answers or redirects).
+    Me,
 }
 
 impl std::fmt::Display for Capability {
@@ -105,6 +107,7 @@ impl std::fmt::Display for Capability {
             Capability::Filter => "filter",
             Capability::Patch => "patch",
             Capability::Bulk => "bulk",
+            Capability::Me => "me",
         })
     }
 }
@@ -396,6 +399,18 @@ pub enum ReferenceAction {
     /// The next `requests` SCIM requests are answered `429` with `Retry-After:
     /// retry_after` (a sandbox switch of the reference server, to watch Okta back off).
     RateLimit(RateLimit),
+    /// Set Bulk's limits (`max_operations` 0 turns Bulk off).
+    Bulk(BulkLimits),
+}
+
+/// A [`ReferenceAction::Bulk`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkLimits {
+    /// The most operations one BulkRequest may hold.
+    pub max_operations: u32,
+    /// The largest BulkRequest body, in bytes.
+    pub max_payload_size: u32,
 }
 
 /// A [`ReferenceAction::RateLimit`].

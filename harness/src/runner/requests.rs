@@ -99,11 +99,31 @@ impl Run<'_> {
     /// Remembers resources a raw request created (its response and JSON body), for cleanup.
     fn note_created(&mut self, ex: &Exchange, body: Option<&Value>) {
         let Some(resp) = &ex.response else { return };
+        let (path, _) = checks::relative(&ex.request.path, &self.endpoint.base_path);
+        let collection = path.trim_matches('/');
+        // A BulkRequest's creates are named by their results' locations (`.../Users/{id}`).
+        if ex.request.method == "POST" && collection.eq_ignore_ascii_case("Bulk") {
+            let results = body
+                .and_then(|b| b.get("Operations"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten();
+            for location in results.filter_map(|r| r.get("location")?.as_str()) {
+                let mut tail = location.trim_end_matches('/').rsplit('/');
+                let (Some(id), Some(kind)) = (tail.next(), tail.next()) else {
+                    continue;
+                };
+                if kind.eq_ignore_ascii_case("Groups") {
+                    self.groups_seen.insert(id.to_owned());
+                } else if kind.eq_ignore_ascii_case("Users") {
+                    self.users_seen.insert(id.to_owned());
+                }
+            }
+            return;
+        }
         if ex.request.method != "POST" || resp.status != 201 {
             return;
         }
-        let (path, _) = checks::relative(&ex.request.path, &self.endpoint.base_path);
-        let collection = path.trim_matches('/');
         if let Some(id) = body
             .and_then(|b| b.get("id"))
             .and_then(Value::as_str)

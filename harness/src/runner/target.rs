@@ -163,6 +163,15 @@ impl Endpoint {
                     limit.requests, limit.retry_after
                 ),
             ),
+            ReferenceAction::Bulk(limits) => (
+                Method::PATCH,
+                "/scim-config",
+                json!({ "bulk": {"maxOperations": limits.max_operations, "maxPayloadSize": limits.max_payload_size} }),
+                format!(
+                    "Bulk takes at most {} operations and {} bytes",
+                    limits.max_operations, limits.max_payload_size
+                ),
+            ),
             ReferenceAction::RegenerateToken => (
                 Method::POST,
                 "/scim-config/token",
@@ -246,6 +255,8 @@ pub struct Capabilities {
     pub patch: bool,
     /// `bulk.supported`.
     pub bulk: bool,
+    /// `GET /Me` answers (2xx) or redirects (3xx).
+    pub me: bool,
 }
 
 impl Capabilities {
@@ -259,6 +270,7 @@ impl Capabilities {
             Capability::Filter => self.filter,
             Capability::Patch => self.patch,
             Capability::Bulk => self.bulk,
+            Capability::Me => self.me,
         }
     }
 }
@@ -330,7 +342,11 @@ pub(crate) async fn discover(endpoint: &Endpoint) -> Result<Capabilities, RunErr
             scim_core::urn::SEARCH_REQUEST
         ));
     let search = endpoint.send(search).await;
+    // `/Me` is not advertised anywhere: a server that serves it answers, or redirects (§3.11).
+    let me = endpoint.send(endpoint.request(Method::GET, "/Me")).await;
+    let me = me.status().is_some_and(|s| (200..400).contains(&s));
     Ok(Capabilities {
+        me,
         groups: answered(&groups),
         etag: flag("etag"),
         sort: flag("sort"),

@@ -607,7 +607,7 @@ pub(crate) const CASES: &[(&str, Fault, &[&str])] = &[
     (
         "R7644-3.12-501-unsupported",
         UnsupportedAs404,
-        &["rfc.unsupported"],
+        &["rfc.unsupported-me"],
     ),
     (
         "R7644-3.4.2.2-unknown-attribute",
@@ -701,4 +701,13 @@ pub(crate) const CASES: &[(&str, Fault, &[&str])] = &[
         SortAdvertisedNotHonoured,
         &["rfc.sort"],
     ),
+    ("R7644-3.7-bulk-response", BulkResultsBare, &["rfc.bulk"]),
+    ("R7644-3.7.2-bulkId", BulkIdsUnresolved, &["rfc.bulk"]),
+    ("R7644-3.7.3-errors", BulkStopsAtFirstError, &["rfc.bulk"]),
+    (
+        "R7644-3.7.4-limits",
+        BulkLimitsUnenforced,
+        &["rfc.bulk-limits"],
+    ),
+    ("R7644-3.7.1-circular", BulkCircularDropped, &["rfc.bulk"]),
 ];

@@ -1,6 +1,7 @@
 //! The fault middleware: rewrites requests before the real handlers and responses after them,
 //! as the faults in force say (`request` and `response` hold the rewrites).
 
+mod bulk;
 mod discovery;
 mod edges;
 mod queries;
@@ -136,6 +137,7 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
     if let Err(short) = queries::rewrite_request(&f, &method, &segs, &mut params, &mut json) {
         return *short;
     }
+    bulk::rewrite_request(&f, &segs, &mut json);
     let done = match writes::rewrite_request(&f, &method, &segs, &mut json) {
         Ok(done) => done,
         Err(short) => return *short,
@@ -185,6 +187,7 @@ pub(crate) async fn layer(State(f): State<Faults>, request: Request, next: Next)
     edges::rewrite(&f, &asked, &mut status, &mut rparts.headers, &mut rjson);
     queries::rewrite_response(&f, &asked, &mut rjson);
     writes::rewrite_response(&f, &asked, &done, &mut status, &mut rjson);
+    bulk::rewrite_response(&f, &asked, &mut status, &mut rjson);
     discovery::rewrite(&f, &asked, &mut rjson);
     rparts.status = status;
     let out = if rjson != before {

@@ -6,6 +6,7 @@ mod exchange;
 mod fivetran;
 mod okta;
 mod rfc;
+mod rfc_bulk;
 mod rfc_discovery;
 mod rfc_queries;
 mod rfc_resources;
@@ -28,6 +29,7 @@ const PARTS: &[&[Rule]] = &[
     rfc_queries::RFC_QUERIES,
     rfc_writes::RFC_WRITES,
     rfc_discovery::RFC_DISCOVERY,
+    rfc_bulk::RFC_BULK,
 ];
 
 const fn total(parts: &[&[Rule]]) -> usize {

@@ -211,7 +211,7 @@ pub(super) const RFC_RESOURCES: &[Rule] = &[
         level: Should,
         profile: Rfc,
         kind: Flow,
-        title: "An operation the server does not support (/Bulk without bulk) answers 501",
+        title: "An operation the server does not support (/Bulk without Bulk, /Me) answers 501",
         source: "RFC 7644 §3.12 (Table 8)",
         quote: "501 (Not Implemented) | GET, POST, PUT, PATCH, DELETE | Service provider does not support the request operation, e.g., PATCH.",
     },
