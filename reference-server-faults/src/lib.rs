@@ -327,6 +327,21 @@ pub enum Fault {
     /// Operations caught in circular references are left out of the BulkResponse
     /// (R7644-3.7.1-circular).
     BulkCircularDropped,
+    /// PATCH `replace` of `name` clears the sub-attributes it does not name
+    /// (R7644-3.5.2.3-replace-complex).
+    ReplaceComplexWhole,
+    /// PATCH `replace` of `emails[...].type` drops the filter and replaces every value with
+    /// the sub-attribute alone (R7644-3.5.2.3-replace-valuePath).
+    ValuePathSubIgnored,
+    /// Members' `$ref` point at `/Groups/` (R7643-2.3.7-reference).
+    MemberRefWrong,
+    /// A user created without `active` is defaulted but invisible to a filter on `active`
+    /// (R7644-3.4.2.2-defaulted).
+    DefaultsUnfiltered,
+    /// A refused change of `userName` shows afterwards as made (R7644-3.5.1-immutable).
+    ImmutableChanged,
+    /// `/scim/v1/...` is served as `/scim/v2/...` (R7644-3.13-version-segment).
+    OtherVersionsServed,
 }
 
 mod inject;
@@ -345,10 +360,21 @@ pub fn app(state: AppState, faults: &[Fault]) -> Router {
         state,
         faults: faults.to_vec(),
         deleted_group_names: std::sync::Arc::default(),
+        defaulted_users: std::sync::Arc::default(),
+        renamed_users: std::sync::Arc::default(),
     };
-    server
+    let other_versions = faults.contains(&Fault::OtherVersionsServed);
+    let broken = server
         .layer(from_fn_with_state(f.clone(), inject::layer))
-        .layer(from_fn_with_state(f, inject::delete_members_first))
+        .layer(from_fn_with_state(f, inject::delete_members_first));
+    if !other_versions {
+        return broken;
+    }
+    // Routing happens inside `broken`: a request rewritten before it reaches there is
+    // routed by its new path.
+    Router::new()
+        .fallback_service(broken)
+        .layer(axum::middleware::map_request(inject::any_version_is_v2))
 }
 
 /// Starts a server for `config`, broken by `faults`, as [`reference_server::spawn`] does.

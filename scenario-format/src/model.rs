@@ -95,6 +95,10 @@ pub enum Capability {
     Bulk,
     /// `/Me` (probed: `GET /Me` answers or redirects).
     Me,
+    /// `userName` declared `immutable` in `/Schemas`.
+    ImmutableUserName,
+    /// A version segment (`/v2`) ends the base URL.
+    Versioned,
 }
 
 impl std::fmt::Display for Capability {
@@ -108,6 +112,8 @@ impl std::fmt::Display for Capability {
             Capability::Patch => "patch",
             Capability::Bulk => "bulk",
             Capability::Me => "me",
+            Capability::ImmutableUserName => "immutable-user-name",
+            Capability::Versioned => "versioned",
         })
     }
 }

@@ -102,6 +102,11 @@ pub(super) fn judge_exchange(
         return false;
     }
     let (rel, query) = relative(&ex.request.path, base_path);
+    let request: Option<Value> = ex
+        .request
+        .body
+        .as_deref()
+        .and_then(|b| serde_json::from_str(b).ok());
     let view = rules::exchange::View {
         method: &ex.request.method,
         path: rel,
@@ -112,6 +117,7 @@ pub(super) fn judge_exchange(
         has_body: resp.body.as_deref().is_some_and(|b| !b.trim().is_empty()),
         text: resp.body.as_deref().unwrap_or(""),
         count: requested_count(query, ex.request.body.as_deref()),
+        request: request.as_ref(),
     };
     for rule in rules::CATALOGUE
         .iter()

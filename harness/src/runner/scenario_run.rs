@@ -75,6 +75,11 @@ fn skip_reason(ctx: &Context, loaded: &Loaded, mode: ClientMode) -> Option<Strin
         return Some(match c {
             Capability::Groups => "the target has no /Groups endpoint".to_owned(),
             Capability::Search => "the target does not answer POST /Users/.search".to_owned(),
+            Capability::Me => "the target does not serve /Me".to_owned(),
+            Capability::ImmutableUserName => {
+                "the target's /Schemas does not declare userName immutable".to_owned()
+            }
+            Capability::Versioned => "the base URL does not end with /v2".to_owned(),
             _ => format!(
                 "the target does not advertise {c} support (/ServiceProviderConfig {c}.supported)"
             ),

@@ -257,6 +257,10 @@ pub struct Capabilities {
     pub bulk: bool,
     /// `GET /Me` answers (2xx) or redirects (3xx).
     pub me: bool,
+    /// `/Schemas` declares `userName` `immutable`.
+    pub immutable_user_name: bool,
+    /// The base URL ends with a version segment (`/v2`).
+    pub versioned: bool,
 }
 
 impl Capabilities {
@@ -271,6 +275,8 @@ impl Capabilities {
             Capability::Patch => self.patch,
             Capability::Bulk => self.bulk,
             Capability::Me => self.me,
+            Capability::ImmutableUserName => self.immutable_user_name,
+            Capability::Versioned => self.versioned,
         }
     }
 }
@@ -345,8 +351,31 @@ pub(crate) async fn discover(endpoint: &Endpoint) -> Result<Capabilities, RunErr
     // `/Me` is not advertised anywhere: a server that serves it answers, or redirects (§3.11).
     let me = endpoint.send(endpoint.request(Method::GET, "/Me")).await;
     let me = me.status().is_some_and(|s| (200..400).contains(&s));
+    let schema = endpoint
+        .send(endpoint.request(Method::GET, &format!("/Schemas/{}", scim_core::urn::USER)))
+        .await;
+    let immutable_user_name = schema
+        .json()
+        .filter(|_| answered(&schema))
+        .and_then(|s| s.get("attributes")?.as_array().cloned())
+        .is_some_and(|attrs| {
+            attrs.iter().any(|a| {
+                a.get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| n.eq_ignore_ascii_case("userName"))
+                    && a.get("mutability").and_then(Value::as_str) == Some("immutable")
+            })
+        });
+    let versioned = endpoint
+        .base_url
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .is_some_and(|last| last.eq_ignore_ascii_case("v2"));
     Ok(Capabilities {
         me,
+        immutable_user_name,
+        versioned,
         groups: answered(&groups),
         etag: flag("etag"),
         sort: flag("sort"),

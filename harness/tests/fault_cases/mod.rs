@@ -710,4 +710,30 @@ pub(crate) const CASES: &[(&str, Fault, &[&str])] = &[
         &["rfc.bulk-limits"],
     ),
     ("R7644-3.7.1-circular", BulkCircularDropped, &["rfc.bulk"]),
+    ("R7643-2.3.7-reference", MemberRefWrong, &["rfc.groups"]),
+    (
+        "R7644-3.13-version-segment",
+        OtherVersionsServed,
+        &["rfc.version-segment"],
+    ),
+    (
+        "R7644-3.4.2.2-defaulted",
+        DefaultsUnfiltered,
+        &["rfc.filter-defaulted"],
+    ),
+    (
+        "R7644-3.5.1-immutable",
+        ImmutableChanged,
+        &["rfc.immutable"],
+    ),
+    (
+        "R7644-3.5.2.3-replace-complex",
+        ReplaceComplexWhole,
+        &["rfc.patch-users"],
+    ),
+    (
+        "R7644-3.5.2.3-replace-valuePath",
+        ValuePathSubIgnored,
+        &["rfc.patch-users"],
+    ),
 ];

@@ -225,6 +225,13 @@ pub(super) fn rewrite(
     if f.on(Fault::MangleNonAscii) {
         mangle_non_ascii(b);
     }
+    if f.on(Fault::MemberRefWrong) {
+        walk_objects_mut(b, &mut |o| {
+            if let Some(Value::String(r)) = o.get_mut("$ref") {
+                *r = r.replace("/Users/", "/Groups/");
+            }
+        });
+    }
     if f.on(Fault::ExternalIdLowercased) {
         walk_objects_mut(b, &mut |o| {
             if let Some(Value::String(s)) = o.get_mut("externalId") {

@@ -34,6 +34,33 @@ pub(crate) struct Faults {
     pub(crate) first_token: String,
     /// The names of the groups deleted so far (`DeletedNamesStayTaken` keeps them taken).
     pub(crate) deleted_group_names: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// The userNames of users created without `active` (`DefaultsUnfiltered`).
+    pub(crate) defaulted_users: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// Users whose refused `userName` change shows as made: id to the new userName
+    /// (`ImmutableChanged`).
+    pub(crate) renamed_users:
+        std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, String>>>,
+}
+
+/// `OtherVersionsServed`: `/scim/v1/...` (or any `/scim/vN/`) goes where `/scim/v2/...`
+/// goes.
+pub(crate) async fn any_version_is_v2(mut request: Request) -> Request {
+    let path = request.uri().path().to_owned();
+    if let Some(rest) = path.strip_prefix("/scim/v")
+        && let Some((version, tail)) = rest.split_once('/')
+        && version != "2"
+        && version.chars().all(|c| c.is_ascii_digit())
+    {
+        let query = request
+            .uri()
+            .query()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        if let Ok(uri) = format!("{SCIM_PREFIX}/{tail}{query}").parse::<Uri>() {
+            *request.uri_mut() = uri;
+        }
+    }
+    request
 }
 
 impl Faults {

@@ -37,6 +37,19 @@ pub(super) fn rewrite_request(
             params.push(("filter".into(), changed));
         }
     }
+    if f.on(Fault::DefaultsUnfiltered)
+        && method == "POST"
+        && segs.len() == 1
+        && segs.first().is_some_and(|s| s == "Users")
+        && let Some(b) = body.as_ref()
+        && b.get("active").is_none()
+        && let Some(name) = b.get("userName").and_then(Value::as_str)
+    {
+        f.defaulted_users
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .push(name.to_lowercase());
+    }
     if f.on(Fault::SortDescendingIgnored) {
         drop_param(params, "sortOrder");
     }
@@ -82,6 +95,24 @@ pub(super) fn rewrite_response(f: &Faults, asked: &Asked<'_>, body: &mut Option<
     let Some(Value::Array(resources)) = list.get_mut("Resources") else {
         return;
     };
+    if f.on(Fault::DefaultsUnfiltered)
+        && param(asked.params, "filter").is_some_and(|t| t.contains("active eq"))
+    {
+        let defaulted = f
+            .defaulted_users
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        resources.retain(|r| {
+            r.get("userName")
+                .and_then(Value::as_str)
+                .is_none_or(|n| !defaulted.contains(&n.to_lowercase()))
+        });
+        let left = resources.len();
+        list.insert("totalResults".into(), left.into());
+        list.insert("itemsPerPage".into(), left.into());
+        return;
+    }
     if f.on(Fault::FirstMemberOnly)
         && let Some(id) = param(asked.params, "filter").and_then(|t| member_value(&t))
     {

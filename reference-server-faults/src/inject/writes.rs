@@ -15,6 +15,8 @@ use crate::Fault;
 pub(super) struct Done {
     /// `PatchNotAtomic` applied the operations before one that fails, without it.
     applied_before_failure: bool,
+    /// `ImmutableChanged`: the user and the userName a PUT or PATCH tried to give it.
+    renaming: Option<(String, String)>,
 }
 
 fn op_name(op: &Value) -> String {
@@ -71,6 +73,35 @@ pub(super) fn rewrite_request(
                 return Err(no_content());
             }
         }
+        if f.on(Fault::ReplaceComplexWhole) {
+            let whole: Vec<usize> = ops
+                .iter()
+                .enumerate()
+                .filter(|(_, op)| {
+                    op_name(op) == "replace"
+                        && path_of(op).is_some_and(|p| p.eq_ignore_ascii_case("name"))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            for i in whole.into_iter().rev() {
+                ops.insert(i, json!({"op": "remove", "path": "name"}));
+            }
+        }
+        if f.on(Fault::ValuePathSubIgnored) {
+            for op in ops.iter_mut() {
+                let path = path_of(op).unwrap_or("").to_owned();
+                if op_name(op) == "replace"
+                    && let Some(filter_end) = path.find("].")
+                {
+                    // The filter is dropped: every value is replaced by the sub-attribute.
+                    let sub = path[filter_end + 2..].to_owned();
+                    let attr = path[..path.find('[').unwrap_or(filter_end)].to_owned();
+                    let value = op.get("value").cloned().unwrap_or(Value::Null);
+                    op["path"] = json!(attr);
+                    op["value"] = json!([{ sub: value }]);
+                }
+            }
+        }
         if f.on(Fault::PatchOpsReversed) {
             ops.reverse();
         }
@@ -79,6 +110,26 @@ pub(super) fn rewrite_request(
             ops.retain(|op| !(op_name(op) == "remove" && path_of(op).is_none()));
             done.applied_before_failure = ops.len() < before;
         }
+    }
+    if f.on(Fault::ImmutableChanged)
+        && first == "Users"
+        && let Some(id) = segs.get(1)
+        && let Some(view) = f.state.store().user(id)
+    {
+        let wanted = match method {
+            "PUT" => b.get("userName").and_then(Value::as_str).map(str::to_owned),
+            "PATCH" => b
+                .get("Operations")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .find(|op| path_of(op).is_some_and(|p| p.eq_ignore_ascii_case("userName")))
+                .and_then(|op| op.get("value")?.as_str().map(str::to_owned)),
+            _ => None,
+        };
+        done.renaming = wanted
+            .filter(|w| !w.eq_ignore_ascii_case(&view.user.fields.user_name))
+            .map(|w| (id.clone(), w));
     }
     let groups = first == "Groups";
     if method == "PUT"
@@ -149,6 +200,30 @@ pub(super) fn rewrite_response(
             "'remove' needs a path",
         )));
     }
+    let mut renamed = f
+        .renamed_users
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((id, name)) = &done.renaming
+        && code == 400
+    {
+        renamed.insert(id.clone(), name.clone());
+    }
+    if asked.method == "GET"
+        && first == "Users"
+        && let Some(b) = body.as_mut()
+    {
+        super::walk_objects_mut(b, &mut |o| {
+            let new = o
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|id| renamed.get(id).cloned());
+            if let Some(new) = new {
+                o.insert("userName".into(), json!(new));
+            }
+        });
+    }
+    drop(renamed);
     if f.on(Fault::GroupIdsReuseUserIds)
         && asked.method == "POST"
         && first == "Groups"

@@ -126,4 +126,13 @@ pub(super) const RFC_QUERIES: &[Rule] = &[
         source: "RFC 7644 §3.4.2.3 (MUST*: normative, without a 2119 keyword)",
         quote: "For all attribute types, if there is no data for the specified \"sortBy\" value, they are sorted via the \"sortOrder\" parameter, i.e., they are ordered last if ascending and first if descending.",
     },
+    Rule {
+        id: "R7644-3.4.2.2-defaulted",
+        level: Must,
+        profile: Rfc,
+        kind: Flow,
+        title: "A filter on a value the server defaulted (active) finds the resource by the value it returned",
+        source: "RFC 7644 §3.4.2.2",
+        quote: "When applying a comparison (e.g., \"eq\") or presence filter (e.g., \"pr\") to a defaulted attribute, the service provider SHALL use the value that was returned to the client that last created or modified the attribute.",
+    },
 ];

@@ -215,4 +215,22 @@ pub(super) const RFC_RESOURCES: &[Rule] = &[
         source: "RFC 7644 §3.12 (Table 8)",
         quote: "501 (Not Implemented) | GET, POST, PUT, PATCH, DELETE | Service provider does not support the request operation, e.g., PATCH.",
     },
+    Rule {
+        id: "R7643-2.3.7-reference",
+        level: Must,
+        profile: Rfc,
+        kind: Flow,
+        title: "A member's $ref, where given, is the URI of the member it names",
+        source: "RFC 7643 §2.3.7, §4.2",
+        quote: "the \"$ref\" sub-attribute must be the URI of a SCIM resource such as a \"User\", or a \"Group\".",
+    },
+    Rule {
+        id: "R7644-3.13-version-segment",
+        level: Must,
+        profile: Rfc,
+        kind: Flow,
+        title: "Another version in the base URL's version segment is refused, never served as this one",
+        source: "RFC 7644 §3.13 (when the base URL ends with /v2)",
+        quote: "The Base URL MAY be appended with a version identifier as a separate segment in the URL path. ... invalidVers | The specified SCIM protocol version is not supported",
+    },
 ];

@@ -30,6 +30,9 @@ pub struct View<'a> {
     pub text: &'a str,
     /// The `count` the request asked for (query parameter, or a `.search` body's member).
     pub count: Option<i64>,
+    /// The request body, when it is JSON: what the client itself sent, so that a check asks
+    /// nothing the server would have to invent.
+    pub request: Option<&'a Value>,
 }
 
 /// What a broken rule (or a failed scenario expectation) reports.
@@ -232,7 +235,36 @@ mod tests {
             has_body: body.is_some(),
             text: "",
             count: None,
+            request: None,
         }
+    }
+
+    #[test]
+    fn a_user_written_without_active_may_come_back_without_it() {
+        let r = rule("okta.user.core-fields");
+        let user = json!({"id": "1", "userName": "a@x.test", "name": {"givenName": "A", "familyName": "B"},
+                          "emails": [{"value": "a@x.test"}], "schemas": [urn::USER]});
+        let sent_without = json!({"userName": "a@x.test"});
+        let sent_with = json!({"userName": "a@x.test", "active": true});
+        let at = |method: &'static str, path: &'static str, request: Option<&Value>| {
+            let status = if method == "POST" { 201 } else { 200 };
+            check(
+                r,
+                &View {
+                    request,
+                    ..view(method, path, status, Some(&user))
+                },
+            )
+        };
+        assert_eq!(at("POST", "/Users", Some(&sent_without)), Some(Ok(())));
+        assert!(
+            matches!(at("POST", "/Users", Some(&sent_with)), Some(Err(_))),
+            "it sent active"
+        );
+        assert!(
+            matches!(at("GET", "/Users/1", None), Some(Err(_))),
+            "a read is judged as ever"
+        );
     }
 
     #[test]
