@@ -111,6 +111,10 @@ struct RunArgs {
     /// citations; nothing that changes from run to run).
     #[arg(long)]
     markdown: Option<PathBuf>,
+    /// Write one self-contained HTML page (no network needed to open it): the flow matrix,
+    /// the root causes, and every step with its exchanges, rules, citations and replays.
+    #[arg(long)]
+    html: Option<PathBuf>,
     /// Keep what the run created (no cleanup).
     #[arg(long)]
     keep: bool,
@@ -335,6 +339,7 @@ pub async fn main() -> ExitCode {
                 junit,
                 json,
                 markdown,
+                html,
                 keep,
                 jobs,
                 timeout,
@@ -455,10 +460,11 @@ pub async fn main() -> ExitCode {
             print!("{}", terminal::render(&report, style));
             // Each report is rendered only when asked for.
             type Render = fn(&report::RunReport) -> String;
-            let writers: [(Option<PathBuf>, Render); 3] = [
+            let writers: [(Option<PathBuf>, Render); 4] = [
                 (json, report::json::render),
                 (junit, report::junit::render),
                 (markdown, |r| report::markdown::render(r, 3)),
+                (html, report::html::render),
             ];
             let mut written = true;
             for (path, render) in writers {

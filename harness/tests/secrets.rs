@@ -77,7 +77,13 @@ async fn the_token_is_scrubbed_and_a_wrong_token_is_replayed_as_sent() {
             ..harness::report::terminal::Style::default()
         },
     );
-    for (what, text) in [("JSON", &json), ("JUnit", &junit), ("terminal", &terminal)] {
+    let html = harness::report::html::render(&report);
+    for (what, text) in [
+        ("JSON", &json),
+        ("JUnit", &junit),
+        ("terminal", &terminal),
+        ("HTML", &html),
+    ] {
         assert!(
             !text.contains(TOKEN),
             "the token leaked into the {what} report"

@@ -91,4 +91,12 @@ async fn the_built_in_suite_passes_against_the_reference_server_in_both_modes() 
         missing.is_empty(),
         "rules never checked by the built-in suite: {missing:?}"
     );
+
+    // The suite's HTML page stays small enough to attach to a mail or an OIN submission.
+    let html = harness::report::html::render(&report);
+    assert!(
+        html.len() < 1_900_000,
+        "the HTML report of the built-in suite is {} bytes",
+        html.len()
+    );
 }

@@ -3,6 +3,7 @@
 
 pub mod causes;
 pub mod curl;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;

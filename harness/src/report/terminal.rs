@@ -202,7 +202,7 @@ fn places(cause: &RootCause<'_>) -> String {
 }
 
 /// The command that re-runs one scenario in one mode against the same target.
-fn rerun(report: &RunReport, run: &ScenarioRun) -> String {
+pub(crate) fn rerun(report: &RunReport, run: &ScenarioRun) -> String {
     let target = match &report.token_env {
         Some(var) => format!("--target '{}' --token-env {var}", report.target),
         None => "--reference".into(),
