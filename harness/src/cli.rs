@@ -163,6 +163,39 @@ enum Command {
     },
     /// Print the scenario format's JSON Schema.
     Schema,
+    /// Render a saved JSON report (`run --json`) as HTML, Markdown or JUnit, so that CI can
+    /// keep the JSON and render it later.
+    Report {
+        /// The JSON report.
+        json: PathBuf,
+        /// Write the HTML page here.
+        #[arg(long)]
+        html: Option<PathBuf>,
+        /// Write the Markdown summary here.
+        #[arg(long)]
+        markdown: Option<PathBuf>,
+        /// Write the JUnit XML here.
+        #[arg(long)]
+        junit: Option<PathBuf>,
+    },
+}
+
+/// Reads a saved JSON report: its format version must be this harness's, and every rule it
+/// names must be in this catalogue.
+pub fn read_report(text: &str) -> Result<report::RunReport, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let version = value
+        .get("format_version")
+        .and_then(serde_json::Value::as_u64);
+    if version != Some(u64::from(report::FORMAT_VERSION)) {
+        return Err(format!(
+            "format_version {} is not {} (this harness's)",
+            version.map_or_else(|| "missing".to_owned(), |v| v.to_string()),
+            report::FORMAT_VERSION
+        ));
+    }
+    serde_json::from_value(value).map_err(|e| format!("not a report of this harness: {e}"))
 }
 
 /// `--target`: an `http` or `https` URL with a host, and nothing a base URL cannot carry (a
@@ -310,6 +343,42 @@ pub async fn main() -> ExitCode {
         }
         Command::Schema => {
             print!("{}", schema_text());
+            ExitCode::from(exit::PASSED)
+        }
+        Command::Report {
+            json,
+            html,
+            markdown,
+            junit,
+        } => {
+            let read = std::fs::read_to_string(&json)
+                .map_err(|e| e.to_string())
+                .and_then(|t| read_report(&t));
+            let report = match read {
+                Ok(r) => r,
+                Err(e) => {
+                    eprintln!("error: {}: {e}", json.display());
+                    return ExitCode::from(exit::USAGE);
+                }
+            };
+            if html.is_none() && markdown.is_none() && junit.is_none() {
+                eprintln!("error: give --html, --markdown or --junit");
+                return ExitCode::from(exit::USAGE);
+            }
+            type Render = fn(&report::RunReport) -> String;
+            let writers: [(Option<PathBuf>, Render); 3] = [
+                (html, report::html::render),
+                (markdown, |r| report::markdown::render(r, 3)),
+                (junit, report::junit::render),
+            ];
+            for (path, render) in writers {
+                if let Some(p) = path
+                    && let Err(e) = std::fs::write(&p, render(&report))
+                {
+                    eprintln!("error: cannot write {}: {e}", p.display());
+                    return ExitCode::from(exit::REPORT_NOT_WRITTEN);
+                }
+            }
             ExitCode::from(exit::PASSED)
         }
         Command::Lint { paths } => {

@@ -125,3 +125,29 @@ async fn a_broken_server_s_failure_leads_to_its_rule_and_request() {
     assert!(html.contains("id=\"run-assignment-create-oin-patch\" data-status=\"fail\""));
     insta::assert_snapshot!("broken", text_content(&html));
 }
+
+/// `scim-harness report` renders a saved JSON report as the run would have: the page from
+/// the JSON is the page from the run. A report from elsewhere is refused, saying why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_saved_json_report_renders_the_same_page() {
+    let report = run(&["rfc.put"], &[Fault::NoLocation]).await;
+    let json = harness::report::json::render(&report);
+    let back = harness::cli::read_report(&json).expect("the JSON report reads back");
+    assert_eq!(back, report);
+    assert_eq!(
+        harness::report::html::render(&back),
+        harness::report::html::render(&report)
+    );
+    let refused = [
+        ("not json", "not JSON"),
+        (r#"{"format_version": 2}"#, "format_version 2 is not 1"),
+        (
+            &json.replace("R7644-3.3-create-location", "R0000-no-such-rule"),
+            "no rule",
+        ),
+    ];
+    for (text, why) in refused {
+        let e = harness::cli::read_report(text).unwrap_err();
+        assert!(e.contains(why), "{e}");
+    }
+}

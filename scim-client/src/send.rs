@@ -193,6 +193,10 @@ impl Sent {
     }
 }
 
+/// How long a pooled connection may sit idle before it is closed: under the shortest
+/// keep-alive common servers keep (Node's 5 s).
+const IDLE_CONNECTION: Duration = Duration::from_secs(3);
+
 /// How header names go out on the wire (HTTP/1.1 lets a client write them in any case; a
 /// server that cares is wrong, but a mock should send what the client it mocks sends).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -236,7 +240,12 @@ impl Client {
         timeout: Duration,
         case: HeaderCase,
     ) -> Client {
-        let mut builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+        // An idle connection is dropped before a server's keep-alive would close it: a request
+        // sent on a connection the server is closing at that moment gets no answer, and a
+        // judge must not blame the server for that. Node's default keep-alive is 5 s.
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(IDLE_CONNECTION);
         if case == HeaderCase::Title {
             builder = builder.http1_title_case_headers();
         }

@@ -582,10 +582,10 @@ fn exchange(out: &mut String, ex: &scim_client::Exchange, limit: Option<usize>) 
     let (status, class, ms) = match &ex.response {
         Some(r) => (
             r.status.to_string(),
-            if r.status >= 400 { "fail" } else { "pass" },
+            if r.status >= 400 { "bad" } else { "ok" },
             format!(" · {} ms", r.elapsed_ms),
         ),
-        None => ("no answer".to_owned(), "fail", String::new()),
+        None => ("no answer".to_owned(), "bad", String::new()),
     };
     let _ = writeln!(
         out,
@@ -651,7 +651,7 @@ table { border-collapse: collapse; } th, td { border: 1px solid var(--line); pad
 td.fail { background: #ffebe9; } td.pass { background: #dafbe1; } td.skip { background: #f6f8fa; }
 .badge { display: inline-block; min-width: 3.2rem; text-align: center; border-radius: .3rem; padding: 0 .3rem; font-weight: 600; color: #fff; }
 .badge.pass { background: var(--pass); } .badge.fail { background: var(--fail); } .badge.skip { background: var(--skip); }
-span.pass { color: var(--pass); } span.fail { color: var(--fail); }
+span.ok { color: var(--pass); } span.bad { color: var(--fail); }
 .cause.fail, .finding.fail { border-left: .3rem solid var(--fail); padding-left: .6rem; }
 .cause.warn, .finding.warn { border-left: .3rem solid var(--warn); padding-left: .6rem; }
 blockquote { margin: .3rem 0; padding-left: .8rem; border-left: .2rem solid var(--line); color: #57606a; }
@@ -687,8 +687,31 @@ const JS: &str = r#"
     });
     shown.textContent = n + ' of ' + runs.length + ' scenario runs shown';
   }
-  [failures, rule, profile, flow].forEach(function (e) { e.addEventListener('change', apply); });
-  text.addEventListener('input', apply);
+  // The filters live in the address too (#failures-only&rule=R...&flow=...&q=...), so a
+  // filtered view can be linked to.
+  function fromHash() {
+    location.hash.replace(/^#/, '').split('&').forEach(function (part) {
+      var kv = part.split('=');
+      var v = decodeURIComponent(kv[1] || '');
+      if (kv[0] === 'failures-only') { failures.checked = true; }
+      if (kv[0] === 'rule') { rule.value = v; }
+      if (kv[0] === 'profile') { profile.value = v; }
+      if (kv[0] === 'flow') { flow.value = v; }
+      if (kv[0] === 'q') { text.value = v; }
+    });
+  }
+  function toHash() {
+    var parts = [];
+    if (failures.checked) { parts.push('failures-only'); }
+    if (rule.value) { parts.push('rule=' + encodeURIComponent(rule.value)); }
+    if (profile.value) { parts.push('profile=' + encodeURIComponent(profile.value)); }
+    if (flow.value) { parts.push('flow=' + encodeURIComponent(flow.value)); }
+    if (text.value) { parts.push('q=' + encodeURIComponent(text.value)); }
+    history.replaceState(null, '', parts.length ? '#' + parts.join('&') : location.pathname);
+  }
+  function changed() { apply(); toHash(); }
+  [failures, rule, profile, flow].forEach(function (e) { e.addEventListener('change', changed); });
+  text.addEventListener('input', changed);
   document.addEventListener('click', function (e) {
     var b = e.target.closest('button.copy');
     if (!b) { return; }
@@ -706,7 +729,21 @@ const JS: &str = r#"
       try { document.execCommand('copy'); done(); } catch (err) { /* selected for the reader */ }
     }
   });
+  if (/^#(failures-only|rule=|profile=|flow=|q=)/.test(location.hash)) { fromHash(); }
   apply();
+  // What a layout check reads: the page's height, and the sections that take room.
+  var root = document.documentElement;
+  root.dataset.height = String(document.body.scrollHeight);
+  root.dataset.laidOut = ['matrix', 'causes', 'scenarios', 'rules'].filter(function (id) {
+    var e = document.getElementById(id);
+    return e && e.getBoundingClientRect().height > 0;
+  }).join(' ');
+  // Verdicts are words on a colour: each badge's text must differ from its background.
+  root.dataset.badgesReadable = Array.prototype.every.call(document.querySelectorAll('.badge'), function (b) {
+    var st = getComputedStyle(b);
+    return b.textContent.trim() !== '' && st.color !== st.backgroundColor;
+  }) ? 'yes' : 'no';
+  root.dataset.script = 'ran';
 })();
 "#;
 

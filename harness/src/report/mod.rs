@@ -9,7 +9,7 @@ pub mod junit;
 pub mod markdown;
 pub mod terminal;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use scim_client::Exchange;
 
@@ -20,7 +20,7 @@ use crate::scenario::{ClientMode, Profile};
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Passed, failed or skipped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Every MUST held.
@@ -32,7 +32,7 @@ pub enum Status {
 }
 
 /// One check that did not hold (or, for SHOULD and MAY rules, a warning or a note).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     /// The rule, or `None` for a scenario's own expectation.
     pub rule: Option<RuleId>,
@@ -90,7 +90,7 @@ impl Finding {
 }
 
 /// One step's result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepRun {
     /// The step's name.
     pub name: String,
@@ -113,7 +113,7 @@ pub struct StepRun {
 }
 
 /// Exchanges a step left out of its report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Omitted {
     /// How many.
     pub count: usize,
@@ -171,7 +171,7 @@ impl StepRun {
 }
 
 /// One scenario in one client mode.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScenarioRun {
     /// The scenario id.
     pub id: String,
@@ -200,7 +200,7 @@ pub struct ScenarioRun {
 }
 
 /// Totals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// Scenario runs that passed.
     pub passed: usize,
@@ -213,7 +213,7 @@ pub struct Summary {
 }
 
 /// A whole run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunReport {
     /// The JSON format version.
     pub format_version: u32,

@@ -14,7 +14,7 @@ pub mod exchange;
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use catalogue::CATALOGUE;
 
@@ -22,7 +22,7 @@ use crate::scenario::Profile;
 
 /// How binding a rule is: a failed MUST fails the run; SHOULD is a warning; MAY is
 /// information.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Level {
     /// Required.
@@ -170,6 +170,17 @@ impl fmt::Display for RuleId {
 impl Serialize for RuleId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.as_str())
+    }
+}
+
+/// A saved report names rules by id; reading it back finds them in this catalogue (an id it
+/// does not hold is an error: the report came from another version of the harness).
+impl<'de> Deserialize<'de> for RuleId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<RuleId, D::Error> {
+        let id = String::deserialize(d)?;
+        find(&id).map(RuleId::from).ok_or_else(|| {
+            serde::de::Error::custom(format!("no rule {id:?} in this harness's catalogue"))
+        })
     }
 }
 
