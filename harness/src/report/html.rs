@@ -185,9 +185,10 @@ fn header(out: &mut String, report: &RunReport, verdict: &str) {
     }
     let _ = writeln!(
         out,
-        "<dl>\n<dt>Target</dt><dd><code>{}</code></dd>\n<dt>Harness</dt><dd>scim-harness {}</dd>\n<dt>Profiles</dt><dd>{}</dd>\n<dt>Okta client modes</dt><dd>{}</dd>\n<dt>Duration</dt><dd>{} ms</dd>\n</dl>\n</header>",
+        "<dl>\n<dt>Target</dt><dd><code>{}</code></dd>\n<dt>Started</dt><dd><time>{}</time></dd>\n<dt>Harness</dt><dd>scim-harness {}</dd>\n<dt>Profiles</dt><dd>{}</dd>\n<dt>Okta client modes</dt><dd>{}</dd>\n<dt>Duration</dt><dd>{} ms</dd>\n</dl>\n</header>",
         esc(&report.target),
-        env!("CARGO_PKG_VERSION"),
+        esc(&report.started_at),
+        esc(&report.harness_version),
         esc(&profiles.join(", ")),
         esc(&modes.join(", ")),
         report.duration_ms

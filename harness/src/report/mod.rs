@@ -219,6 +219,10 @@ pub struct RunReport {
     pub format_version: u32,
     /// The SCIM base URL (never the token).
     pub target: String,
+    /// When the run started (RFC 3339, UTC).
+    pub started_at: String,
+    /// The harness that made the report (`scim-harness` version).
+    pub harness_version: String,
     /// The environment variable the token came from (`--token-env`); `None` for the
     /// in-process reference server. Replays read the token from it.
     #[serde(skip_serializing_if = "Option::is_none")]

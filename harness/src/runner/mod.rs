@@ -168,6 +168,7 @@ pub async fn run(
     on_event: &(dyn Fn(&Event<'_>) + Send + Sync),
 ) -> Result<RunReport, RunError> {
     let started = Instant::now();
+    let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let (_shared_server, endpoint) = match &config.target {
         Target::Url { base_url, token } => (
             None,
@@ -260,6 +261,8 @@ pub async fn run(
     Ok(RunReport {
         format_version: FORMAT_VERSION,
         target: endpoint.base_url,
+        started_at,
+        harness_version: env!("CARGO_PKG_VERSION").to_owned(),
         token_env: config.token_env.clone(),
         profiles: config.profiles.iter().copied().collect(),
         scenarios,
