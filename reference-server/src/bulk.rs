@@ -130,6 +130,11 @@ fn read_operation(i: usize, op: &Value) -> Result<Operation, ApiError> {
     })
 }
 
+/// The characters a bulkId reference is read with (`bulkId:` then these).
+fn id_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
 /// The bulkIds an operation refers to (`bulkId:<id>` in its path or data).
 fn references(op: &Operation) -> Vec<String> {
     let mut out = Vec::new();
@@ -137,7 +142,7 @@ fn references(op: &Operation) -> Vec<String> {
         for (at, _) in s.match_indices(REFERENCE) {
             let id: String = s[at + REFERENCE.len()..]
                 .chars()
-                .take_while(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                .take_while(|c| id_char(*c))
                 .collect();
             if !id.is_empty() {
                 out.push(id);
@@ -160,11 +165,25 @@ fn strings(v: &Value, f: &mut dyn FnMut(&str)) {
     }
 }
 
+/// Replaces each whole `bulkId:<id>` reference by the id it names (`bulkId:u` is not a part of
+/// `bulkId:u2`).
 fn substitute(s: &str, ids: &HashMap<String, String>) -> String {
-    let mut out = s.to_owned();
-    for (bulk_id, id) in ids {
-        out = out.replace(&format!("{REFERENCE}{bulk_id}"), id);
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find(REFERENCE) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + REFERENCE.len()..];
+        let len = after
+            .char_indices()
+            .find(|(_, c)| !id_char(*c))
+            .map_or(after.len(), |(i, _)| i);
+        match ids.get(&after[..len]) {
+            Some(id) => out.push_str(id),
+            None => out.push_str(&rest[at..at + REFERENCE.len() + len]),
+        }
+        rest = &after[len..];
     }
+    out.push_str(rest);
     out
 }
 
@@ -349,4 +368,23 @@ async fn execute(
         r.insert("response".into(), json.unwrap_or_else(|| json!({})));
     }
     Value::Object(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reference_is_replaced_whole_and_only_when_known() {
+        let ids: HashMap<String, String> = [("u", "id-u"), ("u2", "id-u2")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        assert_eq!(
+            substitute("/Groups/bulkId:u2 and bulkId:u, bulkId:x", &ids),
+            "/Groups/id-u2 and id-u, bulkId:x"
+        );
+        assert_eq!(substitute("no reference", &ids), "no reference");
+        assert_eq!(substitute("bulkId:", &ids), "bulkId:");
+    }
 }
