@@ -256,6 +256,13 @@ fn matrix(out: &mut String, report: &RunReport) {
                 .iter()
                 .filter(|r| r.mode == *m && flow_of(&r.file).0 == key)
                 .collect();
+            if runs.is_empty() {
+                let _ = write!(
+                    out,
+                    "<td class=\"skip\">— <span class=\"note\">(not run in this mode)</span></td>"
+                );
+                continue;
+            }
             let count = |st: Status| runs.iter().filter(|r| r.status == st).count();
             let (pass, fail, skip) = (
                 count(Status::Passed),
