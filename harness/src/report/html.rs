@@ -458,17 +458,12 @@ fn scenario(out: &mut String, report: &RunReport, run: &ScenarioRun, flow: &str)
         })
         .map(|r| r.as_str())
         .collect();
-    let profiles: BTreeSet<String> = run
-        .steps
+    // The profiles of the rules the run checked (the profile filter shows runs that judged
+    // that profile's rules, held or not).
+    let profiles: BTreeSet<String> = rules
         .iter()
-        .flat_map(|s| &s.findings)
-        .filter_map(|f| f.profile.map(|p| p.to_string()))
-        .collect();
-    let failed_rules: BTreeSet<&str> = run
-        .steps
-        .iter()
-        .flat_map(|s| &s.findings)
-        .filter_map(|f| f.rule.map(|r| r.as_str()))
+        .filter_map(|id| crate::rules::find(id))
+        .map(|r| r.profile.to_string())
         .collect();
     let open = if run.status == Status::Failed {
         " open"
@@ -477,13 +472,12 @@ fn scenario(out: &mut String, report: &RunReport, run: &ScenarioRun, flow: &str)
     };
     let _ = writeln!(
         out,
-        "<details class=\"scenario {}\" id=\"{}\" data-status=\"{}\" data-flow=\"{}\" data-rules=\"{}\" data-failed-rules=\"{}\" data-profiles=\"{}\"{open}>\n<summary><span class=\"badge {}\">{}</span> <code>{}</code> [{}] {}</summary>",
+        "<details class=\"scenario {}\" id=\"{}\" data-status=\"{}\" data-flow=\"{}\" data-rules=\"{}\" data-profiles=\"{}\"{open}>\n<summary><span class=\"badge {}\">{}</span> <code>{}</code> [{}] {}</summary>",
         status_class(run.status),
         esc(&anchor(run)),
         status_class(run.status),
         esc(flow),
         esc(&rules.iter().copied().collect::<Vec<_>>().join(" ")),
-        esc(&failed_rules.iter().copied().collect::<Vec<_>>().join(" ")),
         esc(&profiles.into_iter().collect::<Vec<_>>().join(" ")),
         status_class(run.status),
         status_word(run.status, Some(run)),
