@@ -51,4 +51,7 @@ app.use("/scim/v2", new SCIMMYRouters({
     },
     baseUri: (req) => `${req.protocol}://${req.get("host")}`, // absolute meta.location
 }));
-app.listen(PORT, "127.0.0.1", () => console.log(`SCIMMY listening on http://127.0.0.1:${PORT}/scim/v2`));
+const server = app.listen(PORT, "127.0.0.1", () => console.log(`SCIMMY listening on http://127.0.0.1:${PORT}/scim/v2`));
+// Node closes a connection idle for 5 s by default; a request the harness sends on it at that
+// moment gets no answer, which would be this wrapper's fault, not SCIMMY's.
+server.keepAliveTimeout = 65000;
