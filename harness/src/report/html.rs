@@ -640,114 +640,11 @@ fn exchange(out: &mut String, ex: &scim_client::Exchange, limit: Option<usize>) 
     let _ = writeln!(out, "</details>");
 }
 
-const CSS: &str = r#"
-:root { --pass: #1a7f37; --fail: #b42318; --warn: #9a6700; --skip: #57606a; --line: #d0d7de; }
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem; color: #1f2328; }
-h1 { font-size: 1.6rem; } h2 { border-bottom: 1px solid var(--line); padding-bottom: .2rem; margin-top: 2rem; }
-code, pre { font: 13px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-pre { background: #f6f8fa; border: 1px solid var(--line); padding: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dt { font-weight: 600; } dd { margin: 0; }
-table { border-collapse: collapse; } th, td { border: 1px solid var(--line); padding: .3rem .6rem; text-align: left; }
-.verdict { font-size: 1.1rem; padding: .5rem .8rem; border-left: .4rem solid; }
-.verdict.pass, td.pass { border-color: var(--pass); } .verdict.fail { border-color: var(--fail); }
-td.fail { background: #ffebe9; } td.pass { background: #dafbe1; } td.skip { background: #f6f8fa; }
-.badge { display: inline-block; min-width: 3.2rem; text-align: center; border-radius: .3rem; padding: 0 .3rem; font-weight: 600; color: #fff; }
-.badge.pass { background: var(--pass); } .badge.fail { background: var(--fail); } .badge.skip { background: var(--skip); }
-span.ok { color: var(--pass); } span.bad { color: var(--fail); }
-.cause.fail, .finding.fail { border-left: .3rem solid var(--fail); padding-left: .6rem; }
-.cause.warn, .finding.warn { border-left: .3rem solid var(--warn); padding-left: .6rem; }
-blockquote { margin: .3rem 0; padding-left: .8rem; border-left: .2rem solid var(--line); color: #57606a; }
-details.scenario { border: 1px solid var(--line); border-radius: .4rem; margin: .4rem 0; padding: .3rem .6rem; }
-details.scenario > summary { cursor: pointer; } .step { margin-left: 1rem; } .meta, .note { color: #57606a; }
-nav#filters { position: sticky; top: 0; background: #fff; border-bottom: 1px solid var(--line); padding: .5rem 0; display: flex; flex-wrap: wrap; gap: .8rem; }
-.command code { word-break: break-all; } button.copy { font-size: .8rem; }
-@media print { nav#filters, button.copy { display: none; } details { display: block; } details > * { display: block; } }
-"#;
+/// The page's style, inlined so that the page needs nothing else.
+const CSS: &str = include_str!("html/report.css");
 
-const JS: &str = r#"
-(function () {
-  var nav = document.getElementById('filters');
-  nav.hidden = false;
-  var runs = Array.prototype.slice.call(document.querySelectorAll('details.scenario'));
-  var failures = document.getElementById('failures-only');
-  var rule = document.getElementById('rule-filter');
-  var profile = document.getElementById('profile-filter');
-  var flow = document.getElementById('flow-filter');
-  var text = document.getElementById('text-filter');
-  var shown = document.getElementById('shown');
-  function has(list, value) { return (' ' + list + ' ').indexOf(' ' + value + ' ') >= 0; }
-  function apply() {
-    var n = 0;
-    runs.forEach(function (r) {
-      var ok = (!failures.checked || r.dataset.status === 'fail')
-        && (!rule.value || has(r.dataset.rules, rule.value))
-        && (!profile.value || has(r.dataset.profiles, profile.value))
-        && (!flow.value || r.dataset.flow === flow.value)
-        && (!text.value || r.textContent.toLowerCase().indexOf(text.value.toLowerCase()) >= 0);
-      r.hidden = !ok;
-      if (ok) { n += 1; }
-    });
-    shown.textContent = n + ' of ' + runs.length + ' scenario runs shown';
-  }
-  // The filters live in the address too (#failures-only&rule=R...&flow=...&q=...), so a
-  // filtered view can be linked to.
-  function fromHash() {
-    location.hash.replace(/^#/, '').split('&').forEach(function (part) {
-      var kv = part.split('=');
-      var v = decodeURIComponent(kv[1] || '');
-      if (kv[0] === 'failures-only') { failures.checked = true; }
-      if (kv[0] === 'rule') { rule.value = v; }
-      if (kv[0] === 'profile') { profile.value = v; }
-      if (kv[0] === 'flow') { flow.value = v; }
-      if (kv[0] === 'q') { text.value = v; }
-    });
-  }
-  function toHash() {
-    var parts = [];
-    if (failures.checked) { parts.push('failures-only'); }
-    if (rule.value) { parts.push('rule=' + encodeURIComponent(rule.value)); }
-    if (profile.value) { parts.push('profile=' + encodeURIComponent(profile.value)); }
-    if (flow.value) { parts.push('flow=' + encodeURIComponent(flow.value)); }
-    if (text.value) { parts.push('q=' + encodeURIComponent(text.value)); }
-    history.replaceState(null, '', parts.length ? '#' + parts.join('&') : location.pathname);
-  }
-  function changed() { apply(); toHash(); }
-  [failures, rule, profile, flow].forEach(function (e) { e.addEventListener('change', changed); });
-  text.addEventListener('input', changed);
-  document.addEventListener('click', function (e) {
-    var b = e.target.closest('button.copy');
-    if (!b) { return; }
-    var code = document.getElementById(b.dataset.copy);
-    if (!code) { return; }
-    var done = function () { b.textContent = 'Copied'; };
-    if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(code.textContent).then(done, function () {});
-    } else {
-      var range = document.createRange();
-      range.selectNodeContents(code);
-      var sel = window.getSelection();
-      sel.removeAllRanges();
-      sel.addRange(range);
-      try { document.execCommand('copy'); done(); } catch (err) { /* selected for the reader */ }
-    }
-  });
-  if (/^#(failures-only|rule=|profile=|flow=|q=)/.test(location.hash)) { fromHash(); }
-  apply();
-  // What a layout check reads: the page's height, and the sections that take room.
-  var root = document.documentElement;
-  root.dataset.height = String(document.body.scrollHeight);
-  root.dataset.laidOut = ['matrix', 'causes', 'scenarios', 'rules'].filter(function (id) {
-    var e = document.getElementById(id);
-    return e && e.getBoundingClientRect().height > 0;
-  }).join(' ');
-  // Verdicts are words on a colour: each badge's text must differ from its background.
-  root.dataset.badgesReadable = Array.prototype.every.call(document.querySelectorAll('.badge'), function (b) {
-    var st = getComputedStyle(b);
-    return b.textContent.trim() !== '' && st.color !== st.backgroundColor;
-  }) ? 'yes' : 'no';
-  root.dataset.script = 'ran';
-})();
-"#;
+/// The filters and copy buttons, inlined; the page reads the same without them.
+const JS: &str = include_str!("html/report.js");
 
 #[cfg(test)]
 mod tests {
