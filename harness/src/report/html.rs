@@ -33,28 +33,23 @@ const FLOWS: &[(&str, &str)] = &[
 
 /// Escapes text for HTML content (quotes need no escaping there, and JSON is full of them).
 fn text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape(s, false)
 }
 
 /// Escapes text for HTML attribute values (and content).
 fn esc(s: &str) -> String {
+    escape(s, true)
+}
+
+fn escape(s: &str, quotes: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
+            '"' if quotes => out.push_str("&quot;"),
+            '\'' if quotes => out.push_str("&#39;"),
             c => out.push(c),
         }
     }
@@ -424,11 +419,7 @@ fn replay(
     f: &Finding,
     id: &str,
 ) {
-    let exchange = f
-        .exchange
-        .and_then(|i| step.exchanges.get(i))
-        .or_else(|| step.exchanges.last());
-    if let Some(ex) = exchange {
+    if let Some(ex) = f.exchange_in(step) {
         let target = run.target.as_deref().unwrap_or(&report.target);
         let var = report.token_env.as_deref().unwrap_or("SCIM_TOKEN");
         let command = super::curl::command(ex, target, var);

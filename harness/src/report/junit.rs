@@ -35,11 +35,7 @@ fn detail(report: &RunReport, run: &ScenarioRun, step: &StepRun, f: &Finding) ->
     if let Some(a) = &f.actual {
         let _ = write!(out, "\n  actual:   {a}");
     }
-    let exchange = f
-        .exchange
-        .and_then(|i| step.exchanges.get(i))
-        .or_else(|| step.exchanges.last());
-    if let Some(ex) = exchange {
+    if let Some(ex) = f.exchange_in(step) {
         let target = run.target.as_deref().unwrap_or(&report.target);
         let var = report.token_env.as_deref().unwrap_or("SCIM_TOKEN");
         let _ = write!(

@@ -83,6 +83,14 @@ impl Finding {
         }
     }
 
+    /// The exchange of `step` it is about, or the step's last one when it names none: the
+    /// request a replay sends.
+    pub fn exchange_in<'a>(&self, step: &'a StepRun) -> Option<&'a Exchange> {
+        self.exchange
+            .and_then(|i| step.exchanges.get(i))
+            .or_else(|| step.exchanges.last())
+    }
+
     /// Whether it fails the run (a MUST).
     pub fn is_failure(&self) -> bool {
         self.level == Level::Must

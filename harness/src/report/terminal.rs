@@ -278,11 +278,7 @@ fn cause(out: &mut String, report: &RunReport, cause: &RootCause<'_>, style: Sty
     if at.len() > SHOWN {
         let _ = writeln!(out, "            … and {} more steps", at.len() - SHOWN);
     }
-    let exchange = f
-        .exchange
-        .and_then(|i| first.step.exchanges.get(i))
-        .or_else(|| first.step.exchanges.last());
-    if let Some(ex) = exchange {
+    if let Some(ex) = f.exchange_in(first.step) {
         let target = first.run.target.as_deref().unwrap_or(&report.target);
         let var = report.token_env.as_deref().unwrap_or("SCIM_TOKEN");
         let _ = writeln!(out, "  replay:   {}", super::curl::command(ex, target, var));
