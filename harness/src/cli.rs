@@ -58,6 +58,15 @@ pub enum RulesFormat {
     Json,
 }
 
+/// Which JSON Schema `schema` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// The scenario format (`schemas/scenario-v1.json`).
+    Scenario,
+    /// The JSON report, `run --json` (`schemas/report-v1.json`).
+    Report,
+}
+
 /// `scim-harness run`'s options.
 #[derive(Debug, clap::Args)]
 struct RunArgs {
@@ -161,8 +170,12 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: RulesFormat,
     },
-    /// Print the scenario format's JSON Schema.
-    Schema,
+    /// Print a JSON Schema: the scenario format's, or the JSON report's.
+    Schema {
+        /// Which.
+        #[arg(value_enum, default_value = "scenario")]
+        kind: SchemaKind,
+    },
     /// Render a saved JSON report (`run --json`) as HTML, Markdown or JUnit, so that CI can
     /// keep the JSON and render it later.
     Report {
@@ -327,6 +340,15 @@ pub fn schema_text() -> String {
     scenario::json_schema()
 }
 
+/// The JSON report's JSON Schema (`schemas/report-v1.json`), generated from the report's
+/// types. Every object in it is closed (`additionalProperties: false`), so a report that
+/// validates holds nothing the schema does not describe, and a reporter rendering a saved
+/// report (`scim-harness report`) can read nothing else.
+pub fn report_schema_text() -> String {
+    serde_json::to_string_pretty(&schemars::schema_for!(report::RunReport)).unwrap_or_default()
+        + "\n"
+}
+
 fn print_diagnostics(errors: &[scenario::Diagnostic]) {
     for e in errors {
         eprint!("{e}");
@@ -341,8 +363,14 @@ pub async fn main() -> ExitCode {
             print!("{}", rules_text(format));
             ExitCode::from(exit::PASSED)
         }
-        Command::Schema => {
-            print!("{}", schema_text());
+        Command::Schema { kind } => {
+            print!(
+                "{}",
+                match kind {
+                    SchemaKind::Scenario => schema_text(),
+                    SchemaKind::Report => report_schema_text(),
+                }
+            );
             ExitCode::from(exit::PASSED)
         }
         Command::Report {

@@ -238,6 +238,11 @@ async fn lint_rules_and_schema_answer() {
         String::from_utf8_lossy(&o.stdout),
         harness::cli::schema_text()
     );
+    let o = harness(args(&["schema", "report"])).await;
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        harness::cli::report_schema_text()
+    );
     let o = harness(args(&["--help"])).await;
     assert!(String::from_utf8_lossy(&o.stdout).contains("Exit codes: 0"));
 }

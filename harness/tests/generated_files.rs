@@ -20,6 +20,23 @@ fn the_json_schema_is_current() {
 }
 
 #[test]
+fn the_report_schema_is_current() {
+    assert!(
+        read("schemas/report-v1.json") == harness::cli::report_schema_text(),
+        "schemas/report-v1.json is stale: run `cargo run -p harness -- schema report > schemas/report-v1.json`"
+    );
+}
+
+/// The catalogue keeps to the id shape the report's schema gives rule ids.
+#[test]
+fn every_rule_id_has_the_schema_s_shape() {
+    let shape = regex::Regex::new(harness::rules::RULE_ID_PATTERN).unwrap();
+    for rule in harness::rules::CATALOGUE {
+        assert!(shape.is_match(rule.id), "{}", rule.id);
+    }
+}
+
+#[test]
 fn the_rules_doc_is_current() {
     assert!(
         read("docs/rules.md") == harness::cli::rules_text(harness::cli::RulesFormat::Markdown),

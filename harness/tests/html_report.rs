@@ -151,3 +151,96 @@ async fn a_saved_json_report_renders_the_same_page() {
         assert!(e.contains(why), "{e}");
     }
 }
+
+/// The JSON report holds only what `schemas/report-v1.json` describes, so a reporter that
+/// renders a saved report (this page, `scim-harness report`) reads nothing the schema does
+/// not: a real run's report validates, and so does one with every optional part filled in,
+/// while a field the schema does not name is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_json_report_holds_only_what_its_schema_describes() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas/report-v1.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors = |report: &serde_json::Value| -> Vec<String> {
+        validator
+            .iter_errors(report)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect()
+    };
+
+    let mut report = run(&["assignment.create", "rfc.put"], &[Fault::NoLocation]).await;
+    let value = serde_json::to_value(&report).unwrap();
+    assert_eq!(errors(&value), Vec::<String>::new());
+
+    // Every optional part, in the shape serde writes it.
+    report.token_env = Some("SCIM_TOKEN".into());
+    report.incomplete = Some(harness::runner::Halt::Unanswered {
+        at: "x [oin-patch] › y".into(),
+        error: "connection refused".into(),
+    });
+    let scenario = &mut report.scenarios[0];
+    scenario.target = Some("http://127.0.0.1:1/scim/v2".into());
+    scenario.skip_reason = Some("why".into());
+    let step = report
+        .scenarios
+        .iter_mut()
+        .flat_map(|s| &mut s.steps)
+        .find(|s| !s.exchanges.is_empty())
+        .expect("a step with an exchange");
+    step.note = Some("a note".into());
+    // Two more exchanges than any finding cites, so that one is left out.
+    let more = step.exchanges[0].clone();
+    step.exchanges.extend([more.clone(), more]);
+    step.keep_exchanges(1);
+    assert!(step.omitted.is_some());
+    let exchange = &mut step.exchanges[0];
+    exchange.response = None;
+    exchange.error = Some("timed out".into());
+    exchange.silent = true;
+    exchange.then_waited_secs = Some(2);
+    let failed = report
+        .scenarios
+        .iter_mut()
+        .flat_map(|s| &mut s.steps)
+        .flat_map(|s| &mut s.findings)
+        .next()
+        .expect("a finding");
+    failed.consequence_of = Some("an earlier step".into());
+    let full = serde_json::to_value(&report).unwrap();
+    for part in [
+        "/token_env",
+        "/incomplete/reason",
+        "/scenarios/0/target",
+        "/scenarios/0/skip_reason",
+    ] {
+        assert!(full.pointer(part).is_some(), "{part}");
+    }
+    assert_eq!(errors(&full), Vec::<String>::new());
+
+    for (at, field) in [
+        ("", "surprise"),
+        ("/summary", "surprise"),
+        ("/scenarios/0", "surprise"),
+        ("/scenarios/0/steps/0", "surprise"),
+        ("/scenarios/0/steps/0/exchanges/0/request", "surprise"),
+    ] {
+        let mut extra = value.clone();
+        extra
+            .pointer_mut(at)
+            .and_then(serde_json::Value::as_object_mut)
+            .unwrap_or_else(|| panic!("{at}"))
+            .insert(field.into(), serde_json::json!(1));
+        assert!(!validator.is_valid(&extra), "{at}/{field} is not described");
+    }
+    let mut bad_rule = value.clone();
+    bad_rule["scenarios"][0]["steps"][0]["held"] = serde_json::json!(["not a rule id"]);
+    assert!(!validator.is_valid(&bad_rule));
+    let mut bad_version = value;
+    bad_version["format_version"] = serde_json::json!(2);
+    assert!(!validator.is_valid(&bad_version));
+}

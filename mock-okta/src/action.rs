@@ -7,6 +7,7 @@
 //! [`Action::try_map`] before performing the action.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
@@ -411,6 +412,132 @@ impl Action {
             Ok::<_, std::convert::Infallible>(value)
         });
         out
+    }
+}
+
+/// The action in the admin console's words, with the page it is on (`Assignments › Assign
+/// to People: alice@example.com, Role Account Reviewer`): what a report shows a reader, who
+/// knows Okta's console rather than this crate's command line.
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let role = |r: &Option<String>| {
+            r.as_ref()
+                .map(|r| format!(", Role {r}"))
+                .unwrap_or_default()
+        };
+        match self {
+            Action::TestApiCredentials => {
+                f.write_str("Provisioning › Integration › Test API Credentials")
+            }
+            Action::SaveSettings => f.write_str("Provisioning › Integration › Save"),
+            Action::Settings(s) => write!(f, "Provisioning › settings: {s}"),
+            Action::AssignUser { user, role: r } => {
+                write!(f, "Assignments › Assign to People: {user}{}", role(r))
+            }
+            Action::AssignUsers { users, role: r } => {
+                let who = match users.as_slice() {
+                    [] => String::new(),
+                    [one] => one.clone(),
+                    [first, second] => format!("{first} and {second}"),
+                    [first, .., last] => format!("{} people, {first} to {last}", users.len()),
+                };
+                write!(f, "Assignments › Assign to People: {who}{}", role(r))
+            }
+            Action::AssignGroup { group, role: r } => {
+                write!(f, "Assignments › Assign to Groups: {group}{}", role(r))
+            }
+            Action::AddGroupMember { group, user } => {
+                write!(f, "Directory › Groups › {group}: add {user}")
+            }
+            Action::RemoveGroupMember { group, user } => {
+                write!(f, "Directory › Groups › {group}: remove {user}")
+            }
+            Action::UpdateUser {
+                user,
+                first_name,
+                last_name,
+                email,
+                new_login,
+            } => {
+                let changes: Vec<String> = [
+                    ("first name", first_name),
+                    ("last name", last_name),
+                    ("email", email),
+                    ("username", new_login),
+                ]
+                .into_iter()
+                .filter_map(|(what, v)| v.as_ref().map(|v| format!("{what} {v}")))
+                .collect();
+                write!(
+                    f,
+                    "Directory › People › {user} › Profile: {}",
+                    changes.join(", ")
+                )
+            }
+            Action::SetRole { user, role } => {
+                write!(f, "Assignments › {user}: Role {role}")
+            }
+            Action::UnassignUser { user } => write!(f, "Assignments › {user}: Unassign"),
+            Action::DeactivateUser { user } => write!(f, "Directory › People › {user}: Deactivate"),
+            Action::ReactivateUser { user } => write!(f, "Directory › People › {user}: Activate"),
+            Action::SuspendUser { user } => write!(f, "Directory › People › {user}: Suspend"),
+            Action::UnsuspendUser { user } => {
+                write!(f, "Directory › People › {user}: Unsuspend")
+            }
+            Action::ProvisionUser { user } => {
+                write!(f, "Assignments › {user}: Provision User")
+            }
+            Action::ImportNow => f.write_str("Import › Import Now"),
+            Action::ConfirmAssignments { users } => {
+                write!(f, "Import › Confirm Assignments: {}", users.join(", "))
+            }
+            Action::PushGroup { group } => write!(f, "Push Groups › Push Groups by name: {group}"),
+            Action::PushNow { group } => write!(f, "Push Groups › {group}: Push Now"),
+            Action::RenameGroup { group, name } => {
+                write!(f, "Directory › Groups › {group}: rename to {name}")
+            }
+            Action::UnlinkGroup { group, delete } => write!(
+                f,
+                "Push Groups › {group}: Unlink pushed group, {} the group in the app",
+                if *delete { "delete" } else { "leave" }
+            ),
+            Action::RetryTask { id } => write!(f, "Dashboard › Tasks › task {id}: Retry"),
+        }
+    }
+}
+
+/// The switches a `settings` action changes, in the console's words (`Create Users on,
+/// Group Patch Batch Size 200`).
+impl fmt::Display for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let on = |b: &Option<bool>| b.map(|b| if b { "on" } else { "off" }.to_owned());
+        let parts: Vec<String> = [
+            ("Enable API integration", on(&self.provisioning)),
+            ("Create Users", on(&self.create_users)),
+            ("Update User Attributes", on(&self.update_user_attributes)),
+            ("Deactivate Users", on(&self.deactivate_users)),
+            ("Import Groups", on(&self.import_groups)),
+            (
+                "Group Patch Batch Size",
+                self.group_patch_batch_size.map(|n| n.to_string()),
+            ),
+            (
+                "teams from group assignments",
+                on(&self.teams_from_group_assignments),
+            ),
+            (
+                "provisioning concurrency",
+                self.provisioning_concurrency.map(|n| n.to_string()),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(what, v)| v.map(|v| format!("{what} {v}")))
+        .collect();
+        if parts.is_empty() {
+            f.write_str("nothing changed")
+        } else {
+            f.write_str(&parts.join(", "))
+        }
     }
 }
 

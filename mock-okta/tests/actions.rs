@@ -365,3 +365,31 @@ async fn perform_runs_actions_that_send_nothing() {
         Err(mock_okta::ActionError::UnknownTask(7))
     ));
 }
+
+/// A report names each action in the console's words, with every user, group and value it
+/// carries (a long list of people by its count, first and last), and no two actions alike.
+#[test]
+fn every_action_reads_in_the_console_s_words() {
+    let mut seen = std::collections::BTreeSet::new();
+    for (action, _, _) in samples() {
+        let words = action.to_string();
+        assert!(words.contains(" › ") || words.contains(": "), "{words}");
+        let strings = action.strings();
+        let people = strings.iter().filter(|(_, f, _)| *f == "users").count();
+        for (i, (_, field, value)) in strings.iter().enumerate() {
+            let in_the_middle = *field == "users" && people > 2 && i > 0 && i + 1 < people;
+            if !in_the_middle {
+                assert!(words.contains(value.as_str()), "{words} lacks {value}");
+            }
+        }
+        assert!(seen.insert(words.clone()), "{words} twice");
+    }
+    let many = Action::AssignUsers {
+        users: (1..=1000).map(|i| format!("u{i:04}@example.com")).collect(),
+        role: None,
+    };
+    assert_eq!(
+        many.to_string(),
+        "Assignments › Assign to People: 1000 people, u0001@example.com to u1000@example.com"
+    );
+}

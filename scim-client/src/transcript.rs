@@ -11,6 +11,8 @@ pub const MASKED: &str = "Bearer ********";
 
 /// A request as sent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct RecordedRequest {
     /// The HTTP method.
     pub method: String,
@@ -25,6 +27,8 @@ pub struct RecordedRequest {
 
 /// A response as received, the token scrubbed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct RecordedResponse {
     /// The status code.
     pub status: u16,
@@ -43,6 +47,8 @@ pub struct RecordedResponse {
 
 /// One request and what came of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(deny_unknown_fields))]
 pub struct Exchange {
     /// The request.
     pub request: RecordedRequest,

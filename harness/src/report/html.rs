@@ -504,6 +504,9 @@ fn step_html(out: &mut String, report: &RunReport, run: &ScenarioRun, step: &Ste
         status_word(step.status, None),
         esc(&step.name)
     );
+    if let Some(action) = &step.action {
+        let _ = writeln!(out, "<p class=\"action\">{}</p>", esc(action));
+    }
     if let Some(note) = &step.note {
         let _ = writeln!(out, "<p class=\"note\">{}</p>", esc(note));
     }

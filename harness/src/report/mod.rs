@@ -9,6 +9,7 @@ pub mod junit;
 pub mod markdown;
 pub mod terminal;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use scim_client::Exchange;
@@ -20,7 +21,7 @@ use crate::scenario::{ClientMode, Profile};
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Passed, failed or skipped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Every MUST held.
@@ -32,7 +33,8 @@ pub enum Status {
 }
 
 /// One check that did not hold (or, for SHOULD and MAY rules, a warning or a note).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Finding {
     /// The rule, or `None` for a scenario's own expectation.
     pub rule: Option<RuleId>,
@@ -98,10 +100,15 @@ impl Finding {
 }
 
 /// One step's result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct StepRun {
     /// The step's name.
     pub name: String,
+    /// What the identity provider's admin did, in its console's words (`Okta: Assignments ›
+    /// Assign to People: alice@example.com`), for a step that acts in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
     /// Its status.
     pub status: Status,
     /// Why it was skipped, or another note.
@@ -121,7 +128,8 @@ pub struct StepRun {
 }
 
 /// Exchanges a step left out of its report.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Omitted {
     /// How many.
     pub count: usize,
@@ -168,6 +176,7 @@ impl StepRun {
     pub fn not_run(name: &str, why: String) -> StepRun {
         StepRun {
             name: name.to_owned(),
+            action: None,
             status: Status::Skipped,
             note: Some(why),
             held: Vec::new(),
@@ -179,7 +188,8 @@ impl StepRun {
 }
 
 /// One scenario in one client mode.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct ScenarioRun {
     /// The scenario id.
     pub id: String,
@@ -208,7 +218,8 @@ pub struct ScenarioRun {
 }
 
 /// Totals.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct Summary {
     /// Scenario runs that passed.
     pub passed: usize,
@@ -221,9 +232,11 @@ pub struct Summary {
 }
 
 /// A whole run.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
 pub struct RunReport {
     /// The JSON format version.
+    #[schemars(extend("const" = FORMAT_VERSION))]
     pub format_version: u32,
     /// The SCIM base URL (never the token).
     pub target: String,
@@ -316,6 +329,7 @@ mod tests {
         };
         StepRun {
             name: "many".into(),
+            action: None,
             status: Status::Failed,
             note: None,
             held: Vec::new(),

@@ -22,7 +22,19 @@ use crate::scenario::Profile;
 
 /// How binding a rule is: a failed MUST fails the run; SHOULD is a warning; MAY is
 /// information.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Level {
     /// Required.
@@ -183,6 +195,26 @@ impl<'de> Deserialize<'de> for RuleId {
         })
     }
 }
+
+/// In the report's schema, a rule id is a string of the id's shape, not a list of today's
+/// ids: a report names the rules of the harness that wrote it (`harness_version`), and
+/// `scim-harness rules --format json` of that version gives their text.
+impl schemars::JsonSchema for RuleId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "RuleId".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": RULE_ID_PATTERN,
+            "description": "A rule of the catalogue of the harness that wrote the report (`scim-harness rules --format json`)."
+        })
+    }
+}
+
+/// The shape of every rule id (a test holds the catalogue to it).
+pub const RULE_ID_PATTERN: &str = "^[A-Za-z0-9][A-Za-z0-9._-]*$";
 
 /// The catalogue, as the scenario format sees it: which ids a scenario may assert.
 #[derive(Clone, Copy, Debug, Default)]

@@ -94,6 +94,13 @@ impl<'a> Run<'a> {
             .to_owned()
     }
 
+    /// The Okta username, now, of a fixture user key (the key itself when Okta has no such
+    /// user): how a report names the user an action was about.
+    pub(super) fn okta_login(&self, key: &str) -> String {
+        let id = self.okta_user(key);
+        self.okta.org().user(&id).map_or(id, |u| u.login.clone())
+    }
+
     /// Okta group name of a fixture group key.
     pub(super) fn group(&self, key: &str) -> String {
         self.vars

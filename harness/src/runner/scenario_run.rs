@@ -122,6 +122,8 @@ pub(super) struct StepOut<'a> {
     /// [`StepOut::push`]).
     pub(super) bodies: Vec<Option<Value>>,
     pub(super) note: Option<String>,
+    /// The identity provider's action, in words.
+    pub(super) action: Option<String>,
     /// Answers mock-okta cut before they could be judged.
     unjudged: usize,
     base_path: String,
@@ -135,6 +137,7 @@ impl<'a> StepOut<'a> {
             exchanges: Vec::new(),
             bodies: Vec::new(),
             note: None,
+            action: None,
             unjudged: 0,
             base_path,
             profiles,
@@ -270,6 +273,7 @@ impl Run<'_> {
         }
         let mut done = StepRun {
             name: step.name.clone(),
+            action: out.action,
             status,
             note: out.note,
             held: out.checked.held.into_iter().collect(),
@@ -295,7 +299,9 @@ impl Run<'_> {
             .map(|e| self.interpolate_expect(e))
             .transpose()?;
         let outcome = if let Some(action) = &step.okta {
-            match self.okta_action(action.clone()).await? {
+            let (words, report) = self.okta_action(action.clone()).await?;
+            out.action = Some(words);
+            match report {
                 Ok(report) => {
                     for ex in report.exchanges {
                         let body = checks::json_body(&ex);

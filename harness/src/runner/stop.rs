@@ -14,8 +14,9 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_SILENCE_LIMIT: usize = 3;
 
 /// Why a run ended before it finished.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "reason", rename_all = "snake_case")]
+#[schemars(deny_unknown_fields)]
 pub enum Halt {
     /// Requests in a row went unanswered.
     Unanswered {
