@@ -97,6 +97,7 @@ impl Server {
         let target = Target {
             addr: running.addr,
             token: Some(TOKEN.into()),
+            pid: None,
         };
         Ok(Server { running, target })
     }

@@ -93,6 +93,9 @@ pub(crate) type MakeRequest = Arc<dyn Fn(usize, u64) -> Req + Send + Sync>;
 pub(crate) struct Target {
     pub(crate) addr: SocketAddr,
     pub(crate) token: Option<String>,
+    /// The server's process, when it runs in one of its own (its CPU is then that
+    /// process's, not this one's `bench-server` threads').
+    pub(crate) pid: Option<u32>,
 }
 
 /// How long and how wide.
@@ -116,6 +119,8 @@ pub(crate) struct LoadResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) first_error: Option<String>,
     pub(crate) requests_per_sec: f64,
+    /// Response body bytes of the measured requests, per second.
+    pub(crate) body_bytes_per_sec: f64,
     pub(crate) p50_ns: u64,
     pub(crate) p99_ns: u64,
     /// CPU used by the server's threads over the window, as a share of one core.
@@ -129,8 +134,31 @@ pub(crate) struct LoadResult {
     pub(crate) window_secs: f64,
 }
 
+impl LoadResult {
+    /// A result of `rps` requests per second and nothing else, for tests of what is made of
+    /// results.
+    #[cfg(test)]
+    pub(crate) fn empty(rps: f64) -> LoadResult {
+        LoadResult {
+            requests: 0,
+            errors: 0,
+            first_error: None,
+            requests_per_sec: rps,
+            body_bytes_per_sec: 0.0,
+            p50_ns: 0,
+            p99_ns: 0,
+            server_cpu: None,
+            client_cpu: None,
+            other_cpu: None,
+            connections: 64,
+            window_secs: 1.0,
+        }
+    }
+}
+
 struct ConnStats {
     latencies: Vec<u64>,
+    bytes: u64,
     errors: u64,
     first_error: Option<String>,
 }
@@ -166,11 +194,19 @@ pub(crate) fn run(
     }
     // The main thread only samples: CPU time at the window's edges.
     sleep_until(window_start);
-    let cpu_before = cpu_sample();
+    let cpu_before = cpu_sample(target.pid);
     sleep_until(end);
-    let cpu_after = cpu_sample();
-    let other_cpu = cpu_before.others.cores();
+    let cpu_after = cpu_sample(target.pid);
+    // Outside this process, less the server's own process when it has one.
+    let other_cpu = cpu_before.others.cores().map(|c| {
+        let server = match (cpu_before.threads[0], cpu_after.threads[0], target.pid) {
+            (Some(a), Some(b), Some(_)) => (b - a) / shape.duration.as_secs_f64(),
+            _ => 0.0,
+        };
+        (c - server).max(0.0)
+    });
     let mut latencies = Vec::new();
+    let mut bytes = 0;
     let mut errors = 0;
     let mut first_error = None;
     for h in handles {
@@ -179,6 +215,7 @@ pub(crate) fn run(
             .block_on(h)
             .map_err(|e| anyhow!("a connection task failed: {e}"))??;
         latencies.extend(s.latencies);
+        bytes += s.bytes;
         errors += s.errors;
         first_error = first_error.or(s.first_error);
     }
@@ -193,6 +230,7 @@ pub(crate) fn run(
         errors,
         first_error,
         requests_per_sec: latencies.len() as f64 / secs,
+        body_bytes_per_sec: bytes as f64 / secs,
         p50_ns,
         p99_ns,
         server_cpu: share(0),
@@ -208,10 +246,13 @@ struct CpuSample {
     others: sys::OtherLoad,
 }
 
-fn cpu_sample() -> CpuSample {
+fn cpu_sample(server_pid: Option<u32>) -> CpuSample {
     CpuSample {
         threads: [
-            sys::thread_cpu_secs(SERVER_THREADS),
+            server_pid.map_or_else(
+                || sys::thread_cpu_secs(SERVER_THREADS),
+                sys::process_cpu_secs,
+            ),
             sys::thread_cpu_secs(CLIENT_THREADS),
         ],
         others: sys::OtherLoad::start(),
@@ -242,6 +283,7 @@ async fn connection(
     tokio::spawn(conn);
     let mut out = ConnStats {
         latencies: Vec::new(),
+        bytes: 0,
         errors: 0,
         first_error: None,
     };
@@ -270,6 +312,7 @@ async fn connection(
         if req.measured && done >= window_start && done <= end {
             out.latencies
                 .push(u64::try_from((done - t0).as_nanos()).unwrap_or(u64::MAX));
+            out.bytes += body.len() as u64;
             if status != expect {
                 out.errors += 1;
                 if out.first_error.is_none() {

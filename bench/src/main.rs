@@ -6,6 +6,7 @@
 //! cargo run --release -p scim-bench -- [--quick] [--json FILE]
 //! ```
 
+mod external;
 mod fixtures;
 mod group_push;
 mod heap;
@@ -71,6 +72,10 @@ enum Section {
     Hostile,
     /// Group Push of a 10,000-member group, in both modes: the slowest request.
     GroupPush,
+    /// The released reference-server binary and a bare hyper server, each a process of its
+    /// own with the default runtime, under this program's load: scenarios, workers and
+    /// connections.
+    External,
 }
 
 /// Sections that run in a child process, so that their peak memory is their own.
@@ -95,6 +100,13 @@ enum Child {
         #[arg(long, value_enum)]
         case: hostile::Case,
     },
+    #[command(hide = true, name = "child-baseline")]
+    Baseline {
+        #[arg(long)]
+        body_bytes: usize,
+    },
+    #[command(hide = true, name = "child-spin")]
+    Spin,
 }
 
 impl Cli {
@@ -161,6 +173,8 @@ fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&r)?);
             Ok(())
         }
+        Some(Child::Baseline { body_bytes }) => external::serve_baseline(body_bytes),
+        Some(Child::Spin) => external::spin(),
         None => bench(&cli),
     }
 }
@@ -274,6 +288,16 @@ fn bench(cli: &Cli) -> anyhow::Result<()> {
         None
     };
 
+    let external = if cli.runs(Section::External) {
+        Some(external::run(
+            shape,
+            settings.rounds,
+            cli.scenario.as_deref(),
+        )?)
+    } else {
+        None
+    };
+
     let mut hostile = Vec::new();
     if cli.runs(Section::Hostile) {
         for case in hostile::Case::ALL {
@@ -306,6 +330,7 @@ fn bench(cli: &Cli) -> anyhow::Result<()> {
         import,
         hostile,
         group_push,
+        external,
     };
     println!("{}", report::render(&results));
     if let Some(dir) = cli.json.parent().filter(|d| !d.as_os_str().is_empty()) {

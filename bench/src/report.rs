@@ -58,6 +58,8 @@ pub(crate) struct Results {
     pub(crate) hostile: Vec<HostileResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) group_push: Option<GroupPushResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) external: Option<crate::external::ExternalResult>,
 }
 
 /// "met" or "**missed**".
@@ -405,6 +407,65 @@ pub(crate) fn group_push_table(g: &GroupPushResult) -> String {
 }
 
 /// Every table, with headings.
+/// One of the external section's tables.
+pub(crate) fn external_table(rows: &[crate::external::Row]) -> String {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let m = &row.best;
+            let r = &m.result;
+            let server = if m.kind.is_none() {
+                match m.body_bytes {
+                    Some(b) if b > crate::load::BASELINE_BODY.len() => {
+                        format!("baseline, {}-byte body", group_thousands(b as u64))
+                    }
+                    _ => "baseline".to_owned(),
+                }
+            } else {
+                m.name.to_owned()
+            };
+            vec![
+                server,
+                m.setup
+                    .workers
+                    .map_or_else(|| "default".to_owned(), |w| w.to_string()),
+                m.setup.connections.to_string(),
+                if m.setup.busy_core { "yes" } else { "no" }.to_owned(),
+                fmt_rate(r.requests_per_sec),
+                spread(&row.rounds_rps),
+                format!("{:.1} MB/s", r.body_bytes_per_sec / 1e6),
+                row.ratio.map_or_else(|| "—".to_owned(), fmt_percent),
+                row.goal
+                    .map_or_else(|| "—".to_owned(), |g| format!("≥ {}", fmt_percent(g))),
+                cpu(r.server_cpu),
+                cpu(r.client_cpu),
+                others(r.other_cpu),
+                group_thousands(r.errors),
+                row.met.map_or_else(|| "—".to_owned(), verdict),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "server",
+            "workers",
+            "connections",
+            "busy core",
+            "req/s",
+            "every round",
+            "body bytes",
+            "vs baseline",
+            "goal",
+            "server CPU",
+            "client CPU",
+            "others (cores)",
+            "errors",
+            "verdict",
+        ],
+        &cells,
+    )
+}
+
 pub(crate) fn render(res: &Results) -> String {
     let mut out = format!(
         "scim-bench {} on {} cores, {}, {}\n\n",
@@ -439,6 +500,18 @@ pub(crate) fn render(res: &Results) -> String {
         out.push_str("\nHarness and mock-okta\n\n");
         out.push_str(&tools_table(res));
     }
+    if let Some(e) = &res.external {
+        out.push_str(
+            "\nExternal load: released binaries in processes of their own, default runtime\n\n",
+        );
+        out.push_str(&external_table(&e.scenarios));
+        out.push_str(
+            "\nWorkers (TOKIO_WORKER_THREADS), quiet and with another process busy on one core\n\n",
+        );
+        out.push_str(&external_table(&e.workers));
+        out.push_str("\nConnections\n\n");
+        out.push_str(&external_table(&e.concurrency));
+    }
     if let Some(g) = &res.group_push {
         out.push_str(&format!(
             "\nGroup Push: a {}-member group, batches of {}\n\n",
@@ -464,6 +537,7 @@ mod tests {
             errors: 0,
             first_error: None,
             requests_per_sec: rps,
+            body_bytes_per_sec: rps * 100.0,
             p50_ns: 1_250_000,
             p99_ns: 4_000_000,
             server_cpu: Some(0.98),

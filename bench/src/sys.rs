@@ -57,6 +57,12 @@ pub(crate) fn thread_cpu_secs(name: &str) -> Option<f64> {
     found.then(|| ticks as f64 / 100.0)
 }
 
+/// CPU time (user + system) in seconds used so far by process `pid`, all its threads.
+pub(crate) fn process_cpu_secs(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat_ticks(&stat).map(|t| t as f64 / 100.0)
+}
+
 /// `utime + stime` from a `/proc/.../stat` line. The command name (field 2) is in
 /// parentheses and may contain spaces, so fields are counted after the last `)`.
 fn stat_ticks(stat: &str) -> Option<u64> {

@@ -57,7 +57,11 @@ pub(crate) struct LoadRow {
 pub(crate) fn baseline(shape: Shape) -> anyhow::Result<LoadResult> {
     let rts = Runtimes::new()?;
     let addr = load::spawn_baseline(&rts.server)?;
-    let target = Target { addr, token: None };
+    let target = Target {
+        addr,
+        token: None,
+        pid: None,
+    };
     let u = fixtures::uri("/scim/v2/Users?count=0")?;
     load::run(
         &rts,
@@ -78,13 +82,13 @@ pub(crate) fn best(rounds: Vec<LoadResult>) -> Option<(LoadResult, Vec<f64>)> {
     Some((best, rates))
 }
 
-struct Fixture {
-    store: Arc<MemoryStore>,
-    ids: Vec<Id>,
-    teams: Vec<Id>,
+/// The users' and teams' ids the requests name.
+pub(crate) struct Fixture {
+    pub(crate) ids: Vec<Id>,
+    pub(crate) teams: Vec<Id>,
 }
 
-fn fixture(connections: usize) -> anyhow::Result<Fixture> {
+fn fixture(connections: usize) -> anyhow::Result<(Arc<MemoryStore>, Fixture)> {
     let store = Arc::new(MemoryStore::new());
     let ids: Vec<Id> = fixtures::load_users(&*store, USERS, &|_| true)?
         .into_iter()
@@ -99,12 +103,12 @@ fn fixture(connections: usize) -> anyhow::Result<Fixture> {
             &ids[start..start + TEAM_START_MEMBERS],
         )?);
     }
-    Ok(Fixture { store, ids, teams })
+    Ok((store, Fixture { ids, teams }))
 }
 
 /// The reference-server scenarios.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Scenario {
+pub(crate) enum Scenario {
     GetById,
     UserNameEq,
     Page,
@@ -113,7 +117,7 @@ enum Scenario {
     AddMember,
 }
 
-const SCENARIOS: [Scenario; 6] = [
+pub(crate) const SCENARIOS: [Scenario; 6] = [
     Scenario::GetById,
     Scenario::UserNameEq,
     Scenario::Page,
@@ -124,7 +128,7 @@ const SCENARIOS: [Scenario; 6] = [
 
 impl Scenario {
     /// Name, request, kind, expected status.
-    fn spec(self) -> (&'static str, &'static str, Kind, u16) {
+    pub(crate) fn spec(self) -> (&'static str, &'static str, Kind, u16) {
         match self {
             Scenario::GetById => ("get by id", "GET /Users/{id}", Kind::Read, 200),
             Scenario::UserNameEq => (
@@ -156,7 +160,7 @@ impl Scenario {
     }
 
     /// Connection `c`'s `i`th request.
-    fn maker(self, f: &Fixture, connections: usize) -> anyhow::Result<MakeRequest> {
+    pub(crate) fn maker(self, f: &Fixture, connections: usize) -> anyhow::Result<MakeRequest> {
         let n = f.ids.len();
         let mut rng = SplitMix::new(0x5c13);
         // Random picks, precomputed so the load generator only clones a URI per request.
@@ -254,9 +258,9 @@ pub(crate) fn reference_round(
         }
         eprintln!("  reference-server: {name}");
         let rts = Runtimes::new()?;
-        let f = fixture(shape.connections)?;
+        let (store, f) = fixture(shape.connections)?;
         let make = scenario.maker(&f, shape.connections)?;
-        let server = Server::start(&rts.server, Arc::clone(&f.store))?;
+        let server = Server::start(&rts.server, store)?;
         let result = load::run(&rts, &server.target, shape, expect, make)?;
         server.stop(&rts.server)?;
         if let Some(e) = &result.first_error {

@@ -31,7 +31,8 @@ fn respond(view: &GroupView, base: &str, projection: &Projection, status: Status
     let location = (status == StatusCode::CREATED).then(|| render::group_location(base, &view.id));
     respond::projected(
         status,
-        render::group(view, base),
+        render::group_doc(view, base),
+        |doc| render::to_map(&doc),
         schemas::group(),
         view.version,
         location.as_deref(),

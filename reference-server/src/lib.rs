@@ -79,52 +79,63 @@ pub(crate) async fn not_implemented() -> ApiError {
     )
 }
 
+/// `/scim/v2` followed by `path`: routes are registered under their full paths rather
+/// than nested, which spares every request a prefix strip and a second router.
+fn scim(path: &str) -> String {
+    format!("{SCIM_PREFIX}{path}")
+}
+
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     let resources = Router::new()
-        .route("/Users", get(users::list).post(users::create))
-        .route("/Users/.search", post(users::search))
+        .route(&scim("/Users"), get(users::list).post(users::create))
+        .route(&scim("/Users/.search"), post(users::search))
         .route(
-            "/Users/{id}",
+            &scim("/Users/{id}"),
             get(users::get)
                 .put(users::replace)
                 .patch(users::modify)
                 .delete(users::delete),
         )
-        .route("/Groups", get(groups::list).post(groups::create))
-        .route("/Groups/.search", post(groups::search))
+        .route(&scim("/Groups"), get(groups::list).post(groups::create))
+        .route(&scim("/Groups/.search"), post(groups::search))
         .route(
-            "/Groups/{id}",
+            &scim("/Groups/{id}"),
             get(groups::get)
                 .put(groups::replace)
                 .patch(groups::modify)
                 .delete(groups::delete),
         )
-        .route("/Me", any(not_implemented))
-        .route("/Bulk", post(bulk::process).fallback(method_not_allowed))
+        .route(&scim("/Me"), any(not_implemented))
+        .route(
+            &scim("/Bulk"),
+            post(bulk::process).fallback(method_not_allowed),
+        )
         .route_layer(from_fn_with_state(state.clone(), auth::scim_token));
     let discovery = Router::new()
         .route(
-            "/ServiceProviderConfig",
+            &scim("/ServiceProviderConfig"),
             get(discovery::service_provider_config),
         )
-        .route("/Schemas", get(discovery::schemas_list))
-        .route("/Schemas/{id}", get(discovery::schema))
-        .route("/ResourceTypes", get(discovery::resource_types))
-        .route("/ResourceTypes/{name}", get(discovery::resource_type))
+        .route(&scim("/Schemas"), get(discovery::schemas_list))
+        .route(&scim("/Schemas/{id}"), get(discovery::schema))
+        .route(&scim("/ResourceTypes"), get(discovery::resource_types))
+        .route(
+            &scim("/ResourceTypes/{name}"),
+            get(discovery::resource_type),
+        )
         .route_layer(from_fn_with_state(state.clone(), auth::discovery));
     let admin = Router::new()
         .route(
-            "/scim-config",
+            "/admin/scim-config",
             get(admin::get_config).patch(admin::change_config),
         )
-        .route("/scim-config/token", post(admin::generate))
-        .route("/roles", get(admin::list_roles).post(admin::add_role))
+        .route("/admin/scim-config/token", post(admin::generate))
+        .route("/admin/roles", get(admin::list_roles).post(admin::add_role))
         .route_layer(from_fn_with_state(state.clone(), auth::admin_token));
-    let scim = resources.merge(discovery);
-    Router::new()
-        .nest(SCIM_PREFIX, scim)
-        .nest("/admin", admin)
+    resources
+        .merge(discovery)
+        .merge(admin)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)

@@ -127,30 +127,51 @@ fn respond_page(
     projection: &Projection,
     schema: &ResourceSchema,
 ) -> Response {
-    let resources: Vec<Value> = page
+    let resources: Vec<Rendered> = page
         .items
         .into_iter()
-        .map(|r| Value::Object(projection.apply(r, schema)))
+        .map(|r| match r {
+            Rendered::Map(m) => Rendered::Map(projection.apply(m, schema)),
+            json => json,
+        })
         .collect();
     let list = ListResponse::new(resources, page.total as u64, start as u64);
     respond::json(StatusCode::OK, &list)
 }
 
+/// How a resource is rendered for a query: as a map, or (for a page that needs no map)
+/// serialised straight from its typed document.
+struct Renderers<'a, V> {
+    map: &'a (dyn Fn(&V, &str) -> serde_json::Map<String, Value> + Sync),
+    json: &'a (dyn Fn(&V, &str) -> Option<Box<serde_json::value::RawValue>> + Sync),
+}
+
 /// Runs the plan through `query`: resources are rendered once each, for the filter, the sort
-/// and the page alike.
+/// and the page alike. A page with no filter to test (an index answered it, or there is
+/// none), no sort and no projection skips the map: Okta's `userName eq` lookup and its
+/// import pages among them.
 fn run<V>(
     plan: &Plan,
     base: &str,
-    render: &(dyn Fn(&V, &str) -> Rendered + Sync),
+    renderers: Renderers<'_, V>,
     with_members: bool,
     query: impl FnOnce(&Query<'_, V>) -> Page<Rendered>,
 ) -> Page<Rendered> {
-    let render = |v: &V| render(v, base);
+    let direct = plan.matcher.is_none() && plan.sorter.is_none() && plan.projection.is_default();
+    let render = |v: &V| {
+        if direct && let Some(json) = (renderers.json)(v, base) {
+            return Rendered::Json(json);
+        }
+        Rendered::Map((renderers.map)(v, base))
+    };
     let predicate = plan
         .matcher
         .as_ref()
-        .map(|m| move |r: &Rendered| m.matches_object(r));
-    let key = plan.sorter.as_ref().map(|s| move |r: &Rendered| s.key(r));
+        .map(|m| move |r: &Rendered| r.as_map().is_some_and(|map| m.matches_object(map)));
+    let key = plan
+        .sorter
+        .as_ref()
+        .map(|s| move |r: &Rendered| r.as_map().and_then(|map| s.key(map)));
     let compare = plan
         .sorter
         .as_ref()
@@ -175,7 +196,11 @@ fn run<V>(
 pub fn users(state: &AppState, base: &str, params: &ListParams) -> Result<Response, ApiError> {
     let schema = schemas::user();
     let plan = plan(state, params, schema)?;
-    let page = run(&plan, base, &render::user, false, |q| {
+    let renderers = Renderers {
+        map: &render::user,
+        json: &|v, base| serde_json::value::to_raw_value(&render::user_doc(v, base)).ok(),
+    };
+    let page = run(&plan, base, renderers, false, |q| {
         state.store().query_users(q)
     });
     Ok(respond_page(page, plan.start, &plan.projection, schema))
@@ -187,7 +212,11 @@ pub fn groups(state: &AppState, base: &str, params: &ListParams) -> Result<Respo
     let schema = schemas::group();
     let plan = plan(state, params, schema)?;
     let with_members = plan.mentions_members || plan.projection.keeps("members", schema);
-    let page = run(&plan, base, &render::group, with_members, |q| {
+    let renderers = Renderers {
+        map: &render::group,
+        json: &|v, base| serde_json::value::to_raw_value(&render::group_doc(v, base)).ok(),
+    };
+    let page = run(&plan, base, renderers, with_members, |q| {
         state.store().query_groups(q)
     });
     Ok(respond_page(page, plan.start, &plan.projection, schema))

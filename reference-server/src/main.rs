@@ -113,6 +113,12 @@ async fn shutdown_signal() {
     }
 }
 
+/// mimalloc rather than the system allocator: a request allocates and frees many small
+/// blocks across worker threads, where glibc's malloc spent an eighth of the server's time
+/// (see docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()

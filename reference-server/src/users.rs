@@ -28,7 +28,8 @@ fn respond(view: &UserView, base: &str, projection: &Projection, status: StatusC
         (status == StatusCode::CREATED).then(|| render::user_location(base, &view.user.id));
     respond::projected(
         status,
-        render::user(view, base),
+        render::user_doc(view, base),
+        |doc| render::to_map(&doc),
         schemas::user(),
         view.user.version,
         location.as_deref(),

@@ -57,6 +57,12 @@ impl Projection {
         })
     }
 
+    /// Whether neither list was given: the default set of attributes, which is every
+    /// attribute a resource has but those returned `never` or only on `request`.
+    pub fn is_default(&self) -> bool {
+        self.attributes.is_empty() && self.excluded.is_empty()
+    }
+
     /// Whether the projection keeps any part of the core attribute `key` (one returned by
     /// default): servers use it to skip gathering what no response will show, such as a
     /// large team's members under `excludedAttributes=members`.

@@ -186,7 +186,33 @@ pub enum IndexHint {
 }
 
 /// A resource as a query sees it: rendered once, then filtered, sorted and returned.
-pub type Rendered = Map<String, Value>;
+#[derive(Clone, Debug)]
+pub enum Rendered {
+    /// As a map: what filters, sorts and projections read.
+    Map(Map<String, Value>),
+    /// Serialised already: a page that needs no filter, sort or projection is written
+    /// straight from the records.
+    Json(Box<serde_json::value::RawValue>),
+}
+
+impl Rendered {
+    /// The map, when it is one.
+    pub fn as_map(&self) -> Option<&Map<String, Value>> {
+        match self {
+            Rendered::Map(m) => Some(m),
+            Rendered::Json(_) => None,
+        }
+    }
+}
+
+impl serde::Serialize for Rendered {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Rendered::Map(m) => m.serialize(s),
+            Rendered::Json(raw) => raw.serialize(s),
+        }
+    }
+}
 
 /// A sort: how to get each resource's key, and how to order two keys.
 pub struct Sort<'a> {

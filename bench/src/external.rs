@@ -1,0 +1,659 @@
+//! Section 8: the released binaries as a user runs them. `reference-server --listen
+//! 127.0.0.1:0 --token T` and a bare hyper server (this program, as `child-baseline`) each
+//! run as a process of their own with tokio's default runtime (one worker per core, or
+//! `TOKIO_WORKER_THREADS`), and this process drives them over loopback. Unlike the
+//! in-process sections, client and servers here compete for the machine's cores as they
+//! would under any external load generator.
+//!
+//! Three tables: every scenario in the default configuration; a worker sweep (1 and 2
+//! workers, on a quiet machine and while another process keeps one core busy); and a
+//! concurrency sweep (1, 16, 64 and 256 connections).
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+
+use anyhow::{Context, anyhow, bail};
+use http_body_util::{BodyExt, Full};
+use hyper::Method;
+use hyper::body::Bytes;
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, HOST};
+use hyper_util::rt::TokioIo;
+use serde::Serialize;
+
+use crate::fixtures;
+use crate::load::{self, LoadResult, Req, Runtimes, Shape, Target};
+use crate::throughput::{self, Fixture, Kind, Scenario};
+
+/// The token the reference server is started with.
+const TOKEN: &str = "bench-external-token";
+
+/// Connections that load the servers while they are being filled.
+const SEED_CONNECTIONS: usize = 16;
+
+/// A server in a process of its own, killed when dropped.
+#[derive(Debug)]
+struct Process {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl Process {
+    /// Starts `cmd` and waits for the first line of its standard output that names a
+    /// loopback address (`127.0.0.1:PORT`).
+    fn start(mut cmd: Command, what: &str) -> anyhow::Result<Process> {
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("cannot start {what}"))?;
+        let stdout = child.stdout.take().context("no standard output")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let addr = loop {
+            let Some(line) = lines.next() else {
+                let _ = child.kill();
+                bail!("{what} ended before saying where it listens");
+            };
+            if let Some(addr) = loopback_addr(&line?) {
+                break addr;
+            }
+        };
+        // The rest of its output is drained, so that it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        Ok(Process { child, addr })
+    }
+
+    fn target(&self, token: Option<&str>) -> Target {
+        Target {
+            addr: self.addr,
+            token: token.map(str::to_owned),
+            pid: Some(self.child.id()),
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The first `127.0.0.1:PORT` in a line.
+fn loopback_addr(line: &str) -> Option<SocketAddr> {
+    let at = line.find("127.0.0.1:")?;
+    let rest = &line[at..];
+    let end = rest[10..]
+        .find(|c: char| !c.is_ascii_digit())
+        .map_or(rest.len(), |e| e + 10);
+    rest[..end].parse().ok()
+}
+
+/// The `reference-server` binary built beside this one.
+fn reference_exe() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?.with_file_name("reference-server");
+    if !exe.exists() {
+        bail!(
+            "{} is missing: build it first with `cargo build --release -p reference-server`",
+            exe.display()
+        );
+    }
+    Ok(exe)
+}
+
+/// Under `cargo run`, builds the `reference-server` binary beside this one (a no-op when
+/// it is current), so that the figures are of the code being measured; run directly, this
+/// program uses the binary already there.
+fn build_reference() -> anyhow::Result<()> {
+    if let Some(cargo) = std::env::var_os("CARGO") {
+        let exe = std::env::current_exe()?;
+        let profile = exe
+            .parent()
+            .and_then(|d| d.file_name())
+            .and_then(|n| n.to_str())
+            .unwrap_or("release");
+        let mut cmd = Command::new(cargo);
+        cmd.args([
+            "build",
+            "-q",
+            "-p",
+            "reference-server",
+            "--bin",
+            "reference-server",
+        ]);
+        if profile != "debug" {
+            cmd.args([
+                "--profile",
+                if profile == "release" {
+                    "release"
+                } else {
+                    profile
+                },
+            ]);
+        }
+        let status = cmd
+            .status()
+            .context("cannot run cargo to build reference-server")?;
+        if !status.success() {
+            bail!("building reference-server failed ({status})");
+        }
+    }
+    reference_exe().map(drop)
+}
+
+/// How the servers run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub(crate) struct Setup {
+    /// `TOKIO_WORKER_THREADS`; `None` is tokio's default (one per core).
+    pub(crate) workers: Option<usize>,
+    pub(crate) connections: usize,
+    /// Whether another process kept one core busy.
+    pub(crate) busy_core: bool,
+}
+
+fn with_workers(mut cmd: Command, workers: Option<usize>) -> Command {
+    match workers {
+        Some(n) => cmd.env("TOKIO_WORKER_THREADS", n.to_string()),
+        None => cmd.env_remove("TOKIO_WORKER_THREADS"),
+    };
+    cmd
+}
+
+fn start_reference(workers: Option<usize>) -> anyhow::Result<Process> {
+    let mut cmd = Command::new(reference_exe()?);
+    cmd.args(["--listen", "127.0.0.1:0", "--token", TOKEN]);
+    Process::start(with_workers(cmd, workers), "reference-server")
+}
+
+fn start_baseline(workers: Option<usize>, body_bytes: usize) -> anyhow::Result<Process> {
+    let mut cmd = Command::new(std::env::current_exe()?);
+    cmd.args(["child-baseline", "--body-bytes", &body_bytes.to_string()]);
+    Process::start(with_workers(cmd, workers), "the baseline server")
+}
+
+/// Another process that keeps one core busy while it lives.
+fn start_spinner() -> anyhow::Result<Process> {
+    let mut cmd = Command::new(std::env::current_exe()?);
+    cmd.arg("child-spin");
+    Process::start(cmd, "the busy process")
+}
+
+/// `child-spin`: says it started, then keeps one core busy until killed.
+pub(crate) fn spin() -> anyhow::Result<()> {
+    println!("spinning; pretend address 127.0.0.1:1");
+    let mut x = 0u64;
+    loop {
+        x = std::hint::black_box(x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1));
+    }
+}
+
+/// The baseline's body: [`load::BASELINE_BODY`], or a list response padded to `bytes`.
+fn baseline_body(bytes: usize) -> Bytes {
+    let small = load::BASELINE_BODY;
+    if bytes <= small.len() {
+        return Bytes::from_static(small);
+    }
+    let head = r#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:ListResponse"],"totalResults":0,"Resources":[],"pad":""#;
+    let tail = "\"}";
+    let pad = bytes.saturating_sub(head.len() + tail.len());
+    Bytes::from(format!("{head}{}{tail}", "x".repeat(pad)))
+}
+
+/// `child-baseline`: a bare hyper server on a free loopback port, with tokio's default
+/// runtime, answering every request with the same body, until killed.
+pub(crate) fn serve_baseline(body_bytes: usize) -> anyhow::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let body = baseline_body(body_bytes);
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        println!("listening on {}", listener.local_addr()?);
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
+            let _ = stream.set_nodelay(true);
+            let body = body.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |_req| {
+                    let body = body.clone();
+                    async move {
+                        hyper::Response::builder()
+                            .header(CONTENT_TYPE, "application/scim+json")
+                            .body(Full::new(body))
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    })
+}
+
+/// Fills a fresh reference server over HTTP as the in-process sections fill their store:
+/// [`throughput::USERS`] users and one team per connection.
+fn seed(rts: &Runtimes, addr: SocketAddr, connections: usize) -> anyhow::Result<Fixture> {
+    let n = throughput::USERS;
+    let mut tasks = Vec::new();
+    for c in 0..SEED_CONNECTIONS {
+        tasks.push(rts.client.spawn(async move {
+            let mut conn = Conn::open(addr).await?;
+            let mut ids = Vec::new();
+            for i in (c..n).step_by(SEED_CONNECTIONS) {
+                let body = fixtures::create_body(&fixtures::user_name(i));
+                let id = conn.create("/scim/v2/Users", body).await?;
+                ids.push((i, id));
+            }
+            anyhow::Ok(ids)
+        }));
+    }
+    let mut ids = vec![String::new(); n];
+    for t in tasks {
+        for (i, id) in rts.client.block_on(t)?? {
+            ids[i] = id;
+        }
+    }
+    let ids: Vec<reference_server::store::Id> = ids.into_iter().map(Into::into).collect();
+    let team_ids = ids.clone();
+    let teams = rts.client.block_on(async move {
+        let mut conn = Conn::open(addr).await?;
+        let mut teams = Vec::new();
+        for c in 0..connections {
+            let start = (c * throughput::TEAM_START_MEMBERS) % (n - throughput::TEAM_START_MEMBERS);
+            let members: Vec<serde_json::Value> = team_ids
+                [start..start + throughput::TEAM_START_MEMBERS]
+                .iter()
+                .map(|id| serde_json::json!({"value": &**id}))
+                .collect();
+            let body = serde_json::json!({
+                "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                "displayName": format!("Load team {c}"),
+                "members": members,
+            });
+            teams.push(
+                conn.create("/scim/v2/Groups", body.to_string())
+                    .await?
+                    .into(),
+            );
+        }
+        anyhow::Ok(teams)
+    })?;
+    Ok(Fixture { ids, teams })
+}
+
+/// One keep-alive connection for filling a server.
+struct Conn {
+    sender: hyper::client::conn::http1::SendRequest<Full<Bytes>>,
+    host: String,
+}
+
+impl Conn {
+    async fn open(addr: SocketAddr) -> anyhow::Result<Conn> {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+        tokio::spawn(conn);
+        Ok(Conn {
+            sender,
+            host: addr.to_string(),
+        })
+    }
+
+    /// POSTs `body` and returns the new resource's id.
+    async fn create(&mut self, path: &str, body: String) -> anyhow::Result<String> {
+        let request = hyper::Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(HOST, &self.host)
+            .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .header(CONTENT_TYPE, "application/scim+json")
+            .body(Full::new(Bytes::from(body)))?;
+        self.sender.ready().await?;
+        let response = self.sender.send_request(request).await?;
+        let status = response.status();
+        let body = response.into_body().collect().await?.to_bytes();
+        if status != 201 {
+            bail!(
+                "{path} answered {status}: {}",
+                String::from_utf8_lossy(&body)
+            );
+        }
+        let json: serde_json::Value = serde_json::from_slice(&body)?;
+        json["id"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow!("{path} answered without an id"))
+    }
+}
+
+/// One measurement: a fresh server of `server`'s kind, loaded by `scenario` (the
+/// baseline when `None`).
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Measure {
+    /// `baseline` or the scenario's name.
+    pub(crate) name: &'static str,
+    pub(crate) request: &'static str,
+    pub(crate) kind: Option<Kind>,
+    pub(crate) setup: Setup,
+    /// The baseline's body size, for a baseline.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) body_bytes: Option<usize>,
+    pub(crate) result: LoadResult,
+}
+
+fn measure_baseline(setup: Setup, body_bytes: usize, shape: Shape) -> anyhow::Result<Measure> {
+    let _busy = setup.busy_core.then(start_spinner).transpose()?;
+    let rts = Runtimes::new()?;
+    let server = start_baseline(setup.workers, body_bytes)?;
+    let u = fixtures::uri("/scim/v2/Users?count=0")?;
+    let result = load::run(
+        &rts,
+        &server.target(None),
+        Shape {
+            connections: setup.connections,
+            ..shape
+        },
+        200,
+        Arc::new(move |_, _| Req::get(u.clone())),
+    )?;
+    Ok(Measure {
+        name: "baseline",
+        request: "GET, bare hyper, fixed body",
+        kind: None,
+        setup,
+        body_bytes: Some(body_bytes),
+        result,
+    })
+}
+
+fn measure_scenario(scenario: Scenario, setup: Setup, shape: Shape) -> anyhow::Result<Measure> {
+    let (name, request, kind, expect) = scenario.spec();
+    let rts = Runtimes::new()?;
+    let server = start_reference(setup.workers)?;
+    let fixture = seed(&rts, server.addr, setup.connections.max(1))?;
+    let make = scenario.maker(&fixture, setup.connections)?;
+    let _busy = setup.busy_core.then(start_spinner).transpose()?;
+    let result = load::run(
+        &rts,
+        &server.target(Some(TOKEN)),
+        Shape {
+            connections: setup.connections,
+            ..shape
+        },
+        expect,
+        make,
+    )?;
+    if let Some(e) = &result.first_error {
+        eprintln!("    unexpected answer: {e}");
+    }
+    Ok(Measure {
+        name,
+        request,
+        kind: Some(kind),
+        setup,
+        body_bytes: None,
+        result,
+    })
+}
+
+/// A row: the best of its rounds, and each round's rate.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Row {
+    pub(crate) best: Measure,
+    pub(crate) rounds_rps: Vec<f64>,
+    /// Best-round rate over the best round of the baseline with the same setup (and, for a
+    /// page, the same body size).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) ratio: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) goal: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) met: Option<bool>,
+}
+
+/// What the external section measured.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct ExternalResult {
+    /// Every scenario against the baseline, default runtime, the usual connections.
+    pub(crate) scenarios: Vec<Row>,
+    /// Baseline and get by id with 1 and 2 workers, quiet and with one core busy.
+    pub(crate) workers: Vec<Row>,
+    /// Baseline and get by id at 1, 16, 64 and 256 connections.
+    pub(crate) concurrency: Vec<Row>,
+}
+
+fn best_of(rounds: Vec<Measure>) -> anyhow::Result<Row> {
+    let rounds_rps = rounds.iter().map(|m| m.result.requests_per_sec).collect();
+    let best = rounds
+        .into_iter()
+        .max_by(|a, b| {
+            a.result
+                .requests_per_sec
+                .total_cmp(&b.result.requests_per_sec)
+        })
+        .context("no round")?;
+    Ok(Row {
+        best,
+        rounds_rps,
+        ratio: None,
+        goal: None,
+        met: None,
+    })
+}
+
+/// Measures each of `jobs` `rounds` times, round after round, and keeps each one's best.
+fn rounds_of(
+    jobs: &[&dyn Fn() -> anyhow::Result<Measure>],
+    rounds: usize,
+) -> anyhow::Result<Vec<Row>> {
+    let mut all: Vec<Vec<Measure>> = vec![Vec::new(); jobs.len()];
+    for round in 1..=rounds {
+        eprintln!("  external round {round}/{rounds}");
+        for (i, job) in jobs.iter().enumerate() {
+            all[i].push(job()?);
+        }
+    }
+    all.into_iter().map(best_of).collect()
+}
+
+/// Sets each reference-server row's ratio against the baseline row of the same setup.
+fn compare(rows: &mut [Row]) {
+    let baselines: Vec<(Setup, Option<usize>, f64)> = rows
+        .iter()
+        .filter(|r| r.best.kind.is_none())
+        .map(|r| {
+            (
+                r.best.setup,
+                r.best.body_bytes,
+                r.best.result.requests_per_sec,
+            )
+        })
+        .collect();
+    for row in rows.iter_mut().filter(|r| r.best.kind.is_some()) {
+        let page = row.best.name == "page of 100";
+        let same = baselines.iter().find(|(setup, bytes, _)| {
+            *setup == row.best.setup && (bytes.unwrap_or(0) > load::BASELINE_BODY.len()) == page
+        });
+        if let Some((_, _, rps)) = same {
+            let ratio = row.best.result.requests_per_sec / rps;
+            row.ratio = Some(ratio);
+            if !page {
+                let goal = row.best.kind.map_or(0.0, Kind::goal);
+                row.goal = Some(goal);
+                row.met = Some(ratio >= goal);
+            }
+        }
+    }
+}
+
+/// The section: see the module's documentation. `page_bytes` is the size of a page of 100
+/// users, for the page's baseline.
+pub(crate) fn run(
+    shape: Shape,
+    rounds: usize,
+    only: Option<&str>,
+) -> anyhow::Result<ExternalResult> {
+    build_reference()?;
+    let default = Setup {
+        workers: None,
+        connections: shape.connections,
+        busy_core: false,
+    };
+    let page_bytes = page_size()?;
+    let chosen: Vec<Scenario> = throughput::SCENARIOS
+        .into_iter()
+        .filter(|s| only.is_none_or(|o| s.spec().0.contains(o)))
+        .collect();
+
+    eprintln!("external: every scenario, default runtime");
+    let base_small = || measure_baseline(default, 0, shape);
+    let base_page = || measure_baseline(default, page_bytes, shape);
+    let scenario_jobs: Vec<Box<dyn Fn() -> anyhow::Result<Measure>>> = chosen
+        .iter()
+        .map(|&s| Box::new(move || measure_scenario(s, default, shape)) as Box<dyn Fn() -> _>)
+        .collect();
+    let mut jobs: Vec<&dyn Fn() -> anyhow::Result<Measure>> = vec![&base_small, &base_page];
+    jobs.extend(scenario_jobs.iter().map(|b| &**b));
+    let mut scenarios = rounds_of(&jobs, rounds)?;
+    compare(&mut scenarios);
+
+    eprintln!("external: workers 1 and 2, quiet and with one core busy");
+    let mut setups = Vec::new();
+    for busy_core in [false, true] {
+        for workers in [1, 2] {
+            setups.push(Setup {
+                workers: Some(workers),
+                connections: shape.connections,
+                busy_core,
+            });
+        }
+    }
+    let mut workers = sweep(&setups, shape, rounds)?;
+    compare(&mut workers);
+
+    eprintln!("external: 1, 16, 64 and 256 connections");
+    let setups: Vec<Setup> = [1, 16, 64, 256]
+        .into_iter()
+        .map(|connections| Setup {
+            connections,
+            ..default
+        })
+        .collect();
+    let mut concurrency = sweep(&setups, shape, rounds)?;
+    compare(&mut concurrency);
+
+    Ok(ExternalResult {
+        scenarios,
+        workers,
+        concurrency,
+    })
+}
+
+/// Baseline and get by id for each setup.
+fn sweep(setups: &[Setup], shape: Shape, rounds: usize) -> anyhow::Result<Vec<Row>> {
+    let jobs: Vec<Box<dyn Fn() -> anyhow::Result<Measure>>> = setups
+        .iter()
+        .flat_map(|&setup| {
+            [
+                Box::new(move || measure_baseline(setup, 0, shape)) as Box<dyn Fn() -> _>,
+                Box::new(move || measure_scenario(Scenario::GetById, setup, shape)),
+            ]
+        })
+        .collect();
+    let refs: Vec<&dyn Fn() -> anyhow::Result<Measure>> = jobs.iter().map(|b| &**b).collect();
+    rounds_of(&refs, rounds)
+}
+
+/// The size of a page of 100 users from a freshly filled server, in bytes.
+fn page_size() -> anyhow::Result<usize> {
+    let rts = Runtimes::new()?;
+    let server = start_reference(None)?;
+    seed(&rts, server.addr, 1)?;
+    let addr = server.addr;
+    let bytes = rts.client.block_on(async move {
+        let mut conn = Conn::open(addr).await?;
+        let request = hyper::Request::builder()
+            .uri(fixtures::page_uri(1)?)
+            .header(HOST, &conn.host)
+            .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .body(Full::new(Bytes::new()))?;
+        conn.sender.ready().await?;
+        let response = conn.sender.send_request(request).await?;
+        anyhow::Ok(response.into_body().collect().await?.to_bytes().len())
+    })?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_address_a_server_prints() {
+        assert_eq!(
+            loopback_addr("SCIM base URL: http://127.0.0.1:4321/scim/v2"),
+            Some("127.0.0.1:4321".parse().unwrap())
+        );
+        assert_eq!(
+            loopback_addr("listening on 127.0.0.1:80"),
+            Some("127.0.0.1:80".parse().unwrap())
+        );
+        assert_eq!(loopback_addr("nothing here"), None);
+    }
+
+    fn measure(name: &'static str, kind: Option<Kind>, body: Option<usize>, rps: f64) -> Row {
+        let setup = Setup {
+            workers: None,
+            connections: 64,
+            busy_core: false,
+        };
+        let result = LoadResult::empty(rps);
+        Row {
+            best: Measure {
+                name,
+                request: "",
+                kind,
+                setup,
+                body_bytes: body,
+                result,
+            },
+            rounds_rps: vec![rps],
+            ratio: None,
+            goal: None,
+            met: None,
+        }
+    }
+
+    /// A scenario is compared with the baseline of its setup; a page with the baseline
+    /// whose body is as large, and it has no goal.
+    #[test]
+    fn each_row_is_compared_with_its_own_baseline() {
+        let mut rows = vec![
+            measure("baseline", None, Some(0), 100_000.0),
+            measure("baseline", None, Some(60_000), 20_000.0),
+            measure("get by id", Some(Kind::Read), None, 65_000.0),
+            measure("page of 100", Some(Kind::Read), None, 2_000.0),
+            measure("create", Some(Kind::Write), None, 30_000.0),
+        ];
+        compare(&mut rows);
+        assert_eq!(rows[2].ratio, Some(0.65));
+        assert_eq!(rows[2].met, Some(true));
+        assert_eq!(rows[3].ratio, Some(0.1));
+        assert_eq!(rows[3].goal, None);
+        assert_eq!(rows[4].met, Some(false));
+        assert_eq!(rows[0].ratio, None);
+    }
+
+    #[test]
+    fn a_padded_baseline_body_has_the_size_asked_for() {
+        assert_eq!(baseline_body(0), Bytes::from_static(load::BASELINE_BODY));
+        let b = baseline_body(62_000);
+        assert_eq!(b.len(), 62_000);
+        let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+        assert_eq!(v["totalResults"], 0);
+    }
+}
