@@ -3,7 +3,7 @@
 
 use axum::body::Body;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::{HeaderMap, header, request::Parts};
+use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
 use scim_core::ScimType;
 use serde_json::Value;
 
@@ -33,6 +33,27 @@ impl FromRequestParts<AppState> for BaseUrl {
             .or_else(|| parts.uri.authority().map(|a| a.as_str()))
             .unwrap_or("localhost");
         Ok(BaseUrl(format!("http://{host}{}", crate::SCIM_PREFIX)))
+    }
+}
+
+/// The conditional-request headers (`If-Match`, `If-None-Match`; RFC 7644 §3.14): all that
+/// the resource handlers read of a request's headers, taken without copying the rest.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Preconditions {
+    /// `If-Match`, as sent.
+    pub if_match: Option<HeaderValue>,
+    /// `If-None-Match`, as sent.
+    pub if_none_match: Option<HeaderValue>,
+}
+
+impl<S: Sync> FromRequestParts<S> for Preconditions {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Preconditions {
+            if_match: parts.headers.get(header::IF_MATCH).cloned(),
+            if_none_match: parts.headers.get(header::IF_NONE_MATCH).cloned(),
+        })
     }
 }
 

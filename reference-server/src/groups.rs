@@ -8,7 +8,7 @@
 //! engine on the team's representation.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use scim_core::ScimError;
 use scim_core::filter::{CompValue, CompareOp, Filter};
@@ -17,7 +17,7 @@ use scim_core::projection::Projection;
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::extract::{BaseUrl, ResourceId, ScimJson};
+use crate::extract::{BaseUrl, Preconditions, ResourceId, ScimJson};
 use crate::list;
 use crate::params::ListParams;
 use crate::render;
@@ -135,14 +135,14 @@ pub async fn get(
     BaseUrl(base): BaseUrl,
     ResourceId(id): ResourceId,
     RawQuery(q): RawQuery,
-    headers: HeaderMap,
+    pre: Preconditions,
 ) -> Result<Response, ApiError> {
     let (projection, with_members) = read_projection(q.as_deref())?;
     let view = state
         .store()
         .group(&id, with_members)
         .ok_or_else(|| ApiError::not_found("Group", &id))?;
-    if let Some(current) = respond::not_modified(&headers, view.version) {
+    if let Some(current) = respond::not_modified(&pre, view.version) {
         return Ok(current);
     }
     Ok(respond(&view, &base, &projection, StatusCode::OK))
@@ -154,7 +154,7 @@ pub async fn replace(
     BaseUrl(base): BaseUrl,
     ResourceId(id): ResourceId,
     RawQuery(q): RawQuery,
-    headers: HeaderMap,
+    pre: Preconditions,
     ScimJson(body): ScimJson,
 ) -> Result<Response, ApiError> {
     let (projection, with_members) = read_projection(q.as_deref())?;
@@ -166,7 +166,7 @@ pub async fn replace(
         .update_group(
             &id,
             &mut |current| {
-                respond::check_if_match(&headers, current.version)?;
+                respond::check_if_match(&pre, current.version)?;
                 let draft = draft.take().unwrap_or_else(|| {
                     Err(ApiError(ScimError::internal(
                         "the update was attempted twice",
@@ -187,7 +187,7 @@ pub async fn modify(
     BaseUrl(base): BaseUrl,
     ResourceId(id): ResourceId,
     RawQuery(q): RawQuery,
-    headers: HeaderMap,
+    pre: Preconditions,
     ScimJson(body): ScimJson,
 ) -> Result<Response, ApiError> {
     let (projection, with_members) = read_projection(q.as_deref())?;
@@ -198,7 +198,7 @@ pub async fn modify(
         .update_group(
             &id,
             &mut |current| {
-                respond::check_if_match(&headers, current.version)?;
+                respond::check_if_match(&pre, current.version)?;
                 match fast.take() {
                     Some(edit) => Ok(Some(edit)),
                     None => generic_patch(current, &base, &request),
@@ -215,12 +215,12 @@ pub async fn modify(
 pub async fn delete(
     State(state): State<AppState>,
     ResourceId(id): ResourceId,
-    headers: HeaderMap,
+    pre: Preconditions,
 ) -> Result<Response, ApiError> {
     state
         .store()
         .delete_group(&id, &mut |current| {
-            respond::check_if_match(&headers, current.version)
+            respond::check_if_match(&pre, current.version)
         })
         .map_err(|e| e.into_api("Group", &id))?;
     Ok(StatusCode::NO_CONTENT.into_response())

@@ -1,6 +1,6 @@
 //! Success responses and entity-tags (RFC 7644 §3.14).
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use scim_core::ScimError;
 use scim_core::projection::Projection;
@@ -8,6 +8,7 @@ use scim_core::schema::ResourceSchema;
 use serde_json::{Map, Value};
 
 use crate::error::{ApiError, SCIM_JSON};
+use crate::extract::Preconditions;
 
 /// The entity-tag of a resource version. Weak, because representations vary with
 /// `attributes` and `excludedAttributes`.
@@ -31,8 +32,8 @@ fn names_tag(header_value: &str, current: &str) -> bool {
 }
 
 /// `If-Match`: when present and not naming the current version, 412 (and nothing changes).
-pub fn check_if_match(headers: &HeaderMap, version: u64) -> Result<(), ApiError> {
-    let Some(v) = headers.get(header::IF_MATCH) else {
+pub fn check_if_match(pre: &Preconditions, version: u64) -> Result<(), ApiError> {
+    let Some(v) = &pre.if_match else {
         return Ok(());
     };
     let v = v.to_str().unwrap_or("");
@@ -47,9 +48,9 @@ pub fn check_if_match(headers: &HeaderMap, version: u64) -> Result<(), ApiError>
 }
 
 /// `If-None-Match` on a GET: when the client's copy is current, the 304 to answer.
-pub fn not_modified(headers: &HeaderMap, version: u64) -> Option<Response> {
-    headers
-        .get(header::IF_NONE_MATCH)
+pub fn not_modified(pre: &Preconditions, version: u64) -> Option<Response> {
+    pre.if_none_match
+        .as_ref()
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| names_tag(v, &etag(version)))
         .then(|| unchanged(version))
