@@ -29,6 +29,20 @@ use crate::store::{GroupChange, GroupDraft, GroupRecord, GroupView, MemberOp};
 /// The answer to a request about one team: it, as `projection` shows it.
 fn respond(view: &GroupView, base: &str, projection: &Projection, status: StatusCode) -> Response {
     let location = (status == StatusCode::CREATED).then(|| render::group_location(base, &view.id));
+    // `excludedAttributes=members` on a team read without its members cuts nothing: the
+    // document is written as it is (Okta-style membership PATCHes ask for it).
+    let cuts_only_members = view.members.is_none()
+        && projection.attributes.is_empty()
+        && projection
+            .excluded
+            .iter()
+            .all(|p| p.urn.is_none() && p.sub.is_none() && p.matches_name("members"));
+    let whole = Projection::default();
+    let projection = if cuts_only_members {
+        &whole
+    } else {
+        projection
+    };
     respond::projected(
         status,
         render::group_doc(view, base),
