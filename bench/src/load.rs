@@ -30,8 +30,13 @@ pub(crate) const CLIENT_THREADS: &str = "bench-client";
 
 /// A runtime with one worker thread, named `name`.
 pub(crate) fn runtime(name: &str) -> anyhow::Result<tokio::runtime::Runtime> {
+    runtime_with(name, 1)
+}
+
+/// A runtime with `workers` worker threads, named `name`.
+pub(crate) fn runtime_with(name: &str, workers: usize) -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
+        .worker_threads(workers.max(1))
         .thread_name(name)
         .enable_all()
         .build()
@@ -47,8 +52,13 @@ pub(crate) struct Runtimes {
 
 impl Runtimes {
     pub(crate) fn new() -> anyhow::Result<Runtimes> {
+        Runtimes::with_server_workers(1)
+    }
+
+    /// The server's runtime with `workers` threads, the client's with one.
+    pub(crate) fn with_server_workers(workers: usize) -> anyhow::Result<Runtimes> {
         Ok(Runtimes {
-            server: runtime(SERVER_THREADS)?,
+            server: runtime_with(SERVER_THREADS, workers)?,
             client: runtime(CLIENT_THREADS)?,
         })
     }

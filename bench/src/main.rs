@@ -245,6 +245,12 @@ fn bench(cli: &Cli) -> anyhow::Result<()> {
             load_rounds.push(throughput::reference_round(shape, cli.scenario.as_deref())?);
         }
     }
+    let load_workers = if cli.runs(Section::Load) && cli.scenario.is_none() {
+        eprintln!("worker sweep (in-process)");
+        throughput::worker_sweep(shape, settings.rounds)?
+    } else {
+        Vec::new()
+    };
     let (baseline, baseline_rounds_rps) =
         throughput::best(baseline_rounds).context("no baseline round")?;
     let baseline_rps = baseline.requests_per_sec;
@@ -330,6 +336,7 @@ fn bench(cli: &Cli) -> anyhow::Result<()> {
         import,
         hostile,
         group_push,
+        load_workers,
         external,
     };
     println!("{}", report::render(&results));

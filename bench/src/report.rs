@@ -58,6 +58,9 @@ pub(crate) struct Results {
     pub(crate) hostile: Vec<HostileResult>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) group_push: Option<GroupPushResult>,
+    /// Get by id in-process with 1 and 2 server threads.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) load_workers: Vec<crate::throughput::WorkerRow>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) external: Option<crate::external::ExternalResult>,
 }
@@ -499,6 +502,34 @@ pub(crate) fn render(res: &Results) -> String {
     if res.suite.is_some() || res.import.is_some() {
         out.push_str("\nHarness and mock-okta\n\n");
         out.push_str(&tools_table(res));
+    }
+    if !res.load_workers.is_empty() {
+        out.push_str("\nIn-process worker sweep: get by id, server threads\n\n");
+        let rows: Vec<Vec<String>> = res
+            .load_workers
+            .iter()
+            .map(|w| {
+                vec![
+                    w.workers.to_string(),
+                    fmt_rate(w.result.requests_per_sec),
+                    spread(&w.rounds_rps),
+                    cpu(w.result.server_cpu),
+                    cpu(w.result.client_cpu),
+                    others(w.result.other_cpu),
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                "server threads",
+                "req/s",
+                "every round",
+                "server CPU",
+                "client CPU",
+                "others (cores)",
+            ],
+            &rows,
+        ));
     }
     if let Some(e) = &res.external {
         out.push_str(

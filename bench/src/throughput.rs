@@ -299,3 +299,42 @@ pub(crate) fn rows(rounds: &[Vec<Option<LoadResult>>], baseline_rps: f64) -> Vec
         })
         .collect()
 }
+
+/// Get by id with `workers` server threads: a row of the in-process worker sweep.
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct WorkerRow {
+    pub(crate) workers: usize,
+    /// The best round.
+    pub(crate) result: LoadResult,
+    pub(crate) rounds_rps: Vec<f64>,
+}
+
+/// The in-process worker sweep: get by id on a fresh server whose runtime has 1, then 2
+/// worker threads (the load generator keeps its one), `rounds` times each, interleaved.
+pub(crate) fn worker_sweep(shape: Shape, rounds: usize) -> anyhow::Result<Vec<WorkerRow>> {
+    const WORKERS: [usize; 2] = [1, 2];
+    let mut all: Vec<Vec<LoadResult>> = vec![Vec::new(); WORKERS.len()];
+    for round in 1..=rounds {
+        for (i, &workers) in WORKERS.iter().enumerate() {
+            eprintln!("  worker sweep {round}/{rounds}: get by id, {workers} server threads");
+            let rts = Runtimes::with_server_workers(workers)?;
+            let (store, f) = fixture(shape.connections)?;
+            let make = Scenario::GetById.maker(&f, shape.connections)?;
+            let server = Server::start(&rts.server, store)?;
+            all[i].push(load::run(&rts, &server.target, shape, 200, make)?);
+            server.stop(&rts.server)?;
+        }
+    }
+    WORKERS
+        .iter()
+        .zip(all)
+        .map(|(&workers, results)| {
+            let (result, rounds_rps) = best(results).ok_or_else(|| anyhow::anyhow!("no round"))?;
+            Ok(WorkerRow {
+                workers,
+                result,
+                rounds_rps,
+            })
+        })
+        .collect()
+}
