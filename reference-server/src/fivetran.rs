@@ -85,16 +85,18 @@ pub fn read_user(
             "a user must be a JSON object",
         ));
     };
-    // A bare role string, or an array of strings, is tolerated: read it as role values.
-    let mut fields = fields.clone();
-    if let Some(Value::String(_)) = get_ci(&fields, "roles")
-        && let Some(one) = take_ci(&mut fields, "roles")
-    {
-        fields.insert("roles".into(), Value::Array(vec![one]));
+    // A bare role string, or an array of strings, is tolerated: read it as role values. The
+    // body is copied only for that.
+    let fields = if let Some(Value::String(_)) = get_ci(fields, "roles") {
+        let mut fields = fields.clone();
+        if let Some(one) = take_ci(&mut fields, "roles") {
+            fields.insert("roles".into(), Value::Array(vec![one]));
+        }
+        schemas::user().normalize(&Value::Object(fields))
+    } else {
+        schemas::user().normalize(body)
     }
-    let fields = schemas::user()
-        .normalize(&Value::Object(fields))
-        .map_err(invalid)?;
+    .map_err(invalid)?;
 
     let user_name = match fields.get("userName") {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
