@@ -490,8 +490,8 @@ fn compare(rows: &mut [Row]) {
     }
 }
 
-/// The section: see the module's documentation. `page_bytes` is the size of a page of 100
-/// users, for the page's baseline.
+/// The section: see the module's documentation. The page's baseline serves a body as large
+/// as a page of 100 users from a freshly filled server.
 pub(crate) fn run(
     shape: Shape,
     rounds: usize,
