@@ -445,19 +445,39 @@ fn best_of(rounds: Vec<Measure>) -> anyhow::Result<Row> {
     })
 }
 
-/// Measures each of `jobs` `rounds` times, round after round, and keeps each one's best.
-fn rounds_of(
-    jobs: &[&dyn Fn() -> anyhow::Result<Measure>],
-    rounds: usize,
-) -> anyhow::Result<Vec<Row>> {
+/// One measurement to repeat each round.
+#[derive(Clone, Copy, Debug)]
+enum Job {
+    /// The baseline, answering bodies of this many bytes (0: the usual small one).
+    Baseline(Setup, usize),
+    Scenario(Scenario, Setup),
+}
+
+impl Job {
+    fn measure(self, shape: Shape) -> anyhow::Result<Measure> {
+        match self {
+            Job::Baseline(setup, bytes) => measure_baseline(setup, bytes, shape),
+            Job::Scenario(scenario, setup) => measure_scenario(scenario, setup, shape),
+        }
+    }
+}
+
+/// Measures each of `jobs` `rounds` times, round after round, keeps each one's best, and
+/// compares each scenario with its baseline.
+fn rounds_of(jobs: &[Job], shape: Shape, rounds: usize) -> anyhow::Result<Vec<Row>> {
     let mut all: Vec<Vec<Measure>> = vec![Vec::new(); jobs.len()];
     for round in 1..=rounds {
         eprintln!("  external round {round}/{rounds}");
         for (i, job) in jobs.iter().enumerate() {
-            all[i].push(job()?);
+            all[i].push(job.measure(shape)?);
         }
     }
-    all.into_iter().map(best_of).collect()
+    let mut rows = all
+        .into_iter()
+        .map(best_of)
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    compare(&mut rows);
+    Ok(rows)
 }
 
 /// Sets each reference-server row's ratio against the baseline row of the same setup.
@@ -510,16 +530,12 @@ pub(crate) fn run(
         .collect();
 
     eprintln!("external: every scenario, default runtime");
-    let base_small = || measure_baseline(default, 0, shape);
-    let base_page = || measure_baseline(default, page_bytes, shape);
-    let scenario_jobs: Vec<Box<dyn Fn() -> anyhow::Result<Measure>>> = chosen
-        .iter()
-        .map(|&s| Box::new(move || measure_scenario(s, default, shape)) as Box<dyn Fn() -> _>)
-        .collect();
-    let mut jobs: Vec<&dyn Fn() -> anyhow::Result<Measure>> = vec![&base_small, &base_page];
-    jobs.extend(scenario_jobs.iter().map(|b| &**b));
-    let mut scenarios = rounds_of(&jobs, rounds)?;
-    compare(&mut scenarios);
+    let mut jobs = vec![
+        Job::Baseline(default, 0),
+        Job::Baseline(default, page_bytes),
+    ];
+    jobs.extend(chosen.into_iter().map(|s| Job::Scenario(s, default)));
+    let scenarios = rounds_of(&jobs, shape, rounds)?;
 
     eprintln!("external: workers 1 and 2, quiet and with one core busy");
     let mut setups = Vec::new();
@@ -532,8 +548,7 @@ pub(crate) fn run(
             });
         }
     }
-    let mut workers = sweep(&setups, shape, rounds)?;
-    compare(&mut workers);
+    let workers = sweep(&setups, shape, rounds)?;
 
     eprintln!("external: 1, 16, 64 and 256 connections");
     let setups: Vec<Setup> = [1, 16, 64, 256]
@@ -543,8 +558,7 @@ pub(crate) fn run(
             ..default
         })
         .collect();
-    let mut concurrency = sweep(&setups, shape, rounds)?;
-    compare(&mut concurrency);
+    let concurrency = sweep(&setups, shape, rounds)?;
 
     Ok(ExternalResult {
         scenarios,
@@ -555,17 +569,16 @@ pub(crate) fn run(
 
 /// Baseline and get by id for each setup.
 fn sweep(setups: &[Setup], shape: Shape, rounds: usize) -> anyhow::Result<Vec<Row>> {
-    let jobs: Vec<Box<dyn Fn() -> anyhow::Result<Measure>>> = setups
+    let jobs: Vec<Job> = setups
         .iter()
         .flat_map(|&setup| {
             [
-                Box::new(move || measure_baseline(setup, 0, shape)) as Box<dyn Fn() -> _>,
-                Box::new(move || measure_scenario(Scenario::GetById, setup, shape)),
+                Job::Baseline(setup, 0),
+                Job::Scenario(Scenario::GetById, setup),
             ]
         })
         .collect();
-    let refs: Vec<&dyn Fn() -> anyhow::Result<Measure>> = jobs.iter().map(|b| &**b).collect();
-    rounds_of(&refs, rounds)
+    rounds_of(&jobs, shape, rounds)
 }
 
 /// The size of a page of 100 users from a freshly filled server, in bytes.

@@ -207,14 +207,7 @@ pub(crate) fn run(
     let cpu_before = cpu_sample(target.pid);
     sleep_until(end);
     let cpu_after = cpu_sample(target.pid);
-    // Outside this process, less the server's own process when it has one.
-    let other_cpu = cpu_before.others.cores().map(|c| {
-        let server = match (cpu_before.threads[0], cpu_after.threads[0], target.pid) {
-            (Some(a), Some(b), Some(_)) => (b - a) / shape.duration.as_secs_f64(),
-            _ => 0.0,
-        };
-        (c - server).max(0.0)
-    });
+    let others = cpu_before.others.cores();
     let mut latencies = Vec::new();
     let mut bytes = 0;
     let mut errors = 0;
@@ -235,6 +228,11 @@ pub(crate) fn run(
         (Some(a), Some(b)) => Some((b - a) / secs),
         _ => None,
     };
+    // Outside this process, less the server's own process when it has one.
+    let other_cpu = others.map(|c| {
+        let server = target.pid.and(share(0)).unwrap_or(0.0);
+        (c - server).max(0.0)
+    });
     Ok(LoadResult {
         requests: latencies.len() as u64,
         errors,

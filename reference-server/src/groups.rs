@@ -45,8 +45,7 @@ fn respond(view: &GroupView, base: &str, projection: &Projection, status: Status
     };
     respond::projected(
         status,
-        render::group_doc(view, base),
-        |doc| render::to_map(&doc),
+        &render::group_doc(view, base),
         schemas::group(),
         view.version,
         location.as_deref(),

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use scim_core::ScimError;
 use scim_core::projection::Projection;
 use scim_core::schema::ResourceSchema;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{ApiError, SCIM_JSON};
 use crate::extract::Preconditions;
@@ -93,20 +93,19 @@ fn resource(
 ///
 /// Without a projection the typed document `doc` is serialised as it is (every attribute a
 /// resource here has is returned by default, so the default projection keeps it whole); with
-/// one, `map` makes it a map to cut.
-pub fn projected<D: serde::Serialize>(
+/// one, it is made a map to cut.
+pub fn projected(
     status: StatusCode,
-    doc: D,
-    map: impl FnOnce(D) -> Map<String, Value>,
+    doc: &impl serde::Serialize,
     schema: &ResourceSchema,
     version: u64,
     location: Option<&str>,
     projection: &Projection,
 ) -> Response {
     if projection.is_default() {
-        resource(status, &doc, version, location)
+        resource(status, doc, version, location)
     } else {
-        let body = Value::Object(projection.apply(map(doc), schema));
+        let body = Value::Object(projection.apply(crate::render::to_map(doc), schema));
         resource(status, &body, version, location)
     }
 }

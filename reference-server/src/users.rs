@@ -28,8 +28,7 @@ fn respond(view: &UserView, base: &str, projection: &Projection, status: StatusC
         (status == StatusCode::CREATED).then(|| render::user_location(base, &view.user.id));
     respond::projected(
         status,
-        render::user_doc(view, base),
-        |doc| render::to_map(&doc),
+        &render::user_doc(view, base),
         schemas::user(),
         view.user.version,
         location.as_deref(),
