@@ -1,7 +1,7 @@
 //! Request extractors that turn bad input into SCIM errors rather than the framework's
 //! plain-text rejections.
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, HeaderValue, header, request::Parts};
 use scim_core::ScimType;
@@ -32,7 +32,7 @@ impl FromRequestParts<AppState> for BaseUrl {
             .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
             .or_else(|| parts.uri.authority().map(|a| a.as_str()))
             .unwrap_or("localhost");
-        Ok(BaseUrl(format!("http://{host}{}", crate::SCIM_PREFIX)))
+        Ok(BaseUrl(["http://", host, crate::SCIM_PREFIX].concat()))
     }
 }
 
@@ -79,8 +79,14 @@ impl FromRequestParts<AppState> for ResourceId {
     }
 }
 
-/// A JSON request body: `application/scim+json` or `application/json` (with any parameters,
-/// `charset=utf-8` included), at most the configured size, parsed.
+/// A request body as sent: `application/scim+json` or `application/json` (with any
+/// parameters, `charset=utf-8` included), at most the configured size, not empty. Handlers
+/// that read a body their own way (a create reads Okta's shape typed) take this; the others
+/// take [`ScimJson`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScimBody(pub Bytes);
+
+/// A JSON request body ([`ScimBody`]), parsed: a JSON object.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScimJson(pub Value);
 
@@ -103,7 +109,7 @@ fn acceptable_media_type(headers: &HeaderMap) -> Result<(), ApiError> {
     ))
 }
 
-impl FromRequest<AppState> for ScimJson {
+impl FromRequest<AppState> for ScimBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request<Body>, state: &AppState) -> Result<Self, Self::Rejection> {
@@ -138,21 +144,36 @@ impl FromRequest<AppState> for ScimJson {
                 "the request body is empty",
             ));
         }
-        let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-            ApiError::bad_request(
-                ScimType::InvalidSyntax,
-                format!("the body is not valid JSON: {e}"),
-            )
-        })?;
-        if !value.is_object() {
-            return Err(ApiError::bad_request(
-                ScimType::InvalidSyntax,
-                format!(
-                    "the body must be a JSON object, found {}",
-                    scim_core::json::json_type(&value)
-                ),
-            ));
-        }
-        Ok(ScimJson(value))
+        Ok(ScimBody(bytes))
+    }
+}
+
+/// Parses a request body that must be a JSON object; anything else is a 400
+/// `invalidSyntax` saying what it is.
+pub fn json_object(bytes: &[u8]) -> Result<Value, ApiError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request(
+            ScimType::InvalidSyntax,
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
+    if !value.is_object() {
+        return Err(ApiError::bad_request(
+            ScimType::InvalidSyntax,
+            format!(
+                "the body must be a JSON object, found {}",
+                scim_core::json::json_type(&value)
+            ),
+        ));
+    }
+    Ok(value)
+}
+
+impl FromRequest<AppState> for ScimJson {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request<Body>, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ScimBody(bytes) = ScimBody::from_request(req, state).await?;
+        json_object(&bytes).map(ScimJson)
     }
 }

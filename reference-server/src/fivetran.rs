@@ -18,13 +18,14 @@ use scim_core::ScimType;
 use scim_core::json::{get_ci, take_ci};
 use scim_core::schema::ValueError;
 use scim_core::text;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::input::{self, Kind};
 use crate::roles;
 use crate::schemas;
 use crate::store::UserFields;
+use crate::user_input::{EmailInput, RoleInput, UserInput};
 
 /// What a body says about the account role.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,9 +72,10 @@ fn invalid(e: ValueError) -> ApiError {
     ApiError::invalid_value(e.to_string())
 }
 
-/// Reads a user body against the account's `policy`. With `current` (a PUT,
-/// or the result of a PATCH), a changed `userName` or email is refused as `mutability` before
-/// anything else is checked: that is the rule the request breaks.
+/// Reads a user body against the account's `policy`: through the User schema, then
+/// [`check_user`]. With `current` (a PUT, or the result of a PATCH), a changed `userName`
+/// or email is refused as `mutability` before anything else is checked: that is the rule
+/// the request breaks.
 pub fn read_user(
     body: &Value,
     policy: &Policy,
@@ -97,12 +99,21 @@ pub fn read_user(
         schemas::user().normalize(body)
     }
     .map_err(invalid)?;
+    check_user(&UserInput::from_map(&fields), policy, current)
+}
 
-    let user_name = match fields.get("userName") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+/// The guide's rules on a user body's fields, however they were read (see
+/// [`crate::user_input`]).
+pub fn check_user(
+    input: &UserInput<'_>,
+    policy: &Policy,
+    current: Option<&UserFields>,
+) -> Result<UserBody, ApiError> {
+    let user_name = match input.user_name {
+        Some(s) if !s.trim().is_empty() => s.to_owned(),
         _ => return Err(ApiError::invalid_value("userName is required")),
     };
-    let (email, email_type) = primary_email(&fields, &user_name)?;
+    let (email, email_type) = primary_email(&input.emails, &user_name)?;
     if let Some(current) = current {
         refuse_identity_change(&user_name, &email, current)?;
     }
@@ -118,24 +129,15 @@ pub fn read_user(
              requires matching email and username values (use the Email username format in Okta)"
         )));
     }
-    let name = fields.get("name").and_then(Value::as_object);
-    let name_part = |k: &str| {
-        name.and_then(|n| n.get(k))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
     let body = UserBody {
         user_name,
         email,
         email_type,
-        given_name: name_part("givenName"),
-        family_name: name_part("familyName"),
-        active: fields.get("active").and_then(Value::as_bool),
-        role: role(&fields, &policy.custom_roles)?,
-        external_id: fields
-            .get("externalId")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
+        given_name: input.given_name.map(str::to_owned),
+        family_name: input.family_name.map(str::to_owned),
+        active: input.active,
+        role: role(&input.roles, &policy.custom_roles)?,
+        external_id: input.external_id.map(str::to_owned),
     };
     input::check("userName", &body.user_name, Kind::Identifier)?;
     input::check("emails.value", &body.email, Kind::Identifier)?;
@@ -154,24 +156,16 @@ pub fn read_user(
 /// The primary email: the one marked primary; else the one equal to `userName`; else the only
 /// one.
 fn primary_email(
-    fields: &Map<String, Value>,
+    emails: &[EmailInput<'_>],
     user_name: &str,
 ) -> Result<(String, Option<String>), ApiError> {
-    let emails: Vec<&Map<String, Value>> = fields
-        .get("emails")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_object)
-        .collect();
-    let value = |e: &Map<String, Value>| e.get("value").and_then(Value::as_str).map(str::to_owned);
     let chosen = emails
         .iter()
-        .find(|e| e.get("primary") == Some(&Value::Bool(true)))
+        .find(|e| e.primary)
         .or_else(|| {
             emails
                 .iter()
-                .find(|e| value(e).is_some_and(|v| text::eq(&v, user_name, false)))
+                .find(|e| e.value.is_some_and(|v| text::eq(v, user_name, false)))
         })
         .or_else(|| emails.first().filter(|_| emails.len() == 1));
     let Some(e) = chosen else {
@@ -180,31 +174,22 @@ fn primary_email(
              values)",
         ));
     };
-    let Some(v) = value(e) else {
+    let Some(v) = e.value else {
         return Err(ApiError::invalid_value(
             "emails: the primary email has no value",
         ));
     };
-    Ok((v, e.get("type").and_then(Value::as_str).map(str::to_owned)))
+    Ok((v.to_owned(), e.kind.map(str::to_owned)))
 }
 
-fn role(fields: &Map<String, Value>, custom_roles: &[String]) -> Result<RoleChoice, ApiError> {
-    let items: Vec<&Value> = fields
-        .get("roles")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .collect();
+fn role(items: &[RoleInput<'_>], custom_roles: &[String]) -> Result<RoleChoice, ApiError> {
     if items.is_empty() {
         return Ok(RoleChoice::Omitted);
     }
-    let primary: Vec<&&Value> = items
-        .iter()
-        .filter(|r| r.get("primary") == Some(&Value::Bool(true)))
-        .collect();
-    let chosen = match (primary.as_slice(), items.as_slice()) {
-        ([one], _) => **one,
-        ([], [only]) => *only,
+    let primary: Vec<&RoleInput<'_>> = items.iter().filter(|r| r.primary).collect();
+    let chosen = match (primary.as_slice(), items) {
+        ([one], _) => *one,
+        ([], [only]) => only,
         ([], _) => {
             return Err(ApiError::invalid_value(
                 "roles: several roles and none marked \"primary\": true; mark the account role as primary",
@@ -216,11 +201,7 @@ fn role(fields: &Map<String, Value>, custom_roles: &[String]) -> Result<RoleChoi
             ));
         }
     };
-    let Some(value) = chosen
-        .as_object()
-        .and_then(|o| get_ci(o, "value"))
-        .and_then(Value::as_str)
-    else {
+    let Some(value) = chosen.value else {
         return Err(ApiError::invalid_value(
             "roles: the account role has no value",
         ));

@@ -50,6 +50,7 @@ pub mod schemas;
 pub mod serve;
 pub mod state;
 pub mod store;
+pub mod user_input;
 pub mod users;
 
 use axum::Router;

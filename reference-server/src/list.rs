@@ -80,13 +80,18 @@ fn plan(state: &AppState, params: &ListParams, schema: &ResourceSchema) -> Resul
         None => (None, IndexHint::Scan, false),
         Some(text) => {
             let f = filter::parse(text)?;
-            let m = Matcher::compile(&f, schema)?;
             let hint = index_hint(&f, schema);
             // A lone `eq` on an indexed attribute is answered exactly by the index (which
             // folds case as the filter's comparison does), so the candidates need no test:
-            // Okta's `userName eq` lookup then renders its user once, not twice.
+            // Okta's `userName eq` lookup then renders its user once, not twice. Nor is the
+            // filter compiled: a string `eq` on a top-level string attribute always compiles.
             let exact = hint != IndexHint::Scan && matches!(f, Filter::Compare { .. });
-            ((!exact).then_some(m), hint, mentions(&f, "members"))
+            let matcher = if exact {
+                None
+            } else {
+                Some(Matcher::compile(&f, schema)?)
+            };
+            (matcher, hint, mentions(&f, "members"))
         }
     };
     let order = match params.sort_order.as_deref() {

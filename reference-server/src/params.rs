@@ -52,17 +52,26 @@ impl ListParams {
     pub fn parse(raw: Option<&str>) -> Result<ListParams, ApiError> {
         let mut p = ListParams::default();
         for (name, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
-            let value = value.into_owned();
-            match name.to_ascii_lowercase().as_str() {
-                "filter" => p.filter = Some(value),
-                "startindex" => p.start_index = Some(integer("startIndex", &value)?),
-                "count" => p.count = Some(integer("count", &value)?),
-                "sortby" => p.sort_by = Some(value),
-                "sortorder" => p.sort_order = Some(value),
-                "attributes" => p.attributes = Some(value),
-                "excludedattributes" => p.excluded_attributes = Some(value),
-                _ => {}
-            }
+            let is = |known: &str| name.eq_ignore_ascii_case(known);
+            let slot = if is("filter") {
+                &mut p.filter
+            } else if is("sortBy") {
+                &mut p.sort_by
+            } else if is("sortOrder") {
+                &mut p.sort_order
+            } else if is("attributes") {
+                &mut p.attributes
+            } else if is("excludedAttributes") {
+                &mut p.excluded_attributes
+            } else {
+                if is("startIndex") {
+                    p.start_index = Some(integer("startIndex", &value)?);
+                } else if is("count") {
+                    p.count = Some(integer("count", &value)?);
+                }
+                continue;
+            };
+            *slot = Some(value.into_owned());
         }
         Ok(p)
     }

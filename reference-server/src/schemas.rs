@@ -82,38 +82,48 @@ pub fn group() -> &'static ResourceSchema {
 /// as every attribute this server does not keep is; any other URI (the Group schema on
 /// `/Users`, a misspelling) is refused, since the body then describes another resource.
 pub fn require(body: &serde_json::Value, core: &str) -> Result<(), crate::error::ApiError> {
-    use scim_core::ScimType;
-
-    let refuse = |detail: String| {
-        Err(crate::error::ApiError::bad_request(
-            ScimType::InvalidSyntax,
-            detail,
-        ))
-    };
     let Some(items) = body.get("schemas").and_then(serde_json::Value::as_array) else {
-        return refuse(format!(
-            "the body needs \"schemas\": [\"{core}\"] (RFC 7643 §3: schemas is REQUIRED)"
-        ));
+        return require_uris(None, core);
     };
-    let mut has_core = false;
+    let mut uris = Vec::with_capacity(items.len());
     for item in items {
         let Some(uri) = item.as_str() else {
-            return refuse(format!("schemas holds strings, not {item}"));
+            return Err(invalid_schemas(format!(
+                "schemas holds strings, not {item}"
+            )));
         };
+        uris.push(uri);
+    }
+    require_uris(Some(&uris), core)
+}
+
+/// [`require`], for `schemas` already read as strings (`None`: absent).
+pub fn require_uris(uris: Option<&[&str]>, core: &str) -> Result<(), crate::error::ApiError> {
+    let Some(uris) = uris else {
+        return Err(invalid_schemas(format!(
+            "the body needs \"schemas\": [\"{core}\"] (RFC 7643 §3: schemas is REQUIRED)"
+        )));
+    };
+    let mut has_core = false;
+    for uri in uris {
         if scim_core::urn::eq(uri, core) {
             has_core = true;
         } else if !uri
             .to_ascii_lowercase()
             .starts_with("urn:ietf:params:scim:schemas:extension:")
         {
-            return refuse(format!(
+            return Err(invalid_schemas(format!(
                 "schemas names {uri:?}, which is not a schema of this resource type (its schema is {core:?})"
-            ));
+            )));
         }
     }
     if has_core {
         Ok(())
     } else {
-        refuse(format!("schemas must contain \"{core}\""))
+        Err(invalid_schemas(format!("schemas must contain \"{core}\"")))
     }
+}
+
+fn invalid_schemas(detail: String) -> crate::error::ApiError {
+    crate::error::ApiError::bad_request(scim_core::ScimType::InvalidSyntax, detail)
 }

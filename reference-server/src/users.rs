@@ -12,7 +12,7 @@ use scim_core::projection::Projection;
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::extract::{BaseUrl, Preconditions, ResourceId, ScimJson};
+use crate::extract::{BaseUrl, Preconditions, ResourceId, ScimBody, ScimJson};
 use crate::fivetran;
 use crate::list;
 use crate::params::ListParams;
@@ -21,6 +21,7 @@ use crate::respond;
 use crate::schemas;
 use crate::state::AppState;
 use crate::store::{UserFields, UserView};
+use crate::user_input::UserDocument;
 
 /// The answer to a request about one user: it, as `projection` shows it.
 fn respond(view: &UserView, base: &str, projection: &Projection, status: StatusCode) -> Response {
@@ -59,12 +60,12 @@ pub async fn create(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
     RawQuery(q): RawQuery,
-    ScimJson(body): ScimJson,
+    ScimBody(bytes): ScimBody,
 ) -> Result<Response, ApiError> {
+    let body = UserDocument::parse(&bytes)?;
     let projection = ListParams::parse(q.as_deref())?.projection()?;
-    schemas::require(&body, scim_core::urn::USER)?;
     let policy = state.settings().policy();
-    let draft = fivetran::new_user(fivetran::read_user(&body, &policy, None)?);
+    let draft = fivetran::new_user(body.read(&policy, None)?);
     let view = state
         .store()
         .insert_user(draft, state.clock().now())
