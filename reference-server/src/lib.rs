@@ -54,9 +54,9 @@ pub mod user_input;
 pub mod users;
 
 use axum::Router;
-use axum::middleware::from_fn_with_state;
 use axum::routing::{any, get, post};
 
+use auth::{Gate, Guard};
 pub use config::{Config, Plan};
 pub use embed::{Running, spawn, spawn_app};
 pub use error::ApiError;
@@ -112,7 +112,7 @@ pub fn app(state: AppState) -> Router {
             &scim("/Bulk"),
             post(bulk::process).fallback(method_not_allowed),
         )
-        .route_layer(from_fn_with_state(state.clone(), auth::scim_token));
+        .route_layer(Guard::new(state.clone(), Gate::Resources));
     let discovery = Router::new()
         .route(
             &scim("/ServiceProviderConfig"),
@@ -125,7 +125,7 @@ pub fn app(state: AppState) -> Router {
             &scim("/ResourceTypes/{name}"),
             get(discovery::resource_type),
         )
-        .route_layer(from_fn_with_state(state.clone(), auth::discovery));
+        .route_layer(Guard::new(state.clone(), Gate::Discovery));
     let admin = Router::new()
         .route(
             "/admin/scim-config",
@@ -133,7 +133,7 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/admin/scim-config/token", post(admin::generate))
         .route("/admin/roles", get(admin::list_roles).post(admin::add_role))
-        .route_layer(from_fn_with_state(state.clone(), auth::admin_token));
+        .route_layer(Guard::new(state.clone(), Gate::Admin));
     resources
         .merge(discovery)
         .merge(admin)
