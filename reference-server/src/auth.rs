@@ -91,20 +91,24 @@ pub enum Gate {
 impl Gate {
     /// The answer that refuses a request, or `None` to let it through.
     fn refusal(self, state: &AppState, headers: &HeaderMap) -> Option<Response> {
-        let checked = match self {
-            Gate::Admin => check_token(headers, state.admin_token(), "admin token"),
-            Gate::Discovery if state.public_discovery() => check_scim(state, headers, false),
-            Gate::Resources | Gate::Discovery => check_scim(state, headers, true),
+        // (the checks, whether the request counts against the rate limit)
+        let (checked, counted) = match self {
+            Gate::Admin => (
+                check_token(headers, state.admin_token(), "admin token"),
+                false,
+            ),
+            Gate::Discovery if state.public_discovery() => {
+                (check_scim(state, headers, false), false)
+            }
+            Gate::Resources | Gate::Discovery => (check_scim(state, headers, true), true),
         };
         if let Err(e) = checked {
             return Some(e.into_response());
         }
-        let throttled = match self {
-            Gate::Admin => None,
-            Gate::Discovery if state.public_discovery() => None,
-            Gate::Resources | Gate::Discovery => take_throttled(state),
-        };
-        throttled.map(too_many_requests)
+        counted
+            .then(|| take_throttled(state))
+            .flatten()
+            .map(too_many_requests)
     }
 }
 
