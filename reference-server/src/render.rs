@@ -26,19 +26,17 @@ impl Serialize for Uri<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Joined on the stack when it fits, which any sensible base URL does: `collect_str`
         // runs each piece through the formatting machinery.
+        let parts = [self.0, self.1, self.2];
         let mut joined = [0u8; 256];
-        let mut len = 0;
-        for part in [self.0, self.1, self.2] {
-            let Some(slot) = joined.get_mut(len..len + part.len()) else {
-                return s.collect_str(&format_args!("{}{}{}", self.0, self.1, self.2));
-            };
-            slot.copy_from_slice(part.as_bytes());
-            len += part.len();
+        if let Some(len) = parts.iter().try_fold(0, |at, part| {
+            let end = at + part.len();
+            joined.get_mut(at..end)?.copy_from_slice(part.as_bytes());
+            Some(end)
+        }) && let Ok(text) = std::str::from_utf8(&joined[..len])
+        {
+            return s.serialize_str(text);
         }
-        match std::str::from_utf8(&joined[..len]) {
-            Ok(text) => s.serialize_str(text),
-            Err(_) => s.collect_str(&format_args!("{}{}{}", self.0, self.1, self.2)),
-        }
+        s.collect_str(&format_args!("{}{}{}", self.0, self.1, self.2))
     }
 }
 

@@ -17,7 +17,7 @@
 
 use std::borrow::Cow;
 
-use scim_core::json::get_ci;
+use scim_core::json::{get_ci, is_primary};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
@@ -70,7 +70,6 @@ impl<'a> UserInput<'a> {
     /// Borrows the fields of a normalised user (canonical names and types).
     pub fn from_map(fields: &'a Map<String, Value>) -> UserInput<'a> {
         let str_at = |o: &'a Map<String, Value>, k: &str| o.get(k).and_then(Value::as_str);
-        let is_primary = |v: &Value| v.get("primary") == Some(&Value::Bool(true));
         let items = |k: &str| {
             fields
                 .get(k)
@@ -83,10 +82,10 @@ impl<'a> UserInput<'a> {
             user_name: str_at(fields, "userName"),
             emails: items("emails")
                 .iter()
-                .filter_map(Value::as_object)
-                .map(|e| EmailInput {
+                .filter_map(|e| Some((e.as_object()?, is_primary(e))))
+                .map(|(e, primary)| EmailInput {
                     value: str_at(e, "value"),
-                    primary: e.get("primary") == Some(&Value::Bool(true)),
+                    primary,
                     kind: str_at(e, "type"),
                 })
                 .collect(),
@@ -182,12 +181,11 @@ impl<'a> TypedUser<'a> {
             return None;
         }
         let user: TypedUser<'a> = serde_json::from_slice(bytes).ok()?;
-        let primaries = |n: usize| n <= 1;
         let emails = user.emails.as_deref().unwrap_or_default();
         let roles = user.roles.as_deref().unwrap_or_default();
         let as_is = user.groups.as_ref().is_none_or(Vec::is_empty)
-            && primaries(emails.iter().filter(|e| e.primary == Some(true)).count())
-            && primaries(roles.iter().filter(|r| r.primary == Some(true)).count());
+            && emails.iter().filter(|e| e.primary == Some(true)).count() <= 1
+            && roles.iter().filter(|r| r.primary == Some(true)).count() <= 1;
         as_is.then_some(user)
     }
 
@@ -267,11 +265,6 @@ impl<'a> UserDocument<'a> {
             }
         }
     }
-
-    /// Whether the body was read the typed way.
-    pub fn is_typed(&self) -> bool {
-        matches!(self, UserDocument::Typed(_))
-    }
 }
 
 #[cfg(test)]
@@ -313,6 +306,10 @@ mod tests {
         fivetran::read_user(&body, &policy(), current)
     }
 
+    fn is_typed(doc: &UserDocument<'_>) -> bool {
+        matches!(doc, UserDocument::Typed(_))
+    }
+
     fn by_document(bytes: &[u8], current: Option<&UserFields>) -> Result<UserBody, ApiError> {
         UserDocument::parse(bytes)?.read(&policy(), current)
     }
@@ -320,7 +317,7 @@ mod tests {
     #[test]
     fn okta_create_body_is_read_typed_and_as_the_schema_reads_it() {
         let doc = UserDocument::parse(OKTA_CREATE.as_bytes()).unwrap();
-        assert!(doc.is_typed());
+        assert!(is_typed(&doc));
         let typed = doc.read(&policy(), None).unwrap();
         assert_eq!(typed, by_schema(OKTA_CREATE.as_bytes(), None).unwrap());
         assert_eq!(
@@ -353,7 +350,7 @@ mod tests {
         ];
         for v in variants {
             let doc = UserDocument::parse(v.as_bytes());
-            assert!(!doc.as_ref().is_ok_and(UserDocument::is_typed), "{v}");
+            assert!(!doc.as_ref().is_ok_and(is_typed), "{v}");
             assert_eq!(
                 by_document(v.as_bytes(), None),
                 by_schema(v.as_bytes(), None),
@@ -362,9 +359,9 @@ mod tests {
         }
         // Escapes and nulls are read the same way by both.
         let escaped = OKTA_CREATE.replace("Test\"", "T\\u00e9st\\n\"");
-        assert!(UserDocument::parse(escaped.as_bytes()).unwrap().is_typed());
+        assert!(is_typed(&UserDocument::parse(escaped.as_bytes()).unwrap()));
         let nulls = OKTA_CREATE.replace("\"locale\":\"en-US\"", "\"locale\":null");
-        assert!(UserDocument::parse(nulls.as_bytes()).unwrap().is_typed());
+        assert!(is_typed(&UserDocument::parse(nulls.as_bytes()).unwrap()));
     }
 
     /// One attribute of a body: its key as sent and its value as JSON text.

@@ -8,6 +8,7 @@
 //! span records (unique `userName`, unique team names, members that exist) are checked and
 //! applied under one lock: of two concurrent creates of the same `userName`, exactly one wins.
 
+mod ids;
 mod memory;
 
 use std::cmp::Ordering;
