@@ -25,6 +25,7 @@ use serde::Serialize;
 
 use crate::fixtures;
 use crate::load::{self, LoadResult, Req, Runtimes, Shape, Target};
+use crate::pin::{self, Pinned};
 use crate::throughput::{self, Fixture, Kind, Scenario};
 
 /// The token the reference server is started with.
@@ -152,6 +153,33 @@ pub(crate) struct Setup {
     pub(crate) connections: usize,
     /// Whether another process kept one core busy.
     pub(crate) busy_core: bool,
+    /// Whether this program (the load generator) ran on a core of its own, and the server
+    /// and the busy process on the others (see `pin`).
+    pub(crate) pinned: bool,
+}
+
+impl Setup {
+    /// Runs `start` with the current thread on the server's cores when the setup is pinned,
+    /// so that the process it starts (and every thread of it) stays there.
+    fn on_server_cores<T>(self, start: impl FnOnce() -> anyhow::Result<T>) -> anyhow::Result<T> {
+        let _pinned = self.split()?.map(|s| Pinned::to(s.server)).transpose()?;
+        start()
+    }
+
+    /// Pins the current thread (and the runtimes it then builds) to the generator's core
+    /// when the setup is pinned.
+    fn generator_pin(self) -> anyhow::Result<Option<Pinned>> {
+        self.split()?.map(|s| Pinned::to(s.generator)).transpose()
+    }
+
+    fn split(self) -> anyhow::Result<Option<pin::Split>> {
+        if !self.pinned {
+            return Ok(None);
+        }
+        pin::split()
+            .map(Some)
+            .context("pinning needs at least two cores, on Linux")
+    }
 }
 
 fn with_workers(mut cmd: Command, workers: Option<usize>) -> Command {
@@ -346,9 +374,10 @@ pub(crate) struct Measure {
 }
 
 fn measure_baseline(setup: Setup, body_bytes: usize, shape: Shape) -> anyhow::Result<Measure> {
-    let _busy = setup.busy_core.then(start_spinner).transpose()?;
+    let _busy = setup.on_server_cores(|| setup.busy_core.then(start_spinner).transpose())?;
+    let _generator = setup.generator_pin()?;
     let rts = Runtimes::new()?;
-    let server = start_baseline(setup.workers, body_bytes)?;
+    let server = setup.on_server_cores(|| start_baseline(setup.workers, body_bytes))?;
     let u = fixtures::uri("/scim/v2/Users?count=0")?;
     let result = load::run(
         &rts,
@@ -372,11 +401,12 @@ fn measure_baseline(setup: Setup, body_bytes: usize, shape: Shape) -> anyhow::Re
 
 fn measure_scenario(scenario: Scenario, setup: Setup, shape: Shape) -> anyhow::Result<Measure> {
     let (name, request, kind, expect) = scenario.spec();
+    let _generator = setup.generator_pin()?;
     let rts = Runtimes::new()?;
-    let server = start_reference(setup.workers)?;
+    let server = setup.on_server_cores(|| start_reference(setup.workers))?;
     let fixture = seed(&rts, server.addr, setup.connections.max(1))?;
     let make = scenario.maker(&fixture, setup.connections)?;
-    let _busy = setup.busy_core.then(start_spinner).transpose()?;
+    let _busy = setup.on_server_cores(|| setup.busy_core.then(start_spinner).transpose())?;
     let result = load::run(
         &rts,
         &server.target(Some(TOKEN)),
@@ -422,6 +452,10 @@ pub(crate) struct ExternalResult {
     pub(crate) scenarios: Vec<Row>,
     /// Baseline and get by id with 1 and 2 workers, quiet and with one core busy.
     pub(crate) workers: Vec<Row>,
+    /// The same with the load generator on a core of its own (empty on one core).
+    pub(crate) pinned_workers: Vec<Row>,
+    /// Two workers against one, from each of those sweeps.
+    pub(crate) scaling: Vec<Scaling>,
     /// Baseline and get by id at 1, 16, 64 and 256 connections.
     pub(crate) concurrency: Vec<Row>,
 }
@@ -518,10 +552,13 @@ pub(crate) fn run(
     only: Option<&str>,
 ) -> anyhow::Result<ExternalResult> {
     build_reference()?;
+    // Worked out before anything is pinned (see `pin::split`).
+    let can_pin = pin::split().is_some();
     let default = Setup {
         workers: None,
         connections: shape.connections,
         busy_core: false,
+        pinned: false,
     };
     let page_bytes = page_size()?;
     let chosen: Vec<Scenario> = throughput::SCENARIOS
@@ -538,17 +575,18 @@ pub(crate) fn run(
     let scenarios = rounds_of(&jobs, shape, rounds)?;
 
     eprintln!("external: workers 1 and 2, quiet and with one core busy");
-    let mut setups = Vec::new();
-    for busy_core in [false, true] {
-        for workers in [1, 2] {
-            setups.push(Setup {
-                workers: Some(workers),
-                connections: shape.connections,
-                busy_core,
-            });
-        }
-    }
-    let workers = sweep(&setups, shape, rounds)?;
+    let workers = sweep(&worker_setups(shape, false), shape, rounds)?;
+    let pinned_workers = if can_pin {
+        eprintln!("external: the same, with this program on a core of its own");
+        sweep(&worker_setups(shape, true), shape, rounds)?
+    } else {
+        eprintln!("external: one core only, or not Linux: no pinned worker sweep");
+        Vec::new()
+    };
+    let scaling = [&workers, &pinned_workers]
+        .into_iter()
+        .flat_map(|rows| scaling(rows))
+        .collect();
 
     eprintln!("external: 1, 16, 64 and 256 connections");
     let setups: Vec<Setup> = [1, 16, 64, 256]
@@ -563,8 +601,66 @@ pub(crate) fn run(
     Ok(ExternalResult {
         scenarios,
         workers,
+        pinned_workers,
+        scaling,
         concurrency,
     })
+}
+
+/// Workers 1 and 2, quiet and with one core busy.
+fn worker_setups(shape: Shape, pinned: bool) -> Vec<Setup> {
+    let mut setups = Vec::new();
+    for busy_core in [false, true] {
+        for workers in [1, 2] {
+            setups.push(Setup {
+                workers: Some(workers),
+                connections: shape.connections,
+                busy_core,
+                pinned,
+            });
+        }
+    }
+    setups
+}
+
+/// Two workers against one: get by id's best rate with two over its best with one, for
+/// each setup that differs only in its workers. The goal is no loss (at least 1.00).
+#[derive(Clone, Debug, Serialize)]
+pub(crate) struct Scaling {
+    pub(crate) busy_core: bool,
+    pub(crate) pinned: bool,
+    pub(crate) one_worker_rps: f64,
+    pub(crate) two_workers_rps: f64,
+    pub(crate) ratio: f64,
+    pub(crate) met: bool,
+}
+
+fn scaling(rows: &[Row]) -> Vec<Scaling> {
+    let get = |busy_core: bool, workers: usize| {
+        rows.iter()
+            .find(|r| {
+                r.best.kind.is_some()
+                    && r.best.setup.busy_core == busy_core
+                    && r.best.setup.workers == Some(workers)
+            })
+            .map(|r| (r.best.setup.pinned, r.best.result.requests_per_sec))
+    };
+    [false, true]
+        .into_iter()
+        .filter_map(|busy_core| {
+            let (pinned, one) = get(busy_core, 1)?;
+            let (_, two) = get(busy_core, 2)?;
+            let ratio = two / one;
+            Some(Scaling {
+                busy_core,
+                pinned,
+                one_worker_rps: one,
+                two_workers_rps: two,
+                ratio,
+                met: ratio >= 1.0,
+            })
+        })
+        .collect()
 }
 
 /// Baseline and get by id for each setup.
@@ -623,6 +719,7 @@ mod tests {
             workers: None,
             connections: 64,
             busy_core: false,
+            pinned: false,
         };
         let result = LoadResult::empty(rps);
         Row {
@@ -659,6 +756,37 @@ mod tests {
         assert_eq!(rows[3].goal, None);
         assert_eq!(rows[4].met, Some(false));
         assert_eq!(rows[0].ratio, None);
+    }
+
+    /// Two workers are held to one worker's rate in the same setup, quiet and busy alike;
+    /// the baselines do not count.
+    #[test]
+    fn scaling_compares_two_workers_with_one_in_the_same_setup() {
+        let row = |kind, workers, busy_core, rps| {
+            let mut r = measure("get by id", kind, None, rps);
+            r.best.setup.workers = Some(workers);
+            r.best.setup.busy_core = busy_core;
+            r.best.setup.pinned = true;
+            r
+        };
+        let rows = vec![
+            row(None, 1, false, 90_000.0),
+            row(Some(Kind::Read), 1, false, 60_000.0),
+            row(None, 2, false, 10_000.0),
+            row(Some(Kind::Read), 2, false, 66_000.0),
+            row(Some(Kind::Read), 1, true, 40_000.0),
+            row(Some(Kind::Read), 2, true, 30_000.0),
+        ];
+        let s = scaling(&rows);
+        assert_eq!(s.len(), 2);
+        assert!(!s[0].busy_core && s[0].pinned);
+        assert!((s[0].ratio - 1.1).abs() < 1e-9 && s[0].met);
+        assert!(s[1].busy_core);
+        assert!((s[1].ratio - 0.75).abs() < 1e-9 && !s[1].met);
+        assert!(
+            scaling(&rows[..2]).is_empty(),
+            "no two-worker row, no verdict"
+        );
     }
 
     #[test]

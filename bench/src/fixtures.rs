@@ -46,7 +46,7 @@ pub(crate) fn load_users(
             .insert_user(user_fields(i), now)
             .map_err(|e| anyhow!("cannot insert user {i}: {e}"))?;
         if keep(i) {
-            kept.push((i, view.user.id));
+            kept.push((i, view.user.id.clone()));
         }
     }
     Ok(kept)

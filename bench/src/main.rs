@@ -13,6 +13,7 @@ mod heap;
 mod hostile;
 mod import;
 mod load;
+mod pin;
 mod report;
 mod scale;
 mod stats;

@@ -434,6 +434,7 @@ pub(crate) fn external_table(rows: &[crate::external::Row]) -> String {
                     .map_or_else(|| "default".to_owned(), |w| w.to_string()),
                 m.setup.connections.to_string(),
                 if m.setup.busy_core { "yes" } else { "no" }.to_owned(),
+                if m.setup.pinned { "yes" } else { "no" }.to_owned(),
                 fmt_rate(r.requests_per_sec),
                 spread(&row.rounds_rps),
                 format!("{:.1} MB/s", r.body_bytes_per_sec / 1e6),
@@ -454,6 +455,7 @@ pub(crate) fn external_table(rows: &[crate::external::Row]) -> String {
             "workers",
             "connections",
             "busy core",
+            "pinned",
             "req/s",
             "every round",
             "body bytes",
@@ -463,6 +465,37 @@ pub(crate) fn external_table(rows: &[crate::external::Row]) -> String {
             "client CPU",
             "others (cores)",
             "errors",
+            "verdict",
+        ],
+        &cells,
+    )
+}
+
+/// Two workers' best rate over one worker's, per setup.
+fn scaling_table(rows: &[crate::external::Scaling]) -> String {
+    let yes_no = |b: bool| if b { "yes" } else { "no" }.to_owned();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|s| {
+            vec![
+                yes_no(s.pinned),
+                yes_no(s.busy_core),
+                fmt_rate(s.one_worker_rps),
+                fmt_rate(s.two_workers_rps),
+                format!("{:.2}", s.ratio),
+                "≥ 1.00".to_owned(),
+                verdict(s.met),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "pinned",
+            "busy core",
+            "one worker",
+            "two workers",
+            "two / one",
+            "goal",
             "verdict",
         ],
         &cells,
@@ -540,6 +573,14 @@ pub(crate) fn render(res: &Results) -> String {
             "\nWorkers (TOKIO_WORKER_THREADS), quiet and with another process busy on one core\n\n",
         );
         out.push_str(&external_table(&e.workers));
+        if !e.pinned_workers.is_empty() {
+            out.push_str(
+                "\nWorkers again, with this program (the load) on a core of its own and the servers on the others\n\n",
+            );
+            out.push_str(&external_table(&e.pinned_workers));
+        }
+        out.push_str("\nTwo workers against one (get by id)\n\n");
+        out.push_str(&scaling_table(&e.scaling));
         out.push_str("\nConnections\n\n");
         out.push_str(&external_table(&e.concurrency));
     }

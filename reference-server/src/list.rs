@@ -13,6 +13,7 @@ use scim_core::projection::Projection;
 use scim_core::schema::ResourceSchema;
 use scim_core::sort::{SortOrder, Sorter};
 use scim_core::{AttrPath, ScimType};
+use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::error::ApiError;
@@ -21,7 +22,7 @@ use crate::render;
 use crate::respond;
 use crate::schemas;
 use crate::state::AppState;
-use crate::store::{IndexHint, Page, Query, Rendered, Sort};
+use crate::store::{GroupView, IndexHint, Page, Predicate, Query, Rendered, Sort, UserView};
 
 /// The parts of a query shared by users and teams, parsed and checked.
 struct Plan {
@@ -126,57 +127,89 @@ fn plan(state: &AppState, params: &ListParams, schema: &ResourceSchema) -> Resul
     })
 }
 
-fn respond_page(
-    page: Page<Rendered>,
-    start: usize,
-    projection: &Projection,
+/// The page as a `ListResponse`: maps projected, views written straight from their documents.
+fn respond_page<V: Document>(
+    page: Page<Rendered<V>>,
+    plan: &Plan,
     schema: &ResourceSchema,
+    base: &str,
 ) -> Response {
-    let resources: Vec<Rendered> = page
+    let resources: Vec<Rendered<V>> = page
         .items
         .into_iter()
         .map(|r| match r {
-            Rendered::Map(m) => Rendered::Map(projection.apply(m, schema)),
-            json => json,
+            Rendered::Map(m) => Rendered::Map(plan.projection.apply(m, schema)),
+            view => view,
         })
         .collect();
-    let list = ListResponse::new(resources, page.total as u64, start as u64);
+    let entries = resources
+        .iter()
+        .map(|rendered| Entry { rendered, base })
+        .collect();
+    let list = ListResponse::new(entries, page.total as u64, plan.start as u64);
     respond::json(StatusCode::OK, &list)
 }
 
-/// How a resource is rendered for a query: as a map, or (for a page that needs no map)
-/// serialised straight from its typed document.
-struct Renderers<'a, V> {
-    map: &'a (dyn Fn(&V, &str) -> serde_json::Map<String, Value> + Sync),
-    json: &'a (dyn Fn(&V, &str) -> Option<Box<serde_json::value::RawValue>> + Sync),
+/// A view that serialises as its resource's full representation (its typed document).
+trait Document {
+    fn serialize_document<S: Serializer>(&self, base: &str, s: S) -> Result<S::Ok, S::Error>;
+}
+
+impl Document for UserView {
+    fn serialize_document<S: Serializer>(&self, base: &str, s: S) -> Result<S::Ok, S::Error> {
+        render::user_doc(self, base).serialize(s)
+    }
+}
+
+impl Document for GroupView {
+    fn serialize_document<S: Serializer>(&self, base: &str, s: S) -> Result<S::Ok, S::Error> {
+        render::group_doc(self, base).serialize(s)
+    }
+}
+
+/// One resource of a page as it is written: a (projected) map, or a view serialised
+/// straight into the response.
+struct Entry<'a, V> {
+    rendered: &'a Rendered<V>,
+    base: &'a str,
+}
+
+impl<V: Document> Serialize for Entry<'_, V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.rendered {
+            Rendered::Map(m) => m.serialize(s),
+            Rendered::View(v) => v.serialize_document(self.base, s),
+        }
+    }
 }
 
 /// Runs the plan through `query`: resources are rendered once each, for the filter, the sort
 /// and the page alike. A page with no filter to test (an index answered it, or there is
-/// none), no sort and no projection skips the map: Okta's `userName eq` lookup and its
-/// import pages among them.
+/// none), no sort and no projection skips the map and keeps the views: Okta's `userName eq`
+/// lookup and its import pages among them.
 fn run<V>(
     plan: &Plan,
     base: &str,
-    renderers: Renderers<'_, V>,
+    map: &(dyn Fn(&V, &str) -> serde_json::Map<String, Value> + Sync),
     with_members: bool,
-    query: impl FnOnce(&Query<'_, V>) -> Page<Rendered>,
-) -> Page<Rendered> {
+    query: impl FnOnce(&Query<'_, V>) -> Page<Rendered<V>>,
+) -> Page<Rendered<V>> {
     let direct = plan.matcher.is_none() && plan.sorter.is_none() && plan.projection.is_default();
-    let render = |v: &V| {
-        if direct && let Some(json) = (renderers.json)(v, base) {
-            return Rendered::Json(json);
+    let render = |v: V| {
+        if direct {
+            Rendered::View(v)
+        } else {
+            Rendered::Map(map(&v, base))
         }
-        Rendered::Map((renderers.map)(v, base))
     };
     let predicate = plan
         .matcher
         .as_ref()
-        .map(|m| move |r: &Rendered| r.as_map().is_some_and(|map| m.matches_object(map)));
+        .map(|m| move |r: &Rendered<V>| r.as_map().is_some_and(|map| m.matches_object(map)));
     let key = plan
         .sorter
         .as_ref()
-        .map(|s| move |r: &Rendered| r.as_map().and_then(|map| s.key(map)));
+        .map(|s| move |r: &Rendered<V>| r.as_map().and_then(|map| s.key(map)));
     let compare = plan
         .sorter
         .as_ref()
@@ -184,9 +217,7 @@ fn run<V>(
     query(&Query {
         hint: plan.hint.clone(),
         render: &render,
-        predicate: predicate
-            .as_ref()
-            .map(|p| p as &(dyn Fn(&Rendered) -> bool + Sync)),
+        predicate: predicate.as_ref().map(|p| p as &Predicate<'_, V>),
         sort: match (&key, &compare) {
             (Some(k), Some(c)) => Some(Sort { key: k, compare: c }),
             _ => None,
@@ -201,14 +232,10 @@ fn run<V>(
 pub fn users(state: &AppState, base: &str, params: &ListParams) -> Result<Response, ApiError> {
     let schema = schemas::user();
     let plan = plan(state, params, schema)?;
-    let renderers = Renderers {
-        map: &render::user,
-        json: &|v, base| serde_json::value::to_raw_value(&render::user_doc(v, base)).ok(),
-    };
-    let page = run(&plan, base, renderers, false, |q| {
+    let page = run(&plan, base, &render::user, false, |q| {
         state.store().query_users(q)
     });
-    Ok(respond_page(page, plan.start, &plan.projection, schema))
+    Ok(respond_page(page, &plan, schema, base))
 }
 
 /// `GET /Groups` and `POST /Groups/.search`. Members are only gathered when the response or
@@ -217,14 +244,10 @@ pub fn groups(state: &AppState, base: &str, params: &ListParams) -> Result<Respo
     let schema = schemas::group();
     let plan = plan(state, params, schema)?;
     let with_members = plan.mentions_members || plan.projection.keeps("members", schema);
-    let renderers = Renderers {
-        map: &render::group,
-        json: &|v, base| serde_json::value::to_raw_value(&render::group_doc(v, base)).ok(),
-    };
-    let page = run(&plan, base, renderers, with_members, |q| {
+    let page = run(&plan, base, &render::group, with_members, |q| {
         state.store().query_groups(q)
     });
-    Ok(respond_page(page, plan.start, &plan.projection, schema))
+    Ok(respond_page(page, &plan, schema, base))
 }
 
 /// Reads a `POST .search` body into the same parameters a GET takes. The body must carry

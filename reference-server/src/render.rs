@@ -283,7 +283,7 @@ mod tests {
     fn user_view(full: bool) -> UserView {
         let some = |v: &str| full.then(|| v.to_owned());
         UserView {
-            user: UserRecord {
+            user: std::sync::Arc::new(UserRecord {
                 id: "u1".into(),
                 seq: 1,
                 fields: UserFields {
@@ -299,7 +299,7 @@ mod tests {
                 created: when(0),
                 modified: when(5),
                 version: 7,
-            },
+            }),
             groups: if full {
                 vec![GroupRef {
                     id: "g1".into(),

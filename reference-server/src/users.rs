@@ -232,7 +232,7 @@ mod tests {
 
     fn view(active: bool, role: Option<&str>) -> UserView {
         UserView {
-            user: UserRecord {
+            user: std::sync::Arc::new(UserRecord {
                 id: "u1".into(),
                 seq: 1,
                 fields: UserFields {
@@ -248,7 +248,7 @@ mod tests {
                 created: chrono::DateTime::UNIX_EPOCH,
                 modified: chrono::DateTime::UNIX_EPOCH,
                 version: 3,
-            },
+            }),
             groups: vec![GroupRef {
                 id: "g1".into(),
                 display_name: "Eng".into(),

@@ -1,6 +1,7 @@
 //! The in-memory store: hash maps with indexes, behind one `RwLock`.
 //!
-//! - users and teams by id: `HashMap` (users boxed, so the table stays small at a million);
+//! - users and teams by id: `HashMap` (users behind an `Arc`, so the table stays small at a
+//!   million and a read shares the record instead of copying it);
 //! - `userName` and team `displayName`, case-folded: unique indexes, so `userName eq` and
 //!   `displayName eq` lookups, and the uniqueness checks, do not scan;
 //! - `externalId`: a non-unique index;
@@ -10,20 +11,19 @@
 //!   `groups` attribute and for taking a deleted user out of its teams.
 
 use std::collections::HashMap;
-use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
 use indexmap::{IndexMap, IndexSet};
 use scim_core::ScimError;
-use scim_core::sort::SortKey;
 use scim_core::text::fold;
-use smallvec::SmallVec;
 
 use super::ids::new_id;
+use super::table::{IdList, Table};
 use super::{
     DeleteCheck, GroupChange, GroupDraft, GroupRecord, GroupRef, GroupUpdate, GroupView, Id,
-    IndexHint, MemberOp, MemberRef, Page, Query, Rendered, Store, StoreError, UserFields,
-    UserRecord, UserUpdate, UserView,
+    MemberOp, MemberRef, Page, Query, Rendered, Store, StoreError, UserFields, UserRecord,
+    UserUpdate, UserView,
 };
 use crate::error::ApiError;
 
@@ -37,9 +37,11 @@ pub struct MemoryStore {
 struct Inner {
     seq: u64,
     version: u64,
-    // Boxed, so that the table holds 24-byte entries: at a million users an inline
-    // record would make the table (half empty after each doubling) the largest thing here.
-    users: HashMap<Id, Box<UserRecord>>,
+    // Behind a pointer, so that the table holds 24-byte entries: at a million users an
+    // inline record would make the table (half empty after each doubling) the largest thing
+    // here. Shared, so that a view is a reference count rather than a copy of every string;
+    // a change made while a reader still holds a view copies the record first.
+    users: HashMap<Id, Arc<UserRecord>>,
     user_order: Vec<(u64, Id)>,
     user_by_name: HashMap<String, Id>,
     user_by_external: HashMap<String, IdList>,
@@ -66,9 +68,6 @@ impl MemoryStore {
         self.inner.write().unwrap_or_else(|e| e.into_inner())
     }
 }
-
-/// The ids under one key of a non-unique index: almost always one, kept inline.
-type IdList = SmallVec<[Id; 1]>;
 
 fn conflict(detail: String) -> StoreError {
     StoreError::Rejected(ApiError(ScimError::conflict(detail)))
@@ -108,7 +107,7 @@ impl Inner {
         self.version
     }
 
-    fn user_view(&self, user: &UserRecord) -> UserView {
+    fn user_view(&self, user: &Arc<UserRecord>) -> UserView {
         let groups = self
             .user_groups
             .get(&user.id)
@@ -123,7 +122,7 @@ impl Inner {
             })
             .unwrap_or_default();
         UserView {
-            user: user.clone(),
+            user: Arc::clone(user),
             groups,
         }
     }
@@ -173,7 +172,7 @@ impl Inner {
     fn bump_user(&mut self, id: &Id) {
         let v = self.next_version();
         if let Some(u) = self.users.get_mut(id) {
-            u.version = v;
+            Arc::make_mut(u).version = v;
         }
     }
 
@@ -213,102 +212,6 @@ impl Inner {
     }
 }
 
-/// One kind of resource (users or teams) and its indexes, as a query reads them.
-struct Table<'a, R> {
-    by_id: &'a HashMap<Id, R>,
-    order: &'a [(u64, Id)],
-    by_name: &'a HashMap<String, Id>,
-    by_external: &'a HashMap<String, IdList>,
-}
-
-impl<'a, R> Table<'a, R> {
-    /// The records an index hint allows, in no particular order; `None` for a scan.
-    fn indexed(&self, hint: &IndexHint) -> Option<Vec<&'a R>> {
-        let ids: Vec<&Id> = match hint {
-            IndexHint::Scan => return None,
-            IndexHint::Id(id) => return Some(self.by_id.get(id.as_str()).into_iter().collect()),
-            IndexHint::Name(n) => self.by_name.get(fold(n).as_ref()).into_iter().collect(),
-            IndexHint::ExternalId(x) => self.by_external.get(x).into_iter().flatten().collect(),
-        };
-        Some(
-            ids.into_iter()
-                .filter_map(|id| self.by_id.get(id))
-                .collect(),
-        )
-    }
-
-    /// Every record, in creation order.
-    fn scan(&self) -> impl Iterator<Item = &'a R> + 'a {
-        let by_id = self.by_id;
-        self.order.iter().filter_map(move |(_, id)| by_id.get(id))
-    }
-
-    /// Runs a query: candidates from the index or a scan, each rendered at most once, then
-    /// filtered, sorted and paged. An unsorted query keeps only the page's renderings.
-    fn query<V>(
-        &self,
-        query: &Query<'_, V>,
-        view: impl Fn(&R) -> V,
-        seq: impl Fn(&R) -> u64,
-    ) -> Page<Rendered> {
-        let render = |r: &R| (query.render)(&view(r));
-        // Rendered when it matches; dropped at once otherwise.
-        let select = |r: &R| {
-            let m = render(r);
-            query.predicate.is_none_or(|p| p(&m)).then_some(m)
-        };
-        let indexed = self.indexed(&query.hint);
-        if let Some(sort) = &query.sort {
-            let candidates: Box<dyn Iterator<Item = &R>> = match indexed {
-                None => Box::new(self.scan()),
-                Some(records) => Box::new(records.into_iter()),
-            };
-            let mut keyed: Vec<(Option<SortKey>, u64, Rendered)> = candidates
-                .filter_map(|r| select(r).map(|m| ((sort.key)(&m), seq(r), m)))
-                .collect();
-            keyed.sort_by(|(a, sa, _), (b, sb, _)| (sort.compare)(a, b).then(sa.cmp(sb)));
-            let total = keyed.len();
-            let items = keyed
-                .into_iter()
-                .skip(query.offset)
-                .take(query.count)
-                .map(|(_, _, m)| m)
-                .collect();
-            return Page { total, items };
-        }
-        if indexed.is_none() && query.predicate.is_none() {
-            // Everything, in creation order: the page is a slice.
-            let total = self.order.len();
-            let items = self.order[query.offset.min(total)..]
-                .iter()
-                .take(query.count)
-                .filter_map(|(_, id)| self.by_id.get(id))
-                .map(render)
-                .collect();
-            return Page { total, items };
-        }
-        let mut total = 0;
-        let mut items = Vec::new();
-        let mut visit = |r: &R| {
-            if let Some(m) = select(r) {
-                if total >= query.offset && items.len() < query.count {
-                    items.push(m);
-                }
-                total += 1;
-            }
-        };
-        match indexed {
-            None => self.scan().for_each(&mut visit),
-            Some(mut records) => {
-                // Index lookups may come out of order; pages must be stable.
-                records.sort_by_key(|r| seq(r));
-                records.into_iter().for_each(&mut visit);
-            }
-        }
-        Page { total, items }
-    }
-}
-
 impl Store for MemoryStore {
     fn user(&self, id: &str) -> Option<UserView> {
         let inner = self.read();
@@ -334,16 +237,16 @@ impl Store for MemoryStore {
             &id,
         );
         inner.user_order.push((seq, id.clone()));
-        let record = UserRecord {
+        let record = Arc::new(UserRecord {
             id: id.clone(),
             seq,
             fields,
             created: now,
             modified: now,
             version,
-        };
+        });
         let view = inner.user_view(&record);
-        inner.users.insert(id, Box::new(record));
+        inner.users.insert(id, record);
         Ok(view)
     }
 
@@ -385,7 +288,10 @@ impl Store for MemoryStore {
                 &id,
             );
         }
+        // The caller's view is gone, so the record is not copied unless a reader holds it.
+        drop(view);
         let record = inner.users.get_mut(&id).ok_or(StoreError::NotFound)?;
+        let record = Arc::make_mut(record);
         record.fields = fields;
         record.modified = moved_on(record.modified, now);
         record.version = version;
@@ -425,7 +331,7 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    fn query_users(&self, query: &Query<'_, UserView>) -> Page<Rendered> {
+    fn query_users(&self, query: &Query<'_, UserView>) -> Page<Rendered<UserView>> {
         let inner = self.read();
         let table = Table {
             by_id: &inner.users,
@@ -631,7 +537,7 @@ impl Store for MemoryStore {
         Ok(())
     }
 
-    fn query_groups(&self, query: &Query<'_, GroupView>) -> Page<Rendered> {
+    fn query_groups(&self, query: &Query<'_, GroupView>) -> Page<Rendered<GroupView>> {
         let inner = self.read();
         let table = Table {
             by_id: &inner.groups,
@@ -670,7 +576,42 @@ fn moved_on(previous: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
 mod tests {
     use chrono::{Duration, TimeZone, Utc};
 
-    use super::moved_on;
+    use super::{MemoryStore, moved_on};
+    use crate::store::{Store, UserFields};
+
+    fn alice() -> UserFields {
+        UserFields {
+            user_name: "alice@example.com".into(),
+            email: "alice@example.com".into(),
+            email_type: None,
+            given_name: Some("Alice".into()),
+            family_name: None,
+            active: true,
+            role: None,
+            external_id: None,
+        }
+    }
+
+    /// Views share the stored record; a change made while one is held must copy the record,
+    /// not change what the holder is rendering.
+    #[test]
+    fn a_view_held_across_an_update_keeps_what_it_saw() {
+        let store = MemoryStore::new();
+        let t = Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap();
+        let id = store.insert_user(alice(), t).unwrap().user.id.clone();
+        let held = store.user(&id).unwrap();
+        let renamed = UserFields {
+            given_name: Some("Alicia".into()),
+            ..alice()
+        };
+        let after = store
+            .update_user(&id, &mut |_| Ok(Some(renamed.clone())), t)
+            .unwrap();
+        assert_eq!(held.user.fields, alice());
+        assert_eq!(after.user.fields, renamed);
+        assert!(after.user.version > held.user.version);
+        assert_eq!(store.user(&id).unwrap().user.fields, renamed);
+    }
 
     #[test]
     fn last_modified_moves_forward_even_within_the_clocks_millisecond() {

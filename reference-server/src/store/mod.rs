@@ -10,6 +10,7 @@
 
 mod ids;
 mod memory;
+mod table;
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -76,8 +77,8 @@ pub struct GroupRef {
 /// A user and the teams it is in.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserView {
-    /// The user.
-    pub user: UserRecord,
+    /// The user, shared with the store: a view does not copy it.
+    pub user: Arc<UserRecord>,
     /// Its teams, in the order it joined them.
     pub groups: Vec<GroupRef>,
 }
@@ -188,42 +189,36 @@ pub enum IndexHint {
 
 /// A resource as a query sees it: rendered once, then filtered, sorted and returned.
 #[derive(Clone, Debug)]
-pub enum Rendered {
+pub enum Rendered<V> {
     /// As a map: what filters, sorts and projections read.
     Map(Map<String, Value>),
-    /// Serialised already: a page that needs no filter, sort or projection is written
-    /// straight from the records.
-    Json(Box<serde_json::value::RawValue>),
+    /// The view itself: a page that needs no filter, sort or projection is serialised
+    /// straight from it, after the store's lock is let go, into the response.
+    View(V),
 }
 
-impl Rendered {
+impl<V> Rendered<V> {
     /// The map, when it is one.
     pub fn as_map(&self) -> Option<&Map<String, Value>> {
         match self {
             Rendered::Map(m) => Some(m),
-            Rendered::Json(_) => None,
+            Rendered::View(_) => None,
         }
     }
 }
 
-impl serde::Serialize for Rendered {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Rendered::Map(m) => m.serialize(s),
-            Rendered::Json(raw) => raw.serialize(s),
-        }
-    }
-}
+/// Whether a rendered resource matches a filter.
+pub type Predicate<'a, V> = dyn Fn(&Rendered<V>) -> bool + Sync + 'a;
 
 /// A sort: how to get each resource's key, and how to order two keys.
-pub struct Sort<'a> {
+pub struct Sort<'a, V> {
     /// The key of a rendered resource.
-    pub key: &'a (dyn Fn(&Rendered) -> Option<SortKey> + Sync),
+    pub key: &'a (dyn Fn(&Rendered<V>) -> Option<SortKey> + Sync),
     /// The order of two keys (direction and missing values included).
     pub compare: &'a (dyn Fn(&Option<SortKey>, &Option<SortKey>) -> Ordering + Sync),
 }
 
-impl std::fmt::Debug for Sort<'_> {
+impl<V> std::fmt::Debug for Sort<'_, V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Sort { .. }")
     }
@@ -235,11 +230,11 @@ pub struct Query<'a, V> {
     /// Where candidates come from.
     pub hint: IndexHint,
     /// How a candidate is rendered.
-    pub render: &'a (dyn Fn(&V) -> Rendered + Sync),
+    pub render: &'a (dyn Fn(V) -> Rendered<V> + Sync),
     /// Which rendered candidates match; `None` matches all.
-    pub predicate: Option<&'a (dyn Fn(&Rendered) -> bool + Sync)>,
+    pub predicate: Option<&'a Predicate<'a, V>>,
     /// The order; `None` is creation order, which is stable across pages.
-    pub sort: Option<Sort<'a>>,
+    pub sort: Option<Sort<'a, V>>,
     /// 0-based offset of the first resource to return.
     pub offset: usize,
     /// How many resources to return at most.
@@ -328,7 +323,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     /// A page of users, rendered.
-    fn query_users(&self, query: &Query<'_, UserView>) -> Page<Rendered>;
+    fn query_users(&self, query: &Query<'_, UserView>) -> Page<Rendered<UserView>>;
 
     /// A team by id; `with_members` fills in member names.
     fn group(&self, id: &str, with_members: bool) -> Option<GroupView>;
@@ -345,7 +340,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Deletes a team; its users stay.
     fn delete_group(&self, id: &str, check: DeleteCheck<'_, GroupView>) -> Result<(), StoreError>;
     /// A page of teams, rendered.
-    fn query_groups(&self, query: &Query<'_, GroupView>) -> Page<Rendered>;
+    fn query_groups(&self, query: &Query<'_, GroupView>) -> Page<Rendered<GroupView>>;
 
     /// How many users and teams there are.
     fn counts(&self) -> (usize, usize);
