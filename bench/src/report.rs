@@ -196,7 +196,8 @@ pub(crate) fn scale_tables(s: &ScaleResult) -> String {
                 "—".into(),
             ],
             vec![
-                "one user record (`UserRecord`, boxed; its id-map entry is 24 bytes)".into(),
+                "one user record (`UserRecord`, behind an `Arc`; its id-map entry is 24 bytes)"
+                    .into(),
                 format!("{} bytes", s.user_entry_bytes),
                 "—".into(),
                 "—".into(),

@@ -75,7 +75,7 @@ pub(crate) struct ScaleResult {
     pub(crate) bytes_per_user: Option<f64>,
     pub(crate) memory_goal_bytes: u64,
     pub(crate) memory_met: bool,
-    /// `size_of::<UserRecord>()`: one user record, which the store's id map keeps boxed.
+    /// `size_of::<UserRecord>()`: one user record, which the store's id map keeps behind an `Arc`.
     pub(crate) user_entry_bytes: usize,
     pub(crate) comparisons: Vec<Comparison>,
 }
