@@ -5,9 +5,10 @@
 //! in-process sections, client and servers here compete for the machine's cores as they
 //! would under any external load generator.
 //!
-//! Three tables: every scenario in the default configuration; a worker sweep (1 and 2
-//! workers, on a quiet machine and while another process keeps one core busy); and a
-//! concurrency sweep (1, 16, 64 and 256 connections).
+//! The tables: every scenario in the default configuration; a worker sweep (1 and 2
+//! workers, on a quiet machine and while another process keeps one core busy), again with
+//! this program pinned to a core of its own (`pin`), and two workers' rate over one's for
+//! each; and a concurrency sweep (1, 16, 64 and 256 connections).
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
