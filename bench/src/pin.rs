@@ -9,6 +9,10 @@
 //! A thread's affinity is inherited by the threads and processes it starts, so pinning the
 //! current thread around `Runtimes::new` pins the generator's runtime, and around a child's
 //! `spawn` pins the child and every thread it makes.
+//!
+//! The cores are the kernel's logical CPUs. With SMT the generator's may be a sibling of a
+//! server core, and a 2-vCPU virtual machine may be one physical core: there the sides
+//! still share execution units, and the sweep says less.
 
 /// The cores this process may use, split between the generator and the server.
 #[derive(Clone, Copy, Debug)]
@@ -32,6 +36,8 @@ pub(crate) fn split() -> Option<Split> {
 #[must_use = "the thread is unpinned when this is dropped"]
 pub(crate) struct Pinned {
     previous: imp::Cores,
+    /// Not `Send`: dropped on another thread, it would give that thread these cores.
+    _here: std::marker::PhantomData<*const ()>,
 }
 
 impl Pinned {
@@ -39,15 +45,20 @@ impl Pinned {
     pub(crate) fn to(cores: imp::Cores) -> anyhow::Result<Pinned> {
         let previous = imp::current()?;
         imp::set(cores)?;
-        Ok(Pinned { previous })
+        Ok(Pinned {
+            previous,
+            _here: std::marker::PhantomData,
+        })
     }
 }
 
 impl Drop for Pinned {
     fn drop(&mut self) {
-        // Nothing to do if it fails: the thread keeps the narrower set, which only makes
-        // later measurements on it slower, and each measurement pins afresh.
-        let _ = imp::set(self.previous);
+        // A drop cannot fail, so say it: the thread keeps the narrower set, and whatever it
+        // starts later (servers of unpinned setups included) would run there too.
+        if let Err(e) = imp::set(self.previous) {
+            eprintln!("warning: {e:#}; later measurements may run on too few cores");
+        }
     }
 }
 

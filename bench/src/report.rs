@@ -196,7 +196,7 @@ pub(crate) fn scale_tables(s: &ScaleResult) -> String {
                 "—".into(),
             ],
             vec![
-                "one user record (`UserRecord`, behind an `Arc`; its id-map entry is 24 bytes)"
+                "one user record (`UserRecord`, without the `Arc`'s two counts; its id-map entry is 24 bytes)"
                     .into(),
                 format!("{} bytes", s.user_entry_bytes),
                 "—".into(),
@@ -485,7 +485,10 @@ fn scaling_table(rows: &[crate::external::Scaling]) -> String {
                 fmt_rate(s.two_workers_rps),
                 format!("{:.2}", s.ratio),
                 "≥ 1.00".to_owned(),
-                verdict(s.met),
+                s.met.map_or_else(
+                    || format!("n/a: the server had {} core", s.server_cores.unwrap_or(1)),
+                    verdict,
+                ),
             ]
         })
         .collect();

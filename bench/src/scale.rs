@@ -75,7 +75,8 @@ pub(crate) struct ScaleResult {
     pub(crate) bytes_per_user: Option<f64>,
     pub(crate) memory_goal_bytes: u64,
     pub(crate) memory_met: bool,
-    /// `size_of::<UserRecord>()`: one user record, which the store's id map keeps behind an `Arc`.
+    /// `size_of::<UserRecord>()`: one user record, which the store's id map keeps behind an
+    /// `Arc` (whose two counts add 16 bytes).
     pub(crate) user_entry_bytes: usize,
     pub(crate) comparisons: Vec<Comparison>,
 }

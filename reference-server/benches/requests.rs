@@ -5,7 +5,7 @@
 //! docs/benchmarks.md, "Issue 15").
 //!
 //! Run with `cargo bench -p reference-server --bench requests`. The store holds
-//! [`USERS`] users, as `scim-bench`'s load runs do.
+//! [`USERS`] users, as many as `scim-bench`'s load runs (which also put some in teams).
 
 use std::cell::Cell;
 
@@ -113,8 +113,9 @@ impl Server {
         let i = Cell::new(0);
         bencher
             .with_inputs(|| {
-                i.set(i.get() + 1);
-                make(i.get())
+                let n = i.get();
+                i.set(n + 1);
+                make(n)
             })
             .bench_local_values(|r| {
                 let (status, _) = self.send(r);

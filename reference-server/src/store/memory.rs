@@ -576,8 +576,10 @@ fn moved_on(previous: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
 mod tests {
     use chrono::{Duration, TimeZone, Utc};
 
+    use std::sync::Arc;
+
     use super::{MemoryStore, moved_on};
-    use crate::store::{Store, UserFields};
+    use crate::store::{GroupDraft, Store, UserFields};
 
     fn alice() -> UserFields {
         UserFields {
@@ -611,6 +613,36 @@ mod tests {
         assert_eq!(after.user.fields, renamed);
         assert!(after.user.version > held.user.version);
         assert_eq!(store.user(&id).unwrap().user.fields, renamed);
+    }
+
+    /// With no view held, a change is made in place: a copy per update would undo what
+    /// sharing the record saves.
+    #[test]
+    fn a_change_nobody_is_reading_does_not_copy_the_record() {
+        let store = MemoryStore::new();
+        let t = Utc.with_ymd_and_hms(2026, 11, 28, 10, 0, 0).unwrap();
+        let id = store.insert_user(alice(), t).unwrap().user.id.clone();
+        let at = |store: &MemoryStore| Arc::as_ptr(&store.user(&id).unwrap().user);
+        let before = at(&store);
+        let renamed = UserFields {
+            given_name: Some("Alicia".into()),
+            ..alice()
+        };
+        drop(
+            store
+                .update_user(&id, &mut |_| Ok(Some(renamed.clone())), t)
+                .unwrap(),
+        );
+        assert_eq!(at(&store), before, "update_user copied the record");
+        // Joining a team moves the user's version (`bump_user`).
+        let draft = GroupDraft {
+            display_name: "Team".into(),
+            external_id: None,
+            members: vec![id.to_string()],
+        };
+        store.insert_group(draft, t).unwrap();
+        assert_eq!(at(&store), before, "a team join copied the record");
+        assert_eq!(store.user(&id).unwrap().groups.len(), 1);
     }
 
     #[test]
