@@ -6,6 +6,7 @@
 //! cargo run --release -p scim-bench -- [--quick] [--json FILE]
 //! ```
 
+mod children;
 mod external;
 mod fixtures;
 mod group_push;
@@ -174,8 +175,8 @@ fn main() -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&r)?);
             Ok(())
         }
-        Some(Child::Baseline { body_bytes }) => external::serve_baseline(body_bytes),
-        Some(Child::Spin) => external::spin(),
+        Some(Child::Baseline { body_bytes }) => children::serve_baseline(body_bytes),
+        Some(Child::Spin) => children::spin(),
         None => bench(&cli),
     }
 }

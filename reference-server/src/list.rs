@@ -134,17 +134,16 @@ fn respond_page<V: Document>(
     schema: &ResourceSchema,
     base: &str,
 ) -> Response {
-    let resources: Vec<Rendered<V>> = page
+    let entries = page
         .items
         .into_iter()
-        .map(|r| match r {
-            Rendered::Map(m) => Rendered::Map(plan.projection.apply(m, schema)),
-            view => view,
+        .map(|r| Entry {
+            rendered: match r {
+                Rendered::Map(m) => Rendered::Map(plan.projection.apply(m, schema)),
+                view => view,
+            },
+            base,
         })
-        .collect();
-    let entries = resources
-        .iter()
-        .map(|rendered| Entry { rendered, base })
         .collect();
     let list = ListResponse::new(entries, page.total as u64, plan.start as u64);
     respond::json(StatusCode::OK, &list)
@@ -170,13 +169,13 @@ impl Document for GroupView {
 /// One resource of a page as it is written: a (projected) map, or a view serialised
 /// straight into the response.
 struct Entry<'a, V> {
-    rendered: &'a Rendered<V>,
+    rendered: Rendered<V>,
     base: &'a str,
 }
 
 impl<V: Document> Serialize for Entry<'_, V> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.rendered {
+        match &self.rendered {
             Rendered::Map(m) => m.serialize(s),
             Rendered::View(v) => v.serialize_document(self.base, s),
         }
